@@ -1,0 +1,16 @@
+import { getServices } from '../shared/app/composition-root.js';
+import { storageAnswers } from '../shared/health/check-storage.js';
+import { json } from '../shared/http/problem.js';
+import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+
+// Anonymous probe: says only whether storage answers, never why not.
+export const health = defineHttpFunction({
+  name: 'health',
+  methods: ['GET'],
+  route: 'health',
+  authLevel: 'anonymous',
+  handler: async () => {
+    const ok = await storageAnswers(getServices().storage);
+    return json(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' }, { 'cache-control': 'no-store' });
+  },
+});

@@ -1,0 +1,147 @@
+// One zod schema over the environment. Every problem is reported at once, by setting name, and a
+// setting's value is never echoed (several of them are secrets).
+import { z } from 'zod';
+
+const DEV_STORAGE = 'UseDevelopmentStorage=true';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const ratio = (fallback: number) => z.coerce.number().gt(0).lte(1).default(fallback);
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+export const configSchema = z
+  .object({
+    AzureWebJobsStorage: optionalString,
+    AzureWebJobsStorage__queueServiceUri: optionalUrl,
+    AzureWebJobsStorage__tableServiceUri: optionalUrl,
+    AzureWebJobsStorage__clientId: optionalString,
+    GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com/v1.0').transform(trimSlash),
+    AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com').transform(trimSlash),
+    MS_TENANT_ID: optionalString,
+    MS_CLIENT_ID: optionalString,
+    MS_CLIENT_SECRET: optionalString,
+    PUBLIC_BASE_URL: optionalUrl.transform((value) => (value ? trimSlash(value) : undefined)),
+    KEY_VAULT_URL: optionalUrl,
+    /** Comma-separated `keyId:base64(32 bytes)` pairs for the local token store; the first encrypts. */
+    LOCAL_TOKEN_KEYS: optionalString,
+    NOTIFICATION_DEBOUNCE_MS: integer(2_000, 0, 60_000),
+    MAINTENANCE_SCHEDULE: z.string().trim().default('0 */5 * * * *'),
+    DEFAULT_POLL_INTERVAL_SECONDS: integer(900, 30, 86_400),
+    SYNC_LEASE_SECONDS: integer(60, 15, 600),
+    MASS_DELETE_RATIO: ratio(0.5),
+    MASS_DELETE_MIN_ITEMS: integer(100, 1, 1_000_000),
+    MAX_REQUEST_BODY_BYTES: integer(1_048_576, 1_024, 104_857_600),
+  })
+  .superRefine((env, ctx) => {
+    const identityStorage = env.AzureWebJobsStorage__queueServiceUri ?? env.AzureWebJobsStorage__tableServiceUri;
+    if (identityStorage && !(env.AzureWebJobsStorage__queueServiceUri && env.AzureWebJobsStorage__tableServiceUri)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AzureWebJobsStorage__tableServiceUri'],
+        message: 'identity-based storage needs both AzureWebJobsStorage__queueServiceUri and __tableServiceUri',
+      });
+    }
+    if (env.MS_CLIENT_SECRET && !env.MS_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['MS_CLIENT_ID'], message: 'required when MS_CLIENT_SECRET is set' });
+    }
+    if (env.PUBLIC_BASE_URL && !/^https:\/\//.test(env.PUBLIC_BASE_URL) && !isLoopbackUrl(env.PUBLIC_BASE_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'must be https (Graph only calls https)' });
+    }
+  });
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+export type StorageSettings =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'identity'; queueServiceUri: string; tableServiceUri: string; clientId: string | undefined };
+
+export interface Config {
+  storage: StorageSettings;
+  graphBaseUrl: string;
+  authorityHost: string;
+  tenantId: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  publicBaseUrl: string | undefined;
+  keyVaultUrl: string | undefined;
+  localTokenKeys: string | undefined;
+  notificationDebounceMs: number;
+  maintenanceSchedule: string;
+  defaultPollIntervalSeconds: number;
+  syncLeaseSeconds: number;
+  massDeleteRatio: number;
+  massDeleteMinItems: number;
+  maxRequestBodyBytes: number;
+}
+
+/** Names of settings whose values are secrets: never logged, never echoed in errors. */
+export const SECRET_SETTINGS = ['MS_CLIENT_SECRET', 'LOCAL_TOKEN_KEYS', 'AzureWebJobsStorage'] as const;
+
+export class ConfigError extends Error {
+  readonly isConfigError = true;
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    // zod issues carry the path and a message, never the input value (we do not enable reportInput).
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  }
+  const s = parsed.data;
+  const storage: StorageSettings =
+    s.AzureWebJobsStorage__queueServiceUri && s.AzureWebJobsStorage__tableServiceUri
+      ? {
+          kind: 'identity',
+          queueServiceUri: s.AzureWebJobsStorage__queueServiceUri,
+          tableServiceUri: s.AzureWebJobsStorage__tableServiceUri,
+          clientId: s.AzureWebJobsStorage__clientId,
+        }
+      : { kind: 'connectionString', connectionString: s.AzureWebJobsStorage ?? DEV_STORAGE };
+  return {
+    storage,
+    graphBaseUrl: s.GRAPH_BASE_URL,
+    authorityHost: s.AUTHORITY_HOST,
+    tenantId: s.MS_TENANT_ID,
+    clientId: s.MS_CLIENT_ID,
+    clientSecret: s.MS_CLIENT_SECRET,
+    publicBaseUrl: s.PUBLIC_BASE_URL,
+    keyVaultUrl: s.KEY_VAULT_URL,
+    localTokenKeys: s.LOCAL_TOKEN_KEYS,
+    notificationDebounceMs: s.NOTIFICATION_DEBOUNCE_MS,
+    maintenanceSchedule: s.MAINTENANCE_SCHEDULE,
+    defaultPollIntervalSeconds: s.DEFAULT_POLL_INTERVAL_SECONDS,
+    syncLeaseSeconds: s.SYNC_LEASE_SECONDS,
+    massDeleteRatio: s.MASS_DELETE_RATIO,
+    massDeleteMinItems: s.MASS_DELETE_MIN_ITEMS,
+    maxRequestBodyBytes: s.MAX_REQUEST_BODY_BYTES,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide config, loaded on first use. Tests reset it with `resetConfigForTests`. */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

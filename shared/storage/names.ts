@@ -1,0 +1,30 @@
+// Every queue and table the app uses, in one place: start-up creates them, infra declares them,
+// and the infra test checks both against this list.
+
+export const QUEUES = {
+  graphNotifications: 'graph-notifications',
+  graphLifecycle: 'graph-lifecycle',
+  syncJobs: 'sync-jobs',
+  maintenanceWork: 'maintenance-work',
+} as const;
+
+export const TABLES = {
+  sources: 'sources',
+  items: 'items',
+  changes: 'changes',
+  changeCounters: 'changecounters',
+  leases: 'leases',
+  subscriptions: 'subscriptions',
+  localTokens: 'localtokens',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUES);
+export const ALL_TABLES: readonly TableName[] = Object.values(TABLES);
+
+/** Where the host moves a message after maxDequeueCount failed attempts. */
+export function poisonQueueName(queue: string): string {
+  return `${queue}-poison`;
+}
