@@ -2,7 +2,7 @@
 // identity-based connection (Azure: managed identity, as AzureWebJobsStorage__* settings describe).
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import type { StorageSettings } from '../config/config.js';
 
 const DEV_STORAGE = 'UseDevelopmentStorage=true';

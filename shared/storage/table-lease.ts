@@ -1,0 +1,109 @@
+// A lease with expiry on a table entity, using ETags for compare-and-swap. One holder at a time per
+// key across all instances; an expired lease can be taken over. Used for "one sync per source"
+// (invariant 3) and "one token refresh per source" (invariant 4).
+import { randomUUID } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
+import { isRestError, safeKey } from './table-keys.js';
+
+interface LeaseEntity {
+  partitionKey: string;
+  rowKey: string;
+  holder: string;
+  expiresAtMs: number;
+}
+
+export interface Lease {
+  readonly key: string;
+  readonly holder: string;
+  /** Extends the lease; false when it was lost (expired and taken by another holder). */
+  renew(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+export interface LeaseStoreOptions {
+  /** Clock in ms; tests move it. */
+  now?: () => number;
+}
+
+export class TableLeaseStore {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly table: TableClient,
+    private readonly scope: string,
+    options: LeaseStoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Takes the lease for `key` for `ttlMs`, or returns undefined when someone else holds it. */
+  async tryAcquire(key: string, ttlMs: number, holder: string = randomUUID()): Promise<Lease | undefined> {
+    const partitionKey = safeKey(this.scope);
+    const rowKey = safeKey(key);
+    const entity: LeaseEntity = { partitionKey, rowKey, holder, expiresAtMs: this.now() + ttlMs };
+    let etag: string | undefined;
+    try {
+      etag = (await this.table.createEntity(entity)).etag;
+    } catch (error) {
+      if (!isRestError(error, 409)) throw error;
+      const current = await this.read(partitionKey, rowKey);
+      if (!current) return this.tryAcquire(key, ttlMs, holder);
+      if (current.holder !== holder && current.expiresAtMs > this.now()) return undefined;
+      try {
+        etag = (await this.table.updateEntity(entity, 'Replace', { etag: current.etag })).etag;
+      } catch (updateError) {
+        if (isRestError(updateError, 412) || isRestError(updateError, 404)) return undefined;
+        throw updateError;
+      }
+    }
+    return this.lease(key, partitionKey, rowKey, holder, ttlMs, etag);
+  }
+
+  /** Whether anyone holds an unexpired lease on `key`. */
+  async isHeld(key: string): Promise<boolean> {
+    const current = await this.read(safeKey(this.scope), safeKey(key));
+    return current !== undefined && current.expiresAtMs > this.now();
+  }
+
+  private async read(partitionKey: string, rowKey: string): Promise<(LeaseEntity & { etag: string }) | undefined> {
+    try {
+      return await this.table.getEntity<LeaseEntity>(partitionKey, rowKey);
+    } catch (error) {
+      if (isRestError(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  private lease(
+    key: string,
+    partitionKey: string,
+    rowKey: string,
+    holder: string,
+    ttlMs: number,
+    etag: string | undefined,
+  ): Lease {
+    let currentEtag = etag;
+    return {
+      key,
+      holder,
+      renew: async () => {
+        try {
+          const entity: LeaseEntity = { partitionKey, rowKey, holder, expiresAtMs: this.now() + ttlMs };
+          currentEtag = (await this.table.updateEntity(entity, 'Replace', { etag: currentEtag ?? '*' })).etag;
+          return true;
+        } catch (error) {
+          if (isRestError(error, 412) || isRestError(error, 404)) return false;
+          throw error;
+        }
+      },
+      release: async () => {
+        try {
+          await this.table.deleteEntity(partitionKey, rowKey, { etag: currentEtag ?? '*' });
+        } catch (error) {
+          // Already expired and taken over, or gone: nothing of ours to release.
+          if (!isRestError(error, 412) && !isRestError(error, 404)) throw error;
+        }
+      },
+    };
+  }
+}
