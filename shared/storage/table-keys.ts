@@ -1,13 +1,16 @@
 // Table Storage forbids '/', '\\', '#', '?' and control characters in PartitionKey/RowKey.
 // Every key built from outside input goes through here.
 
-export function safeKey(value: string): string {
-  return value.replace(
-    // eslint-disable-next-line no-control-regex
+const FORBIDDEN = new Set(['/', '\\', '#', '?', '%']);
 
-    /[/\\#?%\u0000-\u001f\u007f-\u009f]/g,
-    (ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+export function safeKey(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const code = ch.charCodeAt(0);
+    const isControl = code < 0x20 || (code >= 0x7f && code <= 0x9f);
+    out += FORBIDDEN.has(ch) || isControl ? `%${code.toString(16).padStart(2, '0')}` : ch;
+  }
+  return out;
 }
 
 export function isRestError(error: unknown, status: number): boolean {
