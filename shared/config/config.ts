@@ -41,6 +41,17 @@ export const configSchema = z
     MASS_DELETE_RATIO: ratio(0.5),
     MASS_DELETE_MIN_ITEMS: integer(100, 1, 1_000_000),
     MAX_REQUEST_BODY_BYTES: integer(1_048_576, 1_024, 104_857_600),
+    /** PEM file holding the app registration's certificate and private key (secretless client auth). */
+    MS_CLIENT_CERTIFICATE_PATH: optionalString,
+    /** Client id of a user-assigned managed identity whose token is the app's federated client assertion. */
+    MS_FEDERATED_IDENTITY_CLIENT_ID: optionalString,
+    /** Purge a source's secret after deleting it (needs the purge permission; off: soft-delete only). */
+    KEY_VAULT_PURGE_ON_DELETE: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
+    /** An access token is reused until this many seconds before it expires. */
+    TOKEN_REFRESH_MARGIN_SECONDS: integer(300, 0, 3_000),
   })
   .superRefine((env, ctx) => {
     const identityStorage = env.AzureWebJobsStorage__queueServiceUri ?? env.AzureWebJobsStorage__tableServiceUri;
@@ -85,6 +96,10 @@ export interface Config {
   massDeleteRatio: number;
   massDeleteMinItems: number;
   maxRequestBodyBytes: number;
+  clientCertificatePath: string | undefined;
+  federatedIdentityClientId: string | undefined;
+  keyVaultPurgeOnDelete: boolean;
+  tokenRefreshMarginSeconds: number;
 }
 
 /** Names of settings whose values are secrets: never logged, never echoed in errors. */
@@ -131,6 +146,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     massDeleteRatio: s.MASS_DELETE_RATIO,
     massDeleteMinItems: s.MASS_DELETE_MIN_ITEMS,
     maxRequestBodyBytes: s.MAX_REQUEST_BODY_BYTES,
+    clientCertificatePath: s.MS_CLIENT_CERTIFICATE_PATH,
+    federatedIdentityClientId: s.MS_FEDERATED_IDENTITY_CLIENT_ID,
+    keyVaultPurgeOnDelete: s.KEY_VAULT_PURGE_ON_DELETE,
+    tokenRefreshMarginSeconds: s.TOKEN_REFRESH_MARGIN_SECONDS,
   };
 }
 
