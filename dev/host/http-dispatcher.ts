@@ -1,0 +1,125 @@
+// Serves HTTP-triggered functions: route and method matching, function-key check, body limit, the
+// real HttpRequest/InvocationContext, and the response. Differences from Azure are listed in
+// docs/local-host.md.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import azureFunctions from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
+import { problem } from '../../shared/http/problem.js';
+import { formatLogLine } from '../../shared/logging/logger.js';
+import type { HttpFunctionDefinition } from '../../shared/runtime/function-definitions.js';
+import { keysMatch } from './function-key.js';
+import { writeHttpResponse, toHttpResponse } from './http-response-writer.js';
+import type { InFlight } from './in-flight.js';
+import { createInvocationContext, type LineSink } from './invocation-context.js';
+import { readRequestBody } from './request-body.js';
+import { compileRouteTemplate, pathBelowPrefix, type RouteTemplate } from './route-template.js';
+
+export interface HttpDispatcherOptions {
+  definitions: readonly HttpFunctionDefinition[];
+  functionKey: string;
+  maxRequestBodyBytes: number;
+  inFlight: InFlight;
+  sink: LineSink;
+  /** host.json extensions.http.routePrefix; Azure's default is "api". */
+  routePrefix?: string;
+}
+
+interface CompiledRoute {
+  definition: HttpFunctionDefinition;
+  route: RouteTemplate;
+  methods: Set<string>;
+  literalCount: number;
+}
+
+function compile(definition: HttpFunctionDefinition): CompiledRoute {
+  const literalCount = definition.route.split('/').filter((part) => part !== '' && !part.startsWith('{')).length;
+  return {
+    definition,
+    route: compileRouteTemplate(definition.route),
+    methods: new Set(definition.methods.map((method) => method.toUpperCase())),
+    literalCount,
+  };
+}
+
+function headerRecord(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+async function sendInit(response: ServerResponse, init: HttpResponseInit, extraHeaders: Record<string, string> = {}) {
+  for (const [name, value] of Object.entries(extraHeaders)) response.setHeader(name, value);
+  await writeHttpResponse(response, toHttpResponse(init));
+}
+
+export function createHttpDispatcher(options: HttpDispatcherOptions) {
+  // More literal segments first, so `kbs/{kb}/changes` wins over `kbs/{kb}/{anything}` as in ASP.NET routing.
+  const routes = options.definitions.map(compile).sort((a, b) => b.literalCount - a.literalCount);
+  const routePrefix = options.routePrefix ?? 'api';
+
+  async function dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    const segments = pathBelowPrefix(url.pathname, routePrefix);
+    const method = (request.method ?? 'GET').toUpperCase();
+    let matched: { compiled: CompiledRoute; params: Record<string, string> } | undefined;
+    for (const compiled of segments ? routes : []) {
+      const params = compiled.route.match(segments ?? []);
+      if (params && compiled.methods.has(method)) {
+        matched = { compiled, params };
+        break;
+      }
+    }
+    // Azure answers 404, not 405, when the path exists but not for this method; so do we.
+    if (!matched) return sendInit(response, problem(404, 'Not Found'));
+
+    const { definition } = matched.compiled;
+    if (definition.authLevel === 'function') {
+      const presented = request.headers['x-functions-key'] ?? url.searchParams.get('code') ?? undefined;
+      const key = Array.isArray(presented) ? presented[0] : presented;
+      if (key === undefined || !keysMatch(key, options.functionKey)) {
+        return sendInit(response, problem(401, 'Unauthorized'));
+      }
+    }
+
+    const body = await readRequestBody(request, options.maxRequestBodyBytes);
+    if (body.kind === 'tooLarge') {
+      // Close the connection: the rest of the body is never read.
+      return sendInit(response, problem(413, 'Payload Too Large'), { connection: 'close' });
+    }
+
+    const httpRequest = new azureFunctions.HttpRequest({
+      method,
+      url: url.toString(),
+      headers: headerRecord(request),
+      params: matched.params,
+      body: { bytes: body.bytes },
+    });
+    const context = createInvocationContext({
+      functionName: definition.name,
+      triggerType: 'httpTrigger',
+      sink: options.sink,
+    });
+    let result;
+    try {
+      result = toHttpResponse(await definition.handler(httpRequest, context));
+    } catch (error) {
+      context.error(formatLogLine('local_host.http_handler_failed', { error }));
+      // No details: the error text may carry internals; it is in the (redacted) log instead.
+      return sendInit(response, problem(500, 'Internal Server Error'));
+    }
+    await writeHttpResponse(response, result);
+  }
+
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    void options.inFlight.track(
+      dispatch(request, response).catch((error: unknown) => {
+        options.sink(formatLogLine('local_host.http_response_failed', { url: request.url, error }));
+        // Headers may be out already (a stream failed midway): then the only honest signal is a reset.
+        if (response.headersSent) response.destroy();
+        else void sendInit(response, problem(500, 'Internal Server Error')).catch(() => response.destroy());
+      }),
+    );
+  };
+}

@@ -1,0 +1,169 @@
+// `npm start`: the whole local stack in one process tree. Reads (or creates) local.settings.json,
+// starts Azurite with data in .azurite/, starts the sandbox tenant when no real tenant is configured,
+// creates queues and tables, loads functions/ and serves them on http://localhost:7071/api.
+// Port overrides (so a test or a second copy cannot collide): LOCAL_HOST_PORT, AZURITE_BLOB_PORT,
+// AZURITE_QUEUE_PORT, AZURITE_TABLE_PORT, SANDBOX_PORT; data and settings: AZURITE_LOCATION,
+// LOCAL_SETTINGS_PATH.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadConfig, type ConfigError } from '../shared/config/config.js';
+import { redactText, registerSecret } from '../shared/logging/redact.js';
+import { ensureStorage } from '../shared/storage/ensure-storage.js';
+import { createStorageClients } from '../shared/storage/storage-clients.js';
+import { isPortFree, startAzurite, type AzuritePorts } from './azurite/azurite-process.js';
+import { loadFunctionDefinitions } from './host/load-functions.js';
+import { DEFAULT_LOCAL_HOST_PORT, startLocalHost } from './host/local-host.js';
+import {
+  applyToEnvironment,
+  LOCAL_FUNCTION_KEY_SETTING,
+  LOCAL_SETTINGS_PATH,
+  loadOrCreateLocalSettings,
+} from './host/local-settings.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SANDBOX_MODULE = path.join(repoRoot, 'dev', 'sandbox', 'sandbox.ts');
+
+interface Sandbox {
+  baseUrl: string;
+  graphBaseUrl: string;
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  stop(): Promise<void>;
+}
+type StartSandbox = (options?: { port?: number }) => Promise<Sandbox>;
+
+/** A start-up failure we can explain in one line; printed without a stack trace. */
+class StartError extends Error {}
+
+function portSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new StartError(`${name} must be a port number`);
+  return port;
+}
+
+async function requireFreePort(port: number, what: string, setting: string): Promise<void> {
+  if (await isPortFree(port)) return;
+  throw new StartError(
+    `port ${port} (${what}) is already in use: stop whatever listens there (e.g. \`lsof -i :${port}\`, another \`npm start\`) or set ${setting} to another port`,
+  );
+}
+
+async function main(): Promise<() => Promise<void>> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    // 1. Settings.
+    const settings = loadOrCreateLocalSettings(process.env.LOCAL_SETTINGS_PATH ?? LOCAL_SETTINGS_PATH);
+    if (settings.created) console.log(`created ${settings.file} with a new local function key and token key`);
+    applyToEnvironment(settings.values);
+    registerSecret(process.env.LOCAL_TOKEN_KEYS);
+
+    // 2. Ports first, so a clash is reported before anything starts.
+    const hostPort = portSetting('LOCAL_HOST_PORT', DEFAULT_LOCAL_HOST_PORT);
+    const azuritePorts: AzuritePorts = {
+      blob: portSetting('AZURITE_BLOB_PORT', 10_000),
+      queue: portSetting('AZURITE_QUEUE_PORT', 10_001),
+      table: portSetting('AZURITE_TABLE_PORT', 10_002),
+    };
+    await requireFreePort(hostPort, 'local Functions host', 'LOCAL_HOST_PORT');
+    await requireFreePort(azuritePorts.blob, 'Azurite blob', 'AZURITE_BLOB_PORT');
+    await requireFreePort(azuritePorts.queue, 'Azurite queue', 'AZURITE_QUEUE_PORT');
+    await requireFreePort(azuritePorts.table, 'Azurite table', 'AZURITE_TABLE_PORT');
+
+    // 3. Azurite, persisted in .azurite/ (gitignored).
+    const azurite = await startAzurite({
+      location: process.env.AZURITE_LOCATION ?? path.join(repoRoot, '.azurite'),
+      ports: azuritePorts,
+    });
+    stops.push(() => azurite.stop());
+    process.env.AzureWebJobsStorage = azurite.connectionString;
+    console.log(`Azurite: blob ${azuritePorts.blob}, queue ${azuritePorts.queue}, table ${azuritePorts.table}`);
+
+    // 4. The sandbox tenant when no real tenant is configured.
+    if (!process.env.MS_TENANT_ID) {
+      if (existsSync(SANDBOX_MODULE)) {
+        const module = (await import(pathToFileURL(SANDBOX_MODULE).href)) as { startSandbox?: StartSandbox };
+        if (typeof module.startSandbox !== 'function')
+          throw new StartError('dev/sandbox/sandbox.ts exports no startSandbox');
+        const sandboxPort = process.env.SANDBOX_PORT ? portSetting('SANDBOX_PORT', 0) : undefined;
+        const sandbox = await module.startSandbox(sandboxPort === undefined ? {} : { port: sandboxPort });
+        stops.push(() => sandbox.stop());
+        registerSecret(sandbox.clientSecret);
+        Object.assign(process.env, {
+          GRAPH_BASE_URL: sandbox.graphBaseUrl,
+          AUTHORITY_HOST: sandbox.authorityHost,
+          MS_TENANT_ID: sandbox.tenantId,
+          MS_CLIENT_ID: sandbox.clientId,
+          MS_CLIENT_SECRET: sandbox.clientSecret,
+        });
+        console.log(`sandbox tenant: ${sandbox.baseUrl}`);
+      } else {
+        console.log('no tenant configured and no sandbox yet (dev/sandbox/sandbox.ts): Graph calls will fail');
+      }
+    }
+
+    // 5. Config check, then every queue, poison queue and table.
+    const config = loadConfig();
+    await ensureStorage(createStorageClients(config.storage));
+
+    // 6. Functions and the local host.
+    let functionKey = process.env[LOCAL_FUNCTION_KEY_SETTING];
+    if (!functionKey) {
+      functionKey = randomBytes(24).toString('base64url');
+      console.log(`${LOCAL_FUNCTION_KEY_SETTING} is not set in ${settings.file}: using a key for this run only`);
+    }
+    const definitions = await loadFunctionDefinitions();
+    const host = await startLocalHost({
+      definitions,
+      port: hostPort,
+      storageConnectionString: azurite.connectionString,
+      functionKey,
+    });
+    stops.push(() => host.stop());
+
+    const baseUrl = `http://localhost:${hostPort}`;
+    console.log(`local Functions host: ${baseUrl}/api (${definitions.length} functions)`);
+    console.log(`health: ${baseUrl}/api/health`);
+    // The function key is a local development credential, generated for this checkout and meant to
+    // be copied into curl commands; printing it is deliberate (process.stdout, not the redacting logger).
+    process.stdout.write(`function key (x-functions-key header or ?code=): ${functionKey}\n`);
+    console.log('ready; Ctrl+C stops');
+    return stopAll;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function explain(error: unknown): string {
+  if (error instanceof StartError) return error.message;
+  if (error instanceof Error && (error as Partial<ConfigError>).isConfigError) return error.message;
+  return `start-up failed: ${redactText(error instanceof Error ? error.message : String(error))}`;
+}
+
+try {
+  const stop = await main();
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second Ctrl+C means "now".
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal}: stopping (waiting for running invocations)`);
+    void stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  console.error(explain(error));
+  process.exit(1);
+}
