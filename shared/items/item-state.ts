@@ -1,0 +1,31 @@
+// What we remember about each item of a source between syncs. Paths are derived from our own
+// tree, because delta never returns paths and does not return descendants of a renamed folder
+// (graph-behaviour.md §1).
+
+export interface ItemState {
+  id: string;
+  parentId?: string;
+  name?: string;
+  isFolder: boolean;
+  isRoot: boolean;
+  /** Path from the drive root ('' for the root, '/Docs/a.txt' below it); undefined while pending. */
+  path?: string;
+  /** Inside the source's folder scope (always true for an unscoped source once resolved). */
+  inScope: boolean;
+  /** A file the host sees: in scope and passing the source's filters. */
+  included: boolean;
+  /** Parent not known yet (children may arrive before parents); resolved when it arrives. */
+  pending: boolean;
+  eTag?: string;
+  cTag?: string;
+  quickXorHash?: string;
+  sha1Hash?: string;
+  size?: number;
+  mimeType?: string;
+  lastModifiedDateTime?: string;
+  webUrl?: string;
+  /** The resync run that last saw the item (items not seen by a resync are deleted at its end). */
+  seenRun?: string;
+  /** Deleted in a run whose deletes are held by the mass-delete guard. */
+  deleteHeld?: boolean;
+}
