@@ -1,0 +1,76 @@
+// The document a token store keeps per source. One JSON document holds everything needed to get an
+// access token for the source, so one write makes a refresh durable (invariant 4): the rotated refresh
+// token and the access token it came with are stored together, or not at all.
+import { z } from 'zod';
+
+/** Why the grant can no longer be used, recorded so later calls fail fast without a token call. */
+export const grantInvalidSchema = z.object({
+  /** Readable, secret-free reason for the host (source status) and the logs. */
+  reason: z.string().min(1),
+  /** OAuth error, e.g. "invalid_grant". */
+  error: z.string().min(1),
+  /** First AADSTS code of the answer, when there was one. */
+  code: z.number().int().optional(),
+  at: z.string(),
+  /**
+   * When set, one probe call is allowed after this time (ms since epoch). Only for causes an
+   * administrator can fix without the user (the app's own credential); a dead grant never gets one.
+   */
+  probeAfterMs: z.number().optional(),
+});
+export type GrantInvalid = z.infer<typeof grantInvalidSchema>;
+
+const cachedAccessToken = {
+  /**
+   * The latest access token and its expiry. Kept beside the refresh token so that another instance
+   * can reuse it instead of refreshing again; acceptable because it lives in the same protected store
+   * as the refresh token, which is the more powerful credential of the two.
+   */
+  accessToken: z.string().min(1).optional(),
+  accessTokenExpiresAtMs: z.number().optional(),
+};
+
+const common = {
+  schemaVersion: z.literal(1),
+  /** Tenant whose token endpoint serves the grant ("organizations"/"common" for multi-tenant sign-ins). */
+  tenantId: z.string().min(1),
+  scopes: z.array(z.string()),
+  /** When the refresh token (or the app-only grant) was stored or last rotated (ISO 8601). */
+  obtainedAt: z.string(),
+  invalid: grantInvalidSchema.optional(),
+  ...cachedAccessToken,
+};
+
+export const storedGrantSchema = z.discriminatedUnion('kind', [
+  /** A user's delegated grant: refreshed with grant_type=refresh_token; the refresh token rotates. */
+  z.object({ kind: z.literal('delegated'), refreshToken: z.string().min(1), ...common }),
+  /** App-only (client credentials): no refresh token; tokens come from the app's own credential. */
+  z.object({ kind: z.literal('app'), ...common }),
+]);
+
+export type StoredGrant = z.infer<typeof storedGrantSchema>;
+export type DelegatedGrant = Extract<StoredGrant, { kind: 'delegated' }>;
+export type AppOnlyGrant = Extract<StoredGrant, { kind: 'app' }>;
+
+/** Parses a stored document; a document that does not parse is treated as corrupt, never guessed at. */
+export function parseStoredGrant(json: string): StoredGrant {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new CorruptGrantError('the stored grant is not JSON');
+  }
+  const parsed = storedGrantSchema.safeParse(value);
+  // zod issues name paths and expectations, never the input values: safe to keep in the message.
+  if (!parsed.success)
+    throw new CorruptGrantError(`the stored grant does not match its schema: ${parsed.error.issues[0]?.message ?? ''}`);
+  return parsed.data;
+}
+
+export class CorruptGrantError extends Error {
+  readonly kind = 'corrupt-grant' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorruptGrantError';
+  }
+}
