@@ -23,7 +23,12 @@ param appPrincipalId string
 @description('Optional. Object ID of the person or pipeline running azd. Empty: no deployer roles.')
 param deployerPrincipalId string = ''
 
-@description('Optional. User, ServicePrincipal or Group.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+@description('Optional. Kind of principal behind deployerPrincipalId.')
 param deployerPrincipalType string = 'User'
 
 // Variables //
