@@ -82,6 +82,10 @@ export interface SourceRecord extends SourceKey {
   cursorUpdatedAt?: string;
   /** Set while a resync (after 410) is under way: items not seen in this run are deleted at its end. */
   resyncRunId?: string;
+  /** Items waiting for a parent not seen yet (children before parents). */
+  pendingCount?: number;
+  /** Files whose deletes are staged or held by the mass-delete guard. */
+  heldDeleteCount?: number;
   nextPollAt?: string;
 }
 

@@ -16,6 +16,10 @@ export interface ItemState {
   included: boolean;
   /** Parent not known yet (children may arrive before parents); resolved when it arrives. */
   pending: boolean;
+  /** While pending: the parent we wait for, the newest remote state, and what the host last saw (JSON). */
+  pendingParentId?: string;
+  pendingRemote?: string;
+  pendingBase?: string;
   eTag?: string;
   cTag?: string;
   quickXorHash?: string;

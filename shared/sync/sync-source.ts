@@ -1,0 +1,312 @@
+// The sync job for one source: lease → pages of changes → events, item state, cursor → end of run.
+//
+// Write order per page (invariant 1, "no change is lost"): events are appended first, then item
+// state, then the cursor. The events of a page are computed by comparing it with the stored state,
+// so if item state were written first, a crash before the events were appended would make the
+// replayed page look unchanged and its events would be lost. In this order a crash can only
+// replay a page whose events were already appended, and the replay writes the same events with
+// the same eventIds (invariant 2), which the host drops by id.
+import { randomUUID } from 'node:crypto';
+import type { SourceKey, SourceRecord } from '../domain/source.js';
+import type { ChangeFeedStore } from '../feed/change-feed-store.js';
+import type { ItemState } from '../items/item-state.js';
+import type { ItemStore } from '../items/item-store.js';
+import type { Logger } from '../logging/logger.js';
+import type { SourceStore } from '../sources/source-store.js';
+import type { TableLeaseStore } from '../storage/table-lease.js';
+import { ChangeApplier } from './change-applier.js';
+import { CursorExpiredError, PermanentSourceError, ReauthRequiredError } from './errors.js';
+import { deleteEvent } from './event-builder.js';
+import { shouldHoldDeletes } from './mass-delete-guard.js';
+import type { ProviderRegistry, SyncProvider } from './ports.js';
+
+export type SyncStep = 'fetch' | 'events' | 'items' | 'cursor' | 'release';
+
+/** Test hook: throw from here to simulate a crash at a given step of a given page. */
+export type SyncFaultHook = (step: SyncStep, pageIndex: number) => void;
+
+export interface SyncDependencies {
+  sources: SourceStore;
+  items: ItemStore;
+  feed: ChangeFeedStore;
+  leases: TableLeaseStore;
+  providers: ProviderRegistry;
+  log: Logger;
+  leaseMs: number;
+  massDeleteRatio: number;
+  massDeleteMinItems: number;
+  faults?: SyncFaultHook;
+  now?: () => Date;
+}
+
+export type SyncOutcome =
+  | { status: 'synced'; pages: number; events: number; held: number }
+  | { status: 'busy' }
+  | { status: 'not_found' }
+  | { status: 'skipped'; reason: string }
+  | { status: 'needs_reauth'; reason: string }
+  | { status: 'error'; reason: string }
+  | { status: 'lease_lost' };
+
+export function syncLeaseKey(key: SourceKey): string {
+  return `sync|${key.kbId}|${key.sourceId}`;
+}
+
+export class SourceSyncer {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: SyncDependencies) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async run(key: SourceKey): Promise<SyncOutcome> {
+    const lease = await this.deps.leases.tryAcquire(syncLeaseKey(key), this.deps.leaseMs);
+    if (!lease) return { status: 'busy' };
+    let leaseLost = false;
+    const renewal = setInterval(
+      () => {
+        lease
+          .renew()
+          .then((ok) => (leaseLost ||= !ok))
+          .catch(() => undefined);
+      },
+      Math.max(1_000, Math.floor(this.deps.leaseMs / 3)),
+    );
+    try {
+      return await this.runLeased(key, () => leaseLost);
+    } finally {
+      clearInterval(renewal);
+      await lease.release().catch(() => undefined);
+    }
+  }
+
+  private async runLeased(key: SourceKey, isLeaseLost: () => boolean): Promise<SyncOutcome> {
+    const stored = await this.deps.sources.get(key);
+    if (!stored) return { status: 'not_found' };
+    const source = stored.record;
+    if (source.state === 'needs_reauth' || source.state === 'pending_auth') {
+      return { status: 'skipped', reason: `source is ${source.state}` };
+    }
+    const log = this.deps.log.child({ kbId: key.kbId, sourceId: key.sourceId });
+    const provider = this.deps.providers.get(source.type);
+    try {
+      return await this.enumerate(source, provider, isLeaseLost, log);
+    } catch (error) {
+      return this.recordFailure(key, error, log);
+    }
+  }
+
+  private async enumerate(
+    initial: SourceRecord,
+    provider: SyncProvider,
+    isLeaseLost: () => boolean,
+    log: Logger,
+  ): Promise<SyncOutcome> {
+    let source = initial;
+    const resumed = source.cursorKind === 'next';
+    const freshCrawl = !source.cursor && source.itemCount === 0 && !source.lastSyncAt;
+    let applier = this.newApplier(source, provider, freshCrawl);
+    if (resumed || (source.pendingCount ?? 0) > 0)
+      applier.rememberPending(await this.deps.items.query(source, 'pending eq true'));
+    const staged = new Map<string, ItemState>();
+    let cursor = source.cursor;
+    let pages = 0;
+    let eventCount = 0;
+    for (;;) {
+      if (isLeaseLost()) return { status: 'lease_lost' };
+      this.deps.faults?.('fetch', pages);
+      let page;
+      try {
+        page = await provider.fetchChanges(source, cursor);
+      } catch (error) {
+        if (!(error instanceof CursorExpiredError)) throw error;
+        // 410: restart the enumeration; at its end, whatever it did not return is deleted.
+        log.warn('sync.resync', { restart: error.restartCursor ? 'location' : 'no-token' });
+        source = await this.saveCursor(source, {
+          cursor: error.restartCursor,
+          cursorKind: error.restartCursor ? 'next' : undefined,
+          resyncRunId: randomUUID(),
+        });
+        cursor = source.cursor;
+        applier = this.newApplier(source, provider, false);
+        continue;
+      }
+      const outcome = await applier.applyPage(page.items);
+      this.deps.faults?.('events', pages);
+      await this.deps.feed.append(source.kbId, outcome.events);
+      this.deps.faults?.('items', pages);
+      await this.deps.items.write(source, outcome.writes, outcome.removals);
+      for (const row of outcome.staged) staged.set(row.id, row);
+      eventCount += outcome.events.length;
+      pages++;
+      this.deps.faults?.('cursor', pages - 1);
+      if (page.nextCursor) {
+        source = await this.saveCursor(source, {
+          cursor: page.nextCursor,
+          cursorKind: 'next',
+          itemCount: source.itemCount + outcome.newlyIncluded,
+          pendingCount: applier.pendingCount,
+          heldDeleteCount: (source.heldDeleteCount ?? 0) + outcome.staged.length,
+        });
+        cursor = page.nextCursor;
+        continue;
+      }
+      source = { ...source, itemCount: source.itemCount + outcome.newlyIncluded };
+      this.deps.faults?.('release', pages - 1);
+      const end = await this.finishRun(source, staged, resumed, log);
+      eventCount += end.events;
+      source = await this.saveCursor(end.source, {
+        cursor: page.finalCursor,
+        cursorKind: 'final',
+        resyncRunId: undefined,
+        pendingCount: applier.pendingCount,
+        lastSyncAt: this.now().toISOString(),
+        lastSyncResult: 'ok',
+        lastError: undefined,
+      });
+      if (applier.pendingCount > 0) log.warn('sync.pending-left', { count: applier.pendingCount });
+      log.info('sync.done', { pages, events: eventCount, held: end.held });
+      return { status: 'synced', pages, events: eventCount, held: end.held };
+    }
+  }
+
+  private newApplier(source: SourceRecord, provider: SyncProvider, freshCrawl: boolean): ChangeApplier {
+    return new ChangeApplier(
+      source,
+      {
+        getMany: (ids) => this.deps.items.getMany(source, ids),
+        descendantsOf: (folderId) => this.deps.items.descendantsOf(source, folderId),
+        listRemoteSubtree: (folderId) => provider.listSubtree(source, folderId),
+      },
+      { freshCrawl, resyncRunId: source.resyncRunId },
+    );
+  }
+
+  /**
+   * End of an enumeration: reconcile a resync, then let the mass-delete guard hold or release the
+   * staged deletes. Events are appended before rows are removed, so a crash replays, never loses.
+   */
+  private async finishRun(
+    source: SourceRecord,
+    stagedThisRun: Map<string, ItemState>,
+    resumed: boolean,
+    log: Logger,
+  ): Promise<{ source: SourceRecord; events: number; held: number }> {
+    if (source.resyncRunId) {
+      const runId = source.resyncRunId;
+      const unseen = (await this.deps.items.query(source)).filter((row) => row.seenRun !== runId);
+      const staged: ItemState[] = [];
+      const removals: string[] = [];
+      for (const row of unseen) {
+        if (row.included || row.deleteHeld) staged.push({ ...row, deleteHeld: true });
+        else removals.push(row.id);
+      }
+      await this.deps.items.write(source, staged, removals);
+      for (const row of staged) stagedThisRun.set(row.id, row);
+      log.info('sync.resync-reconciled', { unseen: unseen.length });
+    }
+    const needScan = resumed || (source.heldDeleteCount ?? 0) > 0 || source.state === 'held';
+    const candidates = needScan
+      ? await this.deps.items.query(source, 'deleteHeld eq true')
+      : [...(await this.deps.items.getMany(source, [...stagedThisRun.keys()])).values()].filter(
+          (row) => row.deleteHeld,
+        );
+    if (candidates.length === 0) {
+      const released = source.state === 'held' ? { state: 'active' as const, stateReason: undefined } : {};
+      return { source: { ...source, ...released, heldDeleteCount: 0 }, events: 0, held: 0 };
+    }
+    const hold =
+      source.state === 'held' ||
+      shouldHoldDeletes(candidates.length, source.itemCount, {
+        ratio: this.deps.massDeleteRatio,
+        minItems: this.deps.massDeleteMinItems,
+      });
+    if (hold) {
+      log.warn('sync.deletes-held', { count: candidates.length, itemCount: source.itemCount });
+      return {
+        source: {
+          ...source,
+          state: 'held',
+          stateReason: `${candidates.length} of ${source.itemCount} files would be deleted; confirm through the API to apply`,
+          heldDeleteCount: candidates.length,
+        },
+        events: 0,
+        held: candidates.length,
+      };
+    }
+    await this.releaseDeletes(source, candidates);
+    return {
+      source: { ...source, itemCount: Math.max(0, source.itemCount - candidates.length), heldDeleteCount: 0 },
+      events: candidates.length,
+      held: 0,
+    };
+  }
+
+  /** Emits the delete events for staged rows, then removes the rows. */
+  async releaseDeletes(source: SourceKey, rows: readonly ItemState[]): Promise<void> {
+    await this.deps.feed.append(
+      source.kbId,
+      rows.map((row) => deleteEvent(source, row)),
+    );
+    await this.deps.items.write(
+      source,
+      [],
+      rows.map((row) => row.id),
+    );
+  }
+
+  private async saveCursor(source: SourceRecord, change: Partial<SourceRecord>): Promise<SourceRecord> {
+    const nowIso = this.now().toISOString();
+    const cursorChanged = 'cursor' in change;
+    const next: SourceRecord = { ...source, ...change, ...(cursorChanged ? { cursorUpdatedAt: nowIso } : {}) };
+    // The engine owns the cursor and counters; state changes made meanwhile by the API (a new
+    // filter, a confirmation) must survive, so re-read and merge only what the engine owns.
+    const saved = await this.deps.sources.update(source, (current) => ({
+      ...current,
+      cursor: next.cursor,
+      cursorKind: next.cursorKind,
+      cursorUpdatedAt: next.cursorUpdatedAt,
+      resyncRunId: next.resyncRunId,
+      itemCount: next.itemCount,
+      pendingCount: next.pendingCount,
+      heldDeleteCount: next.heldDeleteCount,
+      state: next.state === source.state ? current.state : next.state,
+      stateReason: next.state === source.state ? current.stateReason : next.stateReason,
+      lastSyncAt: next.lastSyncAt,
+      lastSyncResult: next.lastSyncResult,
+      lastError: next.lastError,
+    }));
+    return saved ?? next;
+  }
+
+  private async recordFailure(key: SourceKey, error: unknown, log: Logger): Promise<SyncOutcome> {
+    const stamp = { lastSyncAt: this.now().toISOString(), lastSyncResult: 'failed' as const };
+    if (error instanceof ReauthRequiredError) {
+      log.warn('sync.needs-reauth', { reason: error.reason });
+      await this.deps.sources.update(key, (s) => ({
+        ...s,
+        ...stamp,
+        state: 'needs_reauth',
+        stateReason: error.reason,
+        lastError: error.reason,
+      }));
+      return { status: 'needs_reauth', reason: error.reason };
+    }
+    if (error instanceof PermanentSourceError) {
+      log.error('sync.permanent-error', { reason: error.reason, status: error.status });
+      await this.deps.sources.update(key, (s) => ({
+        ...s,
+        ...stamp,
+        state: 'error',
+        stateReason: error.reason,
+        lastError: error.reason,
+      }));
+      return { status: 'error', reason: error.reason };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn('sync.transient-error', { error: message });
+    await this.deps.sources.update(key, (s) => ({ ...s, ...stamp, lastError: message })).catch(() => undefined);
+    // Rethrow: the queue retries later, and after maxDequeueCount the job lands in the poison queue.
+    throw error;
+  }
+}
