@@ -8,6 +8,7 @@ import type { SourceKey } from '../../../shared/domain/source.js';
 import { grantSecretName } from '../../../shared/tokens/grant-secret-name.js';
 import { KeyVaultTokenStore } from '../../../shared/tokens/key-vault-token-store.js';
 import { CorruptGrantError, type StoredGrant } from '../../../shared/tokens/stored-grant.js';
+import { delegatedGrant } from './grant-fixture.js';
 import { startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
 
 let fake: KeyVaultFake;
@@ -32,16 +33,7 @@ function newSource(): SourceKey {
   return { kbId: 'kb_sales.2026', sourceId: `source-${sourceCounter}` };
 }
 
-function grant(refreshToken: string): StoredGrant {
-  return {
-    schemaVersion: 1,
-    kind: 'delegated',
-    refreshToken,
-    tenantId: 'contoso',
-    scopes: ['offline_access', 'Files.Read.All'],
-    obtainedAt: new Date(0).toISOString(),
-  };
-}
+const grant = delegatedGrant;
 
 function store(purgeOnDelete = false): KeyVaultTokenStore {
   return new KeyVaultTokenStore(client, { purgeOnDelete, pollIntervalMs: 0 });

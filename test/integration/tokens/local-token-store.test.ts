@@ -4,21 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { grantSecretName } from '../../../shared/tokens/grant-secret-name.js';
 import { generateLocalTokenKeyEntry, parseLocalTokenKeys } from '../../../shared/tokens/local-token-keys.js';
 import { LocalTokenStore } from '../../../shared/tokens/local-token-store.js';
-import type { StoredGrant } from '../../../shared/tokens/stored-grant.js';
 import { freshTable } from '../../helpers/storage.js';
+import { delegatedGrant } from './grant-fixture.js';
 
 const source = { kbId: 'kb1', sourceId: 'src.1' };
 
-function grant(refreshToken: string): StoredGrant {
-  return {
-    schemaVersion: 1,
-    kind: 'delegated',
-    refreshToken,
-    tenantId: 'contoso',
-    scopes: ['Files.Read.All'],
-    obtainedAt: '2026-01-01T00:00:00.000Z',
-  };
-}
+const grant = delegatedGrant;
 
 async function rawEntity(table: TableClient): Promise<Record<string, unknown>> {
   return table.getEntity(grantSecretName(source), 'grant');
