@@ -264,7 +264,7 @@ export function checkRoleGuids(rbacBicep: string, builtInRoles: ReadonlyMap<stri
 export function assignedRoleNames(rbacBicep: string, builtInRoles: ReadonlyMap<string, string>): string[] {
   const byGuid = new Map([...builtInRoles].map(([name, guid]) => [guid.toLowerCase(), name]));
   const guids = stripComments(rbacBicep).match(new RegExp(GUID.source, 'gi')) ?? [];
-  return guids.map((guid) => byGuid.get(guid.toLowerCase()) ?? `unknown role ${guid}`);
+  return guids.map((guid) => byGuid.get(guid.toLowerCase()) ?? `(unknown GUID ${guid})`);
 }
 
 /** Resource blocks of one type: the text from each `resource x 'Type@…'` to the next top-level declaration. */
