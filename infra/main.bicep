@@ -255,6 +255,8 @@ output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.publicBaseUrl
 output KB_SYNC_API_BASE_URL string = '${api.outputs.publicBaseUrl}/api'
 output PUBLIC_BASE_URL string = api.outputs.publicBaseUrl
+// Compare with PUBLIC_BASE_URL after the first deployment (docs/deploy.md, step 2).
+output AZURE_FUNCTION_DEFAULT_HOSTNAME string = api.outputs.defaultHostname
 output CONNECT_REDIRECT_URI string = '${api.outputs.publicBaseUrl}/api/connect/callback'
 output MS_TENANT_ID string = graphTenantId
 output KEY_VAULT_URL string = keyVault.outputs.uri

@@ -172,6 +172,9 @@ module site 'br/public:avm/res/web/site:0.22.0' = {
 @description('Name of the function app.')
 output name string = site.outputs.name
 
+@description('Host name Azure actually assigned; equals the host of publicBaseUrl unless unique default host names are in force.')
+output defaultHostname string = site.outputs.defaultHostname
+
 @description('The app\'s public https base (PUBLIC_BASE_URL).')
 output publicBaseUrl string = publicBaseUrl
 
