@@ -1,0 +1,36 @@
+// Everything a route module needs, built once per sandbox. Phase-2 modules (subscriptions,
+// notifications) receive the same context: they mount routes on `router` and listen to
+// `tenant.onDriveChanged`.
+import type { FaultInjector } from './http/fault-injector.js';
+import type { RequestBudget } from './http/request-budget.js';
+import type { RequestLog } from './http/request-log.js';
+import type { SandboxRouter } from './http/sandbox-http.js';
+import type { DownloadUrls } from './graph/download-urls.js';
+import type { IdentityState } from './identity/identity-state.js';
+import type { DeltaEngine } from './state/delta-engine.js';
+import type { SandboxClock } from './state/sandbox-clock.js';
+import type { SandboxSettings } from './state/sandbox-settings.js';
+import type { TenantState } from './state/tenant-state.js';
+
+export interface SandboxContext {
+  router: SandboxRouter;
+  tenant: TenantState;
+  identity: IdentityState;
+  clock: SandboxClock;
+  settings: () => SandboxSettings;
+  delta: DeltaEngine;
+  downloads: DownloadUrls;
+  budget: RequestBudget;
+  faults: FaultInjector;
+  requestLog: RequestLog;
+  tenantId: string;
+  /** https://127.0.0.1:<port>, known once the server listens. */
+  baseUrl: () => string;
+  /** The user created at start-up: owns the default personal drive and is signed in by /authorize. */
+  defaultUserId: () => string;
+  /** Called by control reset, so modules clear their own state too. */
+  onReset: (listener: () => void) => void;
+}
+
+/** A pluggable part of the sandbox (phase 2: dev/sandbox/subscriptions). */
+export type SandboxModule = (context: SandboxContext) => void;
