@@ -77,6 +77,10 @@ async function main(): Promise<() => Promise<void>> {
     await requireFreePort(azuritePorts.blob, 'Azurite blob', 'AZURITE_BLOB_PORT');
     await requireFreePort(azuritePorts.queue, 'Azurite queue', 'AZURITE_QUEUE_PORT');
     await requireFreePort(azuritePorts.table, 'Azurite table', 'AZURITE_TABLE_PORT');
+    const sandboxPort = process.env.SANDBOX_PORT ? portSetting('SANDBOX_PORT', 0) : undefined;
+    if (sandboxPort !== undefined && !process.env.MS_TENANT_ID) {
+      await requireFreePort(sandboxPort, 'sandbox tenant', 'SANDBOX_PORT');
+    }
 
     // 3. Azurite, persisted in .azurite/ (gitignored).
     const azurite = await startAzurite({
@@ -93,7 +97,6 @@ async function main(): Promise<() => Promise<void>> {
         const module = (await import(pathToFileURL(SANDBOX_MODULE).href)) as { startSandbox?: StartSandbox };
         if (typeof module.startSandbox !== 'function')
           throw new StartError('dev/sandbox/sandbox.ts exports no startSandbox');
-        const sandboxPort = process.env.SANDBOX_PORT ? portSetting('SANDBOX_PORT', 0) : undefined;
         const sandbox = await module.startSandbox(sandboxPort === undefined ? {} : { port: sandboxPort });
         stops.push(() => sandbox.stop());
         registerSecret(sandbox.clientSecret);
