@@ -87,6 +87,9 @@ export interface SourceRecord extends SourceKey {
   /** Files whose deletes are staged or held by the mass-delete guard. */
   heldDeleteCount?: number;
   nextPollAt?: string;
+  /** The Graph subscription of a webhook source (shared/subscriptions); DELETE removes it in Graph. */
+  subscriptionId?: string;
+  subscriptionExpiresAt?: string;
 }
 
 export function sourceKeyString(key: SourceKey): string {
