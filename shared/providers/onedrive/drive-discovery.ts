@@ -49,14 +49,16 @@ async function resolveDrive(
   return findLibrary(transport, source, selector.siteId, selector.libraryName);
 }
 
+/** `missingMeans`: at discovery an unknown drive is NotFound; for a registered source it is permanent. */
 export async function getDrive(
   transport: GraphTransport,
   source: SourceKey,
   url: string,
   what: string,
+  missingMeans: 'source' | 'thing' = 'thing',
 ): Promise<GraphDrive> {
   const response = await transport.send(source, { method: 'GET', url }, what);
-  if (!response.ok) throw await failureFrom(response, { what, missingMeans: 'thing' });
+  if (!response.ok) throw await failureFrom(response, { what, missingMeans });
   return readGraphJson(response, driveSchema, what);
 }
 

@@ -45,7 +45,7 @@ export class OneDriveProvider implements SyncProvider {
 
   async validateConnection(source: SourceRecord): Promise<void> {
     // A drive that answers is enough; 404/403 surface as the same errors a sync would meet.
-    await getDrive(this.transport, source, graphPaths.drive(source.driveId), 'drive');
+    await getDrive(this.transport, source, graphPaths.drive(source.driveId), 'drive', 'source');
   }
 
   fetchChanges(source: SourceRecord, cursor: string | undefined): Promise<ChangePage> {
