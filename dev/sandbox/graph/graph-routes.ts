@@ -47,7 +47,8 @@ function handleGraph(context: SandboxContext, request: SandboxRequest, rest: str
   return { ...response, headers: { ...decision.headers, ...response.headers }, ru: operation.ru, userId };
 }
 
-function authenticate(context: SandboxContext, request: SandboxRequest): AccessTokenRecord | SandboxResponse {
+/** Exported for the subscriptions module, so all Graph routes check bearer tokens the same way. */
+export function authenticate(context: SandboxContext, request: SandboxRequest): AccessTokenRecord | SandboxResponse {
   const now = context.clock.now();
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
