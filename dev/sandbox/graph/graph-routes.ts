@@ -102,11 +102,11 @@ function parseOperation(
     }
     const userId = first === 'me' ? token.userId! : decodeURIComponent(second ?? '');
     const user = tenant.requireUser(userId);
-    const after = first === 'me' ? [second, third, ...tail] : [third, ...tail];
+    const after = (first === 'me' ? [second, third, ...tail] : [third, ...tail]).filter(isDefined);
     if (after[0] === undefined) return { ru: 1, run: () => jsonResponse(200, userJson(user)) };
     if (after[0] === 'drive') {
       if (!user.driveId) throw new GraphRequestError(404, 'itemNotFound', 'The user has no drive.');
-      return driveOperation(context, request, token, tenant.requireDrive(user.driveId), after.slice(1) as string[]);
+      return driveOperation(context, request, token, tenant.requireDrive(user.driveId), after.slice(1));
     }
   }
   if (first === 'drives' && second) {

@@ -1,0 +1,43 @@
+// The bodies Graph POSTs (graph-behaviour.md §4; changenotification.md, change-notifications-lifecycle-events.md).
+import type { NotificationBody } from './notification-dispatcher.js';
+import type { SubscriptionRecord } from './subscription-store.js';
+
+export type LifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
+
+/** driveItem notifications carry the subscribed resource and no resource data: the client runs delta. */
+export function changeNotification(subscription: SubscriptionRecord, tenantId: string): NotificationBody {
+  return {
+    subscriptionId: subscription.id,
+    subscriptionExpirationDateTime: new Date(subscription.expiresAt).toISOString(),
+    changeType: 'updated',
+    resource: subscription.resource,
+    clientState: subscription.clientState,
+    tenantId,
+    resourceData: null,
+  };
+}
+
+/**
+ * `organizationId` instead of `tenantId` (and `resource: "Subscriptions/{id}"`) has been seen in
+ * real lifecycle payloads [O]; the control API can ask for that variant so clients are tested on it.
+ */
+export function lifecycleNotification(
+  subscription: SubscriptionRecord,
+  tenantId: string,
+  lifecycleEvent: LifecycleEvent,
+  variant: 'tenantId' | 'organizationId' = 'tenantId',
+): NotificationBody {
+  const body: NotificationBody = {
+    subscriptionId: subscription.id,
+    subscriptionExpirationDateTime: new Date(subscription.expiresAt).toISOString(),
+    clientState: subscription.clientState,
+    lifecycleEvent,
+  };
+  if (variant === 'organizationId') {
+    body.organizationId = tenantId;
+    body.resource = `Subscriptions/${subscription.id}`;
+  } else {
+    body.tenantId = tenantId;
+  }
+  return body;
+}

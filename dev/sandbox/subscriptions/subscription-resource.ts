@@ -1,0 +1,91 @@
+// Which driveItem resources can be subscribed to (graph-behaviour.md §3): the root of any drive,
+// and on personal (OneDrive consumer) drives any folder. Files and drives themselves cannot be
+// subscribed; Business drives accept the root only.
+import type { TenantState } from '../state/tenant-state.js';
+import type { DriveRecord } from '../state/tenant-model.js';
+
+export interface SubscribedScope {
+  driveId: string;
+  /** The subscribed folder: the drive's root, or a folder of a personal drive. */
+  folderId: string;
+}
+
+export class SubscriptionResourceError extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Resolves `resource` (with or without the leading slash, no base URL) for the caller. `userId` is
+ * the signed-in user of a delegated token, null for app-only tokens (which cannot use /me).
+ */
+export function resolveSubscribedScope(tenant: TenantState, resource: string, userId: string | null): SubscribedScope {
+  if (/^https?:/i.test(resource))
+    throw new SubscriptionResourceError(400, 'The resource must be a relative path, without the Graph base URL.');
+  const segments = resource.replace(/^\//, '').replace(/\/$/, '').split('/').map(safeDecode);
+  const [first, second, ...rest] = segments;
+  let drive: DriveRecord | undefined;
+  let itemPath: string[];
+  if (first === 'me' && second === 'drive') {
+    if (userId === null)
+      throw new SubscriptionResourceError(400, '/me request is only valid with delegated authentication flow.');
+    drive = driveOfUser(tenant, userId);
+    itemPath = rest;
+  } else if (first === 'users' && second !== undefined && rest[0] === 'drive') {
+    drive = driveOfUser(tenant, second);
+    itemPath = rest.slice(1);
+  } else if (first === 'drives' && second !== undefined) {
+    drive = tenant.getDrive(second);
+    if (!drive) throw new SubscriptionResourceError(404, `The drive '${second}' was not found.`);
+    itemPath = rest;
+  } else {
+    throw new SubscriptionResourceError(400, `Unsupported resource '${resource}' for a driveItem subscription.`);
+  }
+  if (itemPath.length === 1 && itemPath[0] === 'root') return { driveId: drive.id, folderId: drive.rootId };
+  if (itemPath.length === 0)
+    throw new SubscriptionResourceError(400, 'A drive itself cannot be subscribed to: subscribe to its root.');
+  if (itemPath.length === 2 && itemPath[0] === 'items' && itemPath[1]) {
+    // Strict reading of §3: on Business drives only the root (by the `root` path) can be subscribed.
+    if (drive.kind !== 'personal')
+      throw new SubscriptionResourceError(
+        400,
+        'Only the root of a OneDrive for Business or SharePoint drive can be subscribed to.',
+      );
+    const item = drive.items.get(itemPath[1]);
+    if (!item || item.deleted) throw new SubscriptionResourceError(404, 'The resource could not be found.');
+    if (!item.isFolder) throw new SubscriptionResourceError(400, 'Files cannot be subscribed to: subscribe to a folder.');
+    return { driveId: drive.id, folderId: item.id };
+  }
+  throw new SubscriptionResourceError(400, `Unsupported resource '${resource}' for a driveItem subscription.`);
+}
+
+/** Whether a change to `itemId` falls under the subscribed folder (the folder itself included). */
+export function scopeCovers(drive: DriveRecord, scope: SubscribedScope, itemId: string): boolean {
+  if (scope.folderId === drive.rootId) return true;
+  // Bounded walk up the tree: tombstones keep their parentId, so deletions are placed too.
+  for (let id: string | null = itemId, steps = 0; id !== null && steps <= drive.items.size; steps++) {
+    if (id === scope.folderId) return true;
+    id = drive.items.get(id)?.parentId ?? null;
+  }
+  return false;
+}
+
+function driveOfUser(tenant: TenantState, userId: string): DriveRecord {
+  const user = tenant.users.get(userId);
+  if (!user) throw new SubscriptionResourceError(404, `The user '${userId}' was not found.`);
+  const drive = user.driveId ? tenant.getDrive(user.driveId) : undefined;
+  if (!drive) throw new SubscriptionResourceError(404, 'The user has no drive.');
+  return drive;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

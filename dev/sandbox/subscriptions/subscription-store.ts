@@ -1,0 +1,64 @@
+// The live subscriptions, on the sandbox clock: an expired subscription is gone (404, no deliveries)
+// as soon as its expirationDateTime passes, whether or not the sweep has removed it yet.
+import { randomUUID } from 'node:crypto';
+import type { SandboxClock } from '../state/sandbox-clock.js';
+import type { SubscribedScope } from './subscription-resource.js';
+
+export interface SubscriptionRecord {
+  id: string;
+  /** As the client wrote it: notifications carry this string, not the changed item (§4). */
+  resource: string;
+  scope: SubscribedScope;
+  changeType: string;
+  clientState: string | null;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string | null;
+  expiresAt: number;
+  applicationId: string;
+  /** The signed-in user, or for app-only tokens the application. */
+  creatorId: string;
+  latestSupportedTlsVersion: string;
+  /** When reauthorizationRequired was last sent; cleared by renewal (§4 lifecycle). */
+  lastReauthorizationNoticeAt: number | undefined;
+}
+
+export type NewSubscription = Omit<SubscriptionRecord, 'id' | 'lastReauthorizationNoticeAt'>;
+
+export class SubscriptionStore {
+  private readonly records = new Map<string, SubscriptionRecord>();
+
+  constructor(private readonly clock: SandboxClock) {}
+
+  add(input: NewSubscription): SubscriptionRecord {
+    const record: SubscriptionRecord = { ...input, id: randomUUID(), lastReauthorizationNoticeAt: undefined };
+    this.records.set(record.id, record);
+    return record;
+  }
+
+  /** A live subscription, or undefined when unknown or expired. */
+  get(id: string): SubscriptionRecord | undefined {
+    const record = this.records.get(id);
+    return record && record.expiresAt > this.clock.now() ? record : undefined;
+  }
+
+  live(): SubscriptionRecord[] {
+    const now = this.clock.now();
+    return [...this.records.values()].filter((record) => record.expiresAt > now);
+  }
+
+  remove(id: string): boolean {
+    return this.records.delete(id);
+  }
+
+  /** Forgets expired subscriptions ("expired subscriptions … disappear"); returns their ids. */
+  sweepExpired(): string[] {
+    const now = this.clock.now();
+    const expired = [...this.records.values()].filter((record) => record.expiresAt <= now).map((record) => record.id);
+    for (const id of expired) this.records.delete(id);
+    return expired;
+  }
+
+  clear(): void {
+    this.records.clear();
+  }
+}
