@@ -5,9 +5,8 @@
 // AZURITE_QUEUE_PORT, AZURITE_TABLE_PORT, SANDBOX_PORT; data and settings: AZURITE_LOCATION,
 // LOCAL_SETTINGS_PATH.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, type ConfigError } from '../shared/config/config.js';
 import { redactText, registerSecret } from '../shared/logging/redact.js';
 import { ensureStorage } from '../shared/storage/ensure-storage.js';
@@ -23,18 +22,6 @@ import {
 } from './host/local-settings.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SANDBOX_MODULE = path.join(repoRoot, 'dev', 'sandbox', 'sandbox.ts');
-
-interface Sandbox {
-  baseUrl: string;
-  graphBaseUrl: string;
-  authorityHost: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  stop(): Promise<void>;
-}
-type StartSandbox = (options?: { port?: number }) => Promise<Sandbox>;
 
 /** A start-up failure we can explain in one line; printed without a stack trace. */
 class StartError extends Error {}
@@ -93,24 +80,19 @@ async function main(): Promise<() => Promise<void>> {
 
     // 4. The sandbox tenant when no real tenant is configured.
     if (!process.env.MS_TENANT_ID) {
-      if (existsSync(SANDBOX_MODULE)) {
-        const module = (await import(pathToFileURL(SANDBOX_MODULE).href)) as { startSandbox?: StartSandbox };
-        if (typeof module.startSandbox !== 'function')
-          throw new StartError('dev/sandbox/sandbox.ts exports no startSandbox');
-        const sandbox = await module.startSandbox(sandboxPort === undefined ? {} : { port: sandboxPort });
-        stops.push(() => sandbox.stop());
-        registerSecret(sandbox.clientSecret);
-        Object.assign(process.env, {
-          GRAPH_BASE_URL: sandbox.graphBaseUrl,
-          AUTHORITY_HOST: sandbox.authorityHost,
-          MS_TENANT_ID: sandbox.tenantId,
-          MS_CLIENT_ID: sandbox.clientId,
-          MS_CLIENT_SECRET: sandbox.clientSecret,
-        });
-        console.log(`sandbox tenant: ${sandbox.baseUrl}`);
-      } else {
-        console.log('no tenant configured and no sandbox yet (dev/sandbox/sandbox.ts): Graph calls will fail');
-      }
+      // Imported only when needed: with a real tenant the sandbox code is never loaded.
+      const { startSandbox } = await import('./sandbox/sandbox.js');
+      const sandbox = await startSandbox(sandboxPort === undefined ? {} : { port: sandboxPort });
+      stops.push(() => sandbox.stop());
+      registerSecret(sandbox.clientSecret);
+      Object.assign(process.env, {
+        GRAPH_BASE_URL: sandbox.graphBaseUrl,
+        AUTHORITY_HOST: sandbox.authorityHost,
+        MS_TENANT_ID: sandbox.tenantId,
+        MS_CLIENT_ID: sandbox.clientId,
+        MS_CLIENT_SECRET: sandbox.clientSecret,
+      });
+      console.log(`sandbox tenant: ${sandbox.baseUrl} (control API: ${sandbox.baseUrl}/_sandbox/, docs/sandbox.md)`);
     }
 
     // 5. Config check, then every queue, poison queue and table.
