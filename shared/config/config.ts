@@ -52,6 +52,18 @@ export const configSchema = z
       .transform((value) => value === 'true'),
     /** An access token is reused until this many seconds before it expires. */
     TOKEN_REFRESH_MARGIN_SECONDS: integer(300, 0, 3_000),
+    /** A steady stream of notifications delays a source's sync by at most this much (trailing debounce cap). */
+    NOTIFICATION_MAX_WAIT_MS: integer(10_000, 0, 600_000),
+    /** Largest webhook body accepted before answering 413 (Graph batches are far smaller). */
+    WEBHOOK_MAX_BODY_BYTES: integer(1_048_576, 1_024, 104_857_600),
+    /** A subscription is renewed once less than this much of its lifetime is left. */
+    SUBSCRIPTION_RENEW_BEFORE_MINUTES: integer(4_320, 1, 42_000),
+    /** How often maintenance renews a live subscription anyway, which also detects silent removal (404). */
+    SUBSCRIPTION_CHECK_INTERVAL_MINUTES: integer(360, 0, 42_000),
+    /** Webhook sources get one delta at least this often, in case notifications were lost. */
+    SAFETY_NET_INTERVAL_MINUTES: integer(1_440, 1, 43_200),
+    /** A source whose token was not used for this long gets one refresh, so its grant never goes idle. */
+    TOKEN_KEEP_ALIVE_DAYS: integer(30, 1, 89),
   })
   .superRefine((env, ctx) => {
     const identityStorage = env.AzureWebJobsStorage__queueServiceUri ?? env.AzureWebJobsStorage__tableServiceUri;
@@ -100,6 +112,12 @@ export interface Config {
   federatedIdentityClientId: string | undefined;
   keyVaultPurgeOnDelete: boolean;
   tokenRefreshMarginSeconds: number;
+  notificationMaxWaitMs: number;
+  webhookMaxBodyBytes: number;
+  subscriptionRenewBeforeMinutes: number;
+  subscriptionCheckIntervalMinutes: number;
+  safetyNetIntervalMinutes: number;
+  tokenKeepAliveDays: number;
 }
 
 /** Names of settings whose values are secrets: never logged, never echoed in errors. */
@@ -150,6 +168,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     federatedIdentityClientId: s.MS_FEDERATED_IDENTITY_CLIENT_ID,
     keyVaultPurgeOnDelete: s.KEY_VAULT_PURGE_ON_DELETE,
     tokenRefreshMarginSeconds: s.TOKEN_REFRESH_MARGIN_SECONDS,
+    notificationMaxWaitMs: s.NOTIFICATION_MAX_WAIT_MS,
+    webhookMaxBodyBytes: s.WEBHOOK_MAX_BODY_BYTES,
+    subscriptionRenewBeforeMinutes: s.SUBSCRIPTION_RENEW_BEFORE_MINUTES,
+    subscriptionCheckIntervalMinutes: s.SUBSCRIPTION_CHECK_INTERVAL_MINUTES,
+    safetyNetIntervalMinutes: s.SAFETY_NET_INTERVAL_MINUTES,
+    tokenKeepAliveDays: s.TOKEN_KEEP_ALIVE_DAYS,
   };
 }
 
