@@ -349,6 +349,16 @@ describe('timer functions', () => {
 });
 
 describe('stop()', () => {
+  /** Calls stop() and gives it every chance to finish early, while a handler is still blocked. */
+  async function stopWhileBlocked(running: RunningLocalHost) {
+    let finished = false;
+    const done = running.stop().then(() => {
+      finished = true;
+    });
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    return { finishedEarly: finished, done };
+  }
+
   test('waits for an in-flight invocation, then refuses new connections', async () => {
     const release = gate();
     const entered = gate();
@@ -374,16 +384,12 @@ describe('stop()', () => {
     });
     const inFlight = fetch(`${slowHost.baseUrl}/api/slow`);
     await entered.opened;
-    let stopped = false;
-    const stopping = slowHost.stop().then(() => (stopped = true));
-    // Give stop() every chance to finish early: it must not while the handler is blocked.
-    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
-    expect(stopped).toBe(false);
+    const stop = await stopWhileBlocked(slowHost);
+    expect(stop.finishedEarly).toBe(false);
     release.open();
     const response = await inFlight;
     expect(await response.text()).toBe('finished');
-    await stopping;
-    expect(stopped).toBe(true);
+    await stop.done;
     await expect(fetch(`${slowHost.baseUrl}/api/slow`)).rejects.toThrow();
   });
 
@@ -412,12 +418,10 @@ describe('stop()', () => {
     const queue = new QueueClient(storageConnectionString(), queueName);
     await queue.sendMessage(Buffer.from('{}').toString('base64'));
     await entered.opened;
-    let stopped = false;
-    const stopping = queueHost.stop().then(() => (stopped = true));
-    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
-    expect(stopped).toBe(false);
+    const stop = await stopWhileBlocked(queueHost);
+    expect(stop.finishedEarly).toBe(false);
     release.open();
-    await stopping;
+    await stop.done;
     expect((await queue.getProperties()).approximateMessagesCount).toBe(0);
   });
 });
