@@ -79,7 +79,7 @@ export class ChangeApplier {
     const work = new PageWork();
     const prior = await this.priorStates([...latest.values()]);
     for (const remote of latest.values()) {
-      await this.applyOne(remote, prior.get(remote.id) ?? work.rows.get(remote.id), prior, work);
+      await this.applyOne(remote, work.rows.get(remote.id) ?? prior.get(remote.id), prior, work);
     }
     return work.outcome();
   }

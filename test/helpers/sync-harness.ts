@@ -1,0 +1,119 @@
+// The whole sync engine on real parts: the sandbox tenant over HTTPS, the real Graph client, and
+// the real Table Storage SDK on Azurite (fresh tables per harness).
+import { startSandbox, type Sandbox } from '../../dev/sandbox/sandbox.js';
+import type { ChangeEvent } from '../../shared/domain/change-event.js';
+import type { FolderScope, SourceRecord } from '../../shared/domain/source.js';
+import { ChangeFeedStore } from '../../shared/feed/change-feed-store.js';
+import { ItemStore } from '../../shared/items/item-store.js';
+import { createLogger } from '../../shared/logging/logger.js';
+import { createProviderRegistry } from '../../shared/providers/registry.js';
+import { SourceStore } from '../../shared/sources/source-store.js';
+import { TableLeaseStore } from '../../shared/storage/table-lease.js';
+import type { SandboxSettingsPatch } from '../../dev/sandbox/state/sandbox-settings.js';
+import type { ProviderRegistry } from '../../shared/sync/ports.js';
+import { SourceSyncer, type SyncFaultHook } from '../../shared/sync/sync-source.js';
+import { sandboxAppTokens } from './sandbox-app-tokens.js';
+import { freshTable } from './storage.js';
+
+export interface SyncHarness {
+  sandbox: Sandbox;
+  sources: SourceStore;
+  items: ItemStore;
+  feed: ChangeFeedStore;
+  leases: TableLeaseStore;
+  providers: ProviderRegistry;
+  logLines: string[];
+  syncer(faults?: SyncFaultHook, overrides?: { massDeleteMinItems?: number; massDeleteRatio?: number }): SourceSyncer;
+  register(input: {
+    kbId?: string;
+    sourceId?: string;
+    driveId: string;
+    scope?: FolderScope;
+    filters?: SourceRecord['filters'];
+  }): Promise<SourceRecord>;
+  allEvents(kbId?: string): Promise<ChangeEvent[]>;
+  stop(): Promise<void>;
+}
+
+export async function startSyncHarness(settings: SandboxSettingsPatch = {}): Promise<SyncHarness> {
+  const seed = process.env.SYNC_TEST_SEED ? Number(process.env.SYNC_TEST_SEED) : undefined;
+  const sandbox = await startSandbox({ settings, ...(seed === undefined ? {} : { seed }) });
+  const sources = new SourceStore(await freshTable('sources'));
+  const items = new ItemStore(await freshTable('items'));
+  const feed = new ChangeFeedStore(await freshTable('changes'), await freshTable('counters'));
+  const leases = new TableLeaseStore(await freshTable('leases'), 'sync');
+  const providers = createProviderRegistry({ graphBaseUrl: sandbox.graphBaseUrl, tokens: sandboxAppTokens(sandbox) });
+  const logLines: string[] = [];
+  const sink = {
+    debug: (l: string) => logLines.push(l),
+    info: (l: string) => logLines.push(l),
+    warn: (l: string) => logLines.push(l),
+    error: (l: string) => logLines.push(l),
+  };
+  const harness: SyncHarness = {
+    sandbox,
+    sources,
+    items,
+    feed,
+    leases,
+    providers,
+    logLines,
+    syncer: (faults, overrides = {}) =>
+      new SourceSyncer({
+        sources,
+        items,
+        feed,
+        leases,
+        providers,
+        log: createLogger(sink),
+        leaseMs: 30_000,
+        massDeleteRatio: overrides.massDeleteRatio ?? 0.5,
+        massDeleteMinItems: overrides.massDeleteMinItems ?? 100,
+        faults,
+      }),
+    async register({ kbId = 'kb', sourceId = 'src', driveId, scope, filters = {} }) {
+      const provider = providers.get('onedrive');
+      const location = await provider.resolveLocation({ kbId, sourceId }, { driveId }, scope);
+      const now = new Date().toISOString();
+      const record: SourceRecord = {
+        kbId,
+        sourceId,
+        type: 'onedrive',
+        drive: { driveId },
+        driveId: location.driveId,
+        driveType: location.driveType,
+        scope,
+        scopeItemId: location.scopeItemId,
+        filters,
+        pollIntervalSeconds: 900,
+        auth: 'app',
+        state: 'active',
+        mode: 'polling',
+        createdAt: now,
+        updatedAt: now,
+        itemCount: 0,
+      };
+      await sources.put(record);
+      return record;
+    },
+    async allEvents(kbId = 'kb') {
+      const out: ChangeEvent[] = [];
+      let after = 0;
+      for (;;) {
+        const page = await feed.read(kbId, after, 1000);
+        out.push(...page.events);
+        after = Number(page.nextCursor);
+        if (!page.hasMore) return out;
+      }
+    },
+    stop: () => sandbox.stop(),
+  };
+  return harness;
+}
+
+/** "op itemId path content|meta" lines, the form scenario tests compare. */
+export function describeEvents(events: readonly ChangeEvent[]): string[] {
+  return events.map(
+    (e) => `${e.op} ${e.path ?? '?'}${e.op === 'upsert' ? (e.contentChanged ? ' content' : ' meta') : ''}`,
+  );
+}
