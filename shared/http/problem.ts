@@ -28,3 +28,17 @@ export function problem(
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
+
+/** A problem the client should retry later (503 on transient upstream failures, 409 while a sync runs). */
+export function retryableProblem(
+  status: number,
+  title: string,
+  retryAfterSeconds: number,
+  detail?: string,
+): HttpResponseInit {
+  const base = problem(status, title, detail);
+  return {
+    ...base,
+    headers: { ...(base.headers as Record<string, string>), 'retry-after': String(retryAfterSeconds) },
+  };
+}
