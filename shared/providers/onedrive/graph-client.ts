@@ -1,6 +1,7 @@
 // The Microsoft Graph client, built once per process. The middleware chain is the client's default
 // (MiddlewareFactory.getDefaultMiddlewareChain: auth → retry → redirect → telemetry → fetch) with
-// one addition, RateLimitResetHandler, just below the RetryHandler. Auth is per request: each call
+// two additions: RateLimitResetHandler just below the RetryHandler, and NetworkErrorHandler just
+// above fetch. Auth is per request: each call
 // passes an AuthenticationHandlerOptions bound to one source's TokenManager entry, so one client
 // serves every source.
 import {
@@ -14,6 +15,7 @@ import {
   TelemetryHandler,
   type AuthenticationProvider,
 } from '@microsoft/microsoft-graph-client';
+import { NetworkErrorHandler } from './network-error-handler.js';
 import { RateLimitResetHandler } from './rate-limit-reset-handler.js';
 import { requestedWaitSeconds } from './retry-after.js';
 
@@ -76,6 +78,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
     new RateLimitResetHandler(),
     new RedirectHandler(new RedirectHandlerOptions()),
     new TelemetryHandler(),
+    new NetworkErrorHandler(),
     new HTTPMessageHandler(),
   ];
   const customHosts = customHostsFor(options.graphBaseUrl);

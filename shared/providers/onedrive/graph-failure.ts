@@ -8,6 +8,7 @@ import {
   ReauthRequiredError,
   TransientError,
 } from '../../sync/errors.js';
+import { systemErrorCode } from './network-error-handler.js';
 import { requestedWaitSeconds } from './retry-after.js';
 
 export interface GraphFailure {
@@ -79,12 +80,9 @@ export function networkFailure(what: string, cause: unknown): TransientError {
 }
 
 function describeNetworkCause(cause: unknown): string {
-  // undici reports `fetch failed` with the system error (ECONNRESET, ECONNREFUSED…) as its cause.
-  let current: unknown = cause;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const errno = (current as { code?: unknown }).code;
-    if (typeof errno === 'string' && /^[A-Z_]+$/.test(errno)) return errno;
-    current = current.cause;
-  }
-  return cause instanceof Error ? cause.name : 'unknown error';
+  const code = systemErrorCode(cause);
+  if (code !== undefined) return code;
+  // The Graph client rewraps errors (GraphError) keeping the message: NetworkErrorHandler puts the code there.
+  const fromMessage = cause instanceof Error ? /network error ([A-Z_]+)/.exec(cause.message)?.[1] : undefined;
+  return fromMessage ?? 'no system error code';
 }
