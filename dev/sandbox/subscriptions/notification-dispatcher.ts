@@ -149,7 +149,12 @@ export class NotificationDispatcher {
     if (generation !== this.generation) return;
     health.record(delivery.url, clock.now(), delivery.notifications.length, result.durationMs, result.timedOut);
     if (result.status !== null && result.status >= 200 && result.status < 300) {
-      this.record(delivery, { outcome: 'delivered', status: result.status, durationMs: result.durationMs, reason: null });
+      this.record(delivery, {
+        outcome: 'delivered',
+        status: result.status,
+        durationMs: result.durationMs,
+        reason: null,
+      });
       if (this.deps.random.chance(settings().duplicateRate)) await this.sendDuplicate(delivery, generation);
       return;
     }

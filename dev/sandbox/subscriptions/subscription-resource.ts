@@ -57,7 +57,8 @@ export function resolveSubscribedScope(tenant: TenantState, resource: string, us
       );
     const item = drive.items.get(itemPath[1]);
     if (!item || item.deleted) throw new SubscriptionResourceError(404, 'The resource could not be found.');
-    if (!item.isFolder) throw new SubscriptionResourceError(400, 'Files cannot be subscribed to: subscribe to a folder.');
+    if (!item.isFolder)
+      throw new SubscriptionResourceError(400, 'Files cannot be subscribed to: subscribe to a folder.');
     return { driveId: drive.id, folderId: item.id };
   }
   throw new SubscriptionResourceError(400, `Unsupported resource '${resource}' for a driveItem subscription.`);

@@ -1,0 +1,104 @@
+// The subscriptions module of the sandbox (issue 3 items 4–6): Graph /v1.0/subscriptions, change
+// notifications on every drive change, lifecycle notifications, and its control API. Part of the
+// default module set of startSandbox (sandbox.ts).
+import type { SandboxContext, SandboxModule } from '../sandbox-context.js';
+import { SeededRandom } from '../state/seeded-random.js';
+import { DeliveryLog } from './delivery-log.js';
+import { EndpointHealth } from './endpoint-health.js';
+import { NotificationDispatcher } from './notification-dispatcher.js';
+import { changeNotification } from './notification-payloads.js';
+import { sendDueReauthorizationNotices } from './reauthorization-notices.js';
+import { scopeCovers } from './subscription-resource.js';
+import { registerSubscriptionRoutes } from './subscription-routes.js';
+import {
+  defaultSubscriptionSettings,
+  type SubscriptionSettings,
+  type SubscriptionSettingsPatch,
+} from './subscription-settings.js';
+import { SubscriptionStore } from './subscription-store.js';
+import { registerSubscriptionsControlRoutes } from './subscriptions-control-routes.js';
+
+export interface SubscriptionsModuleOptions {
+  /** Initial settings (also what control reset goes back to). */
+  settings?: SubscriptionSettingsPatch;
+  /** Seeds duplicate deliveries. */
+  seed?: number;
+}
+
+export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): SandboxModule {
+  return (context: SandboxContext) => {
+    const initialSettings = (): SubscriptionSettings => ({ ...defaultSubscriptionSettings(), ...options.settings });
+    let settings = initialSettings();
+    const getSettings = () => settings;
+    const store = new SubscriptionStore(context.clock);
+    const log = new DeliveryLog();
+    const health = new EndpointHealth(getSettings);
+    const dispatcher = new NotificationDispatcher({
+      clock: context.clock,
+      settings: getSettings,
+      store,
+      random: new SeededRandom(options.seed ?? 4_242),
+      log,
+      health,
+    });
+
+    const runHousekeeping = () => {
+      store.sweepExpired();
+      sendDueReauthorizationNotices(store, dispatcher, settings, context.tenantId, context.clock.now());
+    };
+
+    context.tenant.onDriveChanged((event) => {
+      const drive = context.tenant.getDrive(event.driveId);
+      if (!drive) return;
+      for (const subscription of store.live()) {
+        if (subscription.scope.driveId !== drive.id) continue;
+        if (!event.itemIds.some((itemId) => scopeCovers(drive, subscription.scope, itemId))) continue;
+        dispatcher.enqueue('change', subscription.notificationUrl, changeNotification(subscription, context.tenantId));
+      }
+    });
+
+    registerSubscriptionRoutes(context, { store, settings: getSettings });
+    registerSubscriptionsControlRoutes(context, {
+      store,
+      dispatcher,
+      log,
+      settings: getSettings,
+      updateSettings: (patch) => {
+        settings = { ...settings, ...patch };
+      },
+      runHousekeeping,
+    });
+
+    // Real-time ticker for retries, delays, expiry and reauthorization notices on the sandbox clock.
+    // unref(): a forgotten sandbox never keeps the process alive.
+    let ticking = false;
+    let ticker: NodeJS.Timeout | undefined;
+    const tick = () => {
+      if (ticking) return;
+      ticking = true;
+      runHousekeeping();
+      void dispatcher.runDue({ flushPending: false }).finally(() => {
+        ticking = false;
+      });
+    };
+    const startTicker = () => {
+      ticker = setInterval(tick, settings.tickMs);
+      ticker.unref();
+    };
+    startTicker();
+
+    context.onReset(() => {
+      store.clear();
+      dispatcher.clear();
+      health.clear();
+      log.clear();
+      settings = initialSettings();
+      clearInterval(ticker);
+      startTicker();
+    });
+    context.onStop(() => {
+      clearInterval(ticker);
+      dispatcher.clear();
+    });
+  };
+}
