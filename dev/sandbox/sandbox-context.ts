@@ -30,6 +30,8 @@ export interface SandboxContext {
   defaultUserId: () => string;
   /** Called by control reset, so modules clear their own state too. */
   onReset: (listener: () => void) => void;
+  /** Called by stop(), so modules end their timers before the server closes. */
+  onStop: (listener: () => void) => void;
 }
 
 /** A pluggable part of the sandbox (phase 2: dev/sandbox/subscriptions). */

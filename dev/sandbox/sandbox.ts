@@ -23,6 +23,7 @@ import { defaultSandboxSettings, type SandboxSettings, type SandboxSettingsPatch
 import { SeededRandom } from './state/seeded-random.js';
 import { SignedTokenCodec } from './state/signed-token.js';
 import { TenantState } from './state/tenant-state.js';
+import { subscriptionsModule } from './subscriptions/subscriptions-module.js';
 
 export type { SandboxContext, SandboxModule } from './sandbox-context.js';
 export { SandboxControlClient } from './control/control-client.js';
@@ -38,7 +39,7 @@ export interface SandboxOptions {
   clientId?: string;
   /** Initial realism settings (changeable later through the control API). */
   settings?: SandboxSettingsPatch;
-  /** Phase-2 modules (subscriptions, notifications): mount routes, listen to drive changes. */
+  /** Phase-2 modules: mount routes, listen to drive changes. Default: the subscriptions module. */
   modules?: SandboxModule[];
 }
 
@@ -81,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector();
   const requestLog = new RequestLog();
   const resetListeners: (() => void)[] = [];
+  const stopListeners: (() => void)[] = [];
 
   const confidential = identity.registerClient({
     clientId: options.clientId ?? randomUUID(),
@@ -111,6 +113,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     baseUrl: () => baseUrl,
     defaultUserId: () => defaults.userId,
     onReset: (listener) => resetListeners.push(listener),
+    onStop: (listener) => stopListeners.push(listener),
   };
   const tenantInfo = (): TenantInfo => ({
     tenantId,
@@ -139,7 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       settings = { ...settings, ...patch };
     },
   });
-  for (const module of options.modules ?? []) module(context);
+  for (const module of options.modules ?? [subscriptionsModule()]) module(context);
   registerIdentityRoutes(router, {
     identity,
     tenant,
@@ -176,6 +179,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     control: new SandboxControlClient(baseUrl),
     context,
-    stop: () => server.close(),
+    stop: () => {
+      for (const listener of stopListeners) listener();
+      return server.close();
+    },
   };
 }
