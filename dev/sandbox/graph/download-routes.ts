@@ -4,6 +4,7 @@
 import type { SandboxContext } from '../sandbox-context.js';
 import type { SandboxRequest, SandboxResponse } from '../http/sandbox-http.js';
 import { graphError } from './graph-errors.js';
+import { entityTags } from './graph-routes.js';
 
 export function registerDownloadRoutes(context: SandboxContext): void {
   context.router.add('GET', /^\/_download\/(?<token>[^/]+)$/, 'download', (request, params) =>
@@ -29,7 +30,7 @@ function download(context: SandboxContext, request: SandboxRequest, token: strin
   };
 
   const ifNoneMatch = request.headers['if-none-match'];
-  if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').some((tag) => tag.trim() === eTag)) {
+  if (typeof ifNoneMatch === 'string' && entityTags(ifNoneMatch).includes(eTag)) {
     return { status: 304, headers: { etag: eTag }, ru: 0 };
   }
   const range = request.headers.range;

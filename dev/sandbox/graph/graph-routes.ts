@@ -208,6 +208,11 @@ function driveOperation(
   throw new GraphRequestError(400, 'invalidRequest', 'Unsupported drive item path.');
 }
 
+/** The entity tags of an If-None-Match list. Graph's tags contain commas ("{GUID},3"), so no split on ','. */
+export function entityTags(header: string): string[] {
+  return header.match(/(?:W\/)?"[^"]*"/g) ?? [];
+}
+
 function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -270,7 +275,7 @@ function contentRedirect(
   const ifNoneMatch = request.headers['if-none-match'];
   if (typeof ifNoneMatch === 'string') {
     const tags = [`"{${item.guid}},${item.version}"`, `"c:{${item.guid}},${item.contentVersion}"`];
-    if (ifNoneMatch.split(',').some((tag) => tags.includes(tag.trim()))) return { status: 304 };
+    if (entityTags(ifNoneMatch).some((tag) => tags.includes(tag))) return { status: 304 };
   }
   return { status: 302, headers: { location: context.downloads.urlFor(drive, item) } };
 }

@@ -1,0 +1,214 @@
+// Issue 3 §7: the authorize and token endpoints (graph-behaviour.md §6) and bearer checks on Graph (§7).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
+import { graphErrorSchema, tokenErrorSchema, tokenSuccessSchema } from './graph-test-schemas.js';
+import { graphGet, postToken, refresh, request, startTestSandbox } from './sandbox-test-kit.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const REDIRECT_URI = 'http://localhost:3000/auth/callback';
+
+function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+async function expectTokenError(
+  result: { status: number; body: unknown },
+  status: number,
+  error: string,
+  code: number,
+): Promise<void> {
+  expect(result.status).toBe(status);
+  const body = tokenErrorSchema.parse(result.body);
+  expect(body.error).toBe(error);
+  expect(body.error_codes).toEqual([code]);
+  expect(body.error_description.startsWith(`AADSTS${code}: `)).toBe(true);
+  await Promise.resolve();
+}
+
+describe('sandbox identity platform', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+  });
+  afterAll(() => sandbox.stop());
+  beforeEach(async () => {
+    await sandbox.control.reset();
+  });
+
+  function authorizeUrl(challenge: string, extra: Record<string, string> = {}): string {
+    const query = new URLSearchParams({
+      client_id: sandbox.clientId,
+      response_type: 'code',
+      redirect_uri: REDIRECT_URI,
+      scope: 'offline_access Files.Read.All',
+      state: 'state-123',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...extra,
+    });
+    return `${sandbox.authorityHost}/${sandbox.tenantId}/oauth2/v2.0/authorize?${query.toString()}`;
+  }
+
+  async function authorize(challenge: string): Promise<string> {
+    const redirect = await request(authorizeUrl(challenge));
+    expect(redirect.status).toBe(302);
+    const location = new URL(redirect.headers.get('location')!);
+    expect(location.searchParams.get('state')).toBe('state-123');
+    return location.searchParams.get('code')!;
+  }
+
+  it('runs the authorization code flow with PKCE S256 and auto-consent', async () => {
+    const { verifier, challenge } = pkcePair();
+    const code = await authorize(challenge);
+    const redeem = (codeVerifier: string) =>
+      postToken(sandbox, {
+        client_id: sandbox.clientId,
+        client_secret: sandbox.clientSecret,
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: codeVerifier,
+      });
+    await expectTokenError(await redeem(pkcePair().verifier), 400, 'invalid_grant', 501481);
+    const success = await redeem(verifier);
+    expect(success.status).toBe(200);
+    const tokens = tokenSuccessSchema.parse(success.body);
+    expect(tokens.refresh_token).toBeDefined();
+    expect(tokens.expires_in).toBeGreaterThanOrEqual(3600);
+    expect(tokens.expires_in).toBeLessThanOrEqual(5400);
+    expect((await graphGet(`${sandbox.graphBaseUrl}/me/drive`, tokens.access_token)).status).toBe(200);
+    await expectTokenError(await redeem(verifier), 400, 'invalid_grant', 54005);
+  });
+
+  it('refuses consent when told to deny, and requires S256', async () => {
+    await sandbox.control.settings({ authorizeDeny: true });
+    const denied = await request(authorizeUrl(pkcePair().challenge));
+    const location = new URL(denied.headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('code')).toBeNull();
+    await sandbox.control.settings({ authorizeDeny: false });
+    const plain = await request(authorizeUrl(pkcePair().challenge, { code_challenge_method: 'plain' }));
+    expect(plain.status).toBe(400);
+  });
+
+  it('rotates refresh tokens; the old one stays valid; the token log shows ids, never tokens', async () => {
+    const { refreshToken } = await sandbox.control.issueRefreshToken({
+      userId: sandbox.defaultUserId,
+      scopes: ['Files.Read.All'],
+    });
+    const first = await refresh(sandbox, refreshToken);
+    expect(first.refresh_token).toBeDefined();
+    expect(first.refresh_token).not.toBe(refreshToken);
+    const again = await refresh(sandbox, refreshToken);
+    expect(again.refresh_token).not.toBe(first.refresh_token);
+
+    const log = await sandbox.control.tokenLog();
+    const refreshes = log.filter((entry) => entry.grantType === 'refresh_token');
+    expect(refreshes).toHaveLength(2);
+    expect(refreshes[0]!.presentedRefreshTokenId).toBe(refreshes[1]!.presentedRefreshTokenId);
+    expect(refreshes[0]!.issuedRefreshTokenId).not.toBe(refreshes[1]!.issuedRefreshTokenId);
+    const serialized = JSON.stringify(log);
+    for (const secret of [refreshToken, first.refresh_token!, first.access_token])
+      expect(serialized).not.toContain(secret);
+  });
+
+  it('answers AADSTS700082 after 90 days of inactivity and AADSTS50173 after revocation', async () => {
+    const { refreshToken } = await sandbox.control.issueRefreshToken({
+      userId: sandbox.defaultUserId,
+      scopes: ['Files.Read.All'],
+    });
+    await sandbox.control.advanceClock(89 * DAY_MS);
+    const renewed = await refresh(sandbox, refreshToken);
+    await sandbox.control.advanceClock(2 * DAY_MS);
+    const form = (token: string) => ({
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: token,
+    });
+    await expectTokenError(await postToken(sandbox, form(refreshToken)), 400, 'invalid_grant', 700082);
+    const stillValid = await refresh(sandbox, renewed.refresh_token!);
+    await sandbox.control.revokeGrant(sandbox.defaultUserId);
+    await expectTokenError(await postToken(sandbox, form(stillValid.refresh_token!)), 400, 'invalid_grant', 50173);
+  });
+
+  it('authenticates clients: wrong secret 401, public client with a secret 401 (AADSTS700025), unknown client 400', async () => {
+    const { refreshToken } = await sandbox.control.issueRefreshToken({
+      userId: sandbox.defaultUserId,
+      scopes: ['Files.Read.All'],
+    });
+    await expectTokenError(
+      await postToken(sandbox, {
+        client_id: sandbox.clientId,
+        client_secret: 'wrong',
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      }),
+      401,
+      'invalid_client',
+      7000215,
+    );
+    await expectTokenError(
+      await postToken(sandbox, {
+        client_id: sandbox.publicClientId,
+        client_secret: 'anything',
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      }),
+      401,
+      'invalid_client',
+      700025,
+    );
+    await expectTokenError(
+      await postToken(sandbox, {
+        client_id: 'not-registered',
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      }),
+      400,
+      'unauthorized_client',
+      700016,
+    );
+  });
+
+  it('issues app-only tokens with client_credentials and .default scopes only', async () => {
+    const ok = await postToken(sandbox, {
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+      grant_type: 'client_credentials',
+      scope: 'https://graph.microsoft.com/.default',
+    });
+    const tokens = tokenSuccessSchema.parse(ok.body);
+    expect(tokens.refresh_token).toBeUndefined();
+    expect(
+      (await graphGet(`${sandbox.graphBaseUrl}/drives/${sandbox.defaultDriveId}`, tokens.access_token)).status,
+    ).toBe(200);
+    const wrongScope = await postToken(sandbox, {
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+      grant_type: 'client_credentials',
+      scope: 'Files.Read.All',
+    });
+    expect(tokenErrorSchema.parse(wrongScope.body).error).toBe('invalid_scope');
+  });
+
+  it('answers 401 InvalidAuthenticationToken with WWW-Authenticate for missing, unknown and expired tokens', async () => {
+    const { refreshToken } = await sandbox.control.issueRefreshToken({
+      userId: sandbox.defaultUserId,
+      scopes: ['Files.Read.All'],
+    });
+    const { access_token: accessToken } = await refresh(sandbox, refreshToken);
+    const url = `${sandbox.graphBaseUrl}/me/drive`;
+    const missing = await request(url);
+    const unknown = await graphGet(url, 'not-a-token');
+    await sandbox.control.advanceClock(91 * 60 * 1000);
+    const expired = await graphGet(url, accessToken);
+    for (const result of [missing, unknown, expired]) {
+      expect(result.status).toBe(401);
+      expect(result.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      expect(graphErrorSchema.parse(result.body).error.code).toBe('InvalidAuthenticationToken');
+    }
+  });
+});
