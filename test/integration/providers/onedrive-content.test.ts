@@ -1,0 +1,84 @@
+// downloadContent against the sandbox: 302 from /content, then the pre-authenticated URL fetched
+// without our token, with Range and If-None-Match; bodies are streams.
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SourceRecord } from '../../../shared/domain/source.js';
+import { NotFoundError } from '../../../shared/sync/errors.js';
+import type { ContentResponse } from '../../../shared/sync/ports.js';
+import { startProviderHarness, type ProviderHarness } from './helpers/provider-harness.js';
+import { sourceRecordFor } from './helpers/source-record.js';
+
+const CONTENT = 'The quick brown fox jumps over the lazy dog.\n'.repeat(2_000);
+
+async function readAll(response: ContentResponse): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('OneDrive provider: content against the sandbox', () => {
+  let harness: ProviderHarness;
+  let source: SourceRecord;
+  let fileId: string;
+  let eTag: string;
+
+  beforeAll(async () => {
+    harness = await startProviderHarness();
+    const { control } = harness.sandbox;
+    const drive = await control.createDrive({ driveType: 'business', ownerUserId: harness.sandbox.defaultUserId });
+    source = sourceRecordFor(drive.driveId);
+    const file = await control.createFile(drive.driveId, drive.rootId, 'fox.txt', CONTENT, 'text/plain');
+    fileId = file.id;
+    eTag = file.eTag;
+  });
+
+  afterAll(() => harness.stop());
+
+  it('streams the whole file with its headers, following the 302 without the bearer token', async () => {
+    await harness.sandbox.control.clearRequestLog();
+    const response = await harness.provider.downloadContent(source, fileId, {});
+    expect(response.status).toBe(200);
+    expect(response.body).toBeInstanceOf(Readable);
+    expect(response.headers['content-type']).toBe('text/plain');
+    expect(response.headers['content-length']).toBe(String(CONTENT.length));
+    expect(response.headers.etag).toBe(eTag);
+    expect(await readAll(response)).toBe(CONTENT);
+
+    const log = await harness.sandbox.control.requestLog();
+    const contentCall = log.find((entry) => entry.path.endsWith('/content'));
+    const downloadCall = log.find((entry) => entry.path.startsWith('/_download/'));
+    expect(contentCall).toMatchObject({ status: 302, userId: harness.sandbox.defaultUserId });
+    expect(downloadCall).toMatchObject({ status: 200, userId: null });
+  });
+
+  it('passes Range to the download URL: 206 with Content-Range', async () => {
+    const response = await harness.provider.downloadContent(source, fileId, { range: 'bytes=4-8' });
+    expect(response.status).toBe(206);
+    expect(response.headers['content-range']).toBe(`bytes 4-8/${CONTENT.length}`);
+    expect(await readAll(response)).toBe('quick');
+  });
+
+  it('answers 304 without a body when If-None-Match carries the current eTag', async () => {
+    const response = await harness.provider.downloadContent(source, fileId, { ifNoneMatch: eTag });
+    expect(response.status).toBe(304);
+    expect(response.body).toBeUndefined();
+  });
+
+  it('answers 416 for a range past the end', async () => {
+    const response = await harness.provider.downloadContent(source, fileId, { range: `bytes=${CONTENT.length + 10}-` });
+    expect(response.status).toBe(416);
+    expect(response.body).toBeUndefined();
+  });
+
+  it('serves the new content after an update, and 200 for the old eTag', async () => {
+    await harness.sandbox.control.updateFile(source.driveId, fileId, 'changed');
+    const response = await harness.provider.downloadContent(source, fileId, { ifNoneMatch: eTag });
+    expect(response.status).toBe(200);
+    expect(await readAll(response)).toBe('changed');
+  });
+
+  it('answers NotFoundError for an item that is not there', async () => {
+    await expect(harness.provider.downloadContent(source, 'missing', {})).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
