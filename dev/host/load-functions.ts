@@ -16,7 +16,21 @@ export function functionModuleFiles(directory = FUNCTIONS_DIR): string[] {
     .map((file) => path.join(directory, file));
 }
 
+/**
+ * Outside the Functions host, @azure/functions runs in "test mode" and warns once per app.* call
+ * (design.md, pitfalls). That is expected here, so those lines are dropped; other warnings pass.
+ */
+const TEST_MODE_WARNING = /^WARNING: (Skipping call to register|Failed to detect the Azure Functions runtime)/;
+
 export async function loadFunctionDefinitions(directory = FUNCTIONS_DIR): Promise<readonly FunctionDefinition[]> {
-  for (const file of functionModuleFiles(directory)) await import(pathToFileURL(file).href);
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!(typeof args[0] === 'string' && TEST_MODE_WARNING.test(args[0]))) warn(...args);
+  };
+  try {
+    for (const file of functionModuleFiles(directory)) await import(pathToFileURL(file).href);
+  } finally {
+    console.warn = warn;
+  }
   return definedFunctions();
 }
