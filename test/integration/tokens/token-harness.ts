@@ -1,0 +1,111 @@
+// Shared set-up for the token manager tests: the sandbox tenant (real token endpoint over HTTPS),
+// Azurite tables with per-test names, a clock the test can move together with the sandbox's, and a
+// logger that keeps every line and every raw field for the no-leak checks.
+import { randomBytes } from 'node:crypto';
+import { TableClient } from '@azure/data-tables';
+import { loadConfig, type Config } from '../../../shared/config/config.js';
+import type { SourceKey } from '../../../shared/domain/source.js';
+import { createLogger, type LogFields, type Logger } from '../../../shared/logging/logger.js';
+import { TABLES } from '../../../shared/storage/names.js';
+import { createStorageClients, type StorageClients } from '../../../shared/storage/storage-clients.js';
+import { createTokenManager, type CreateTokenManagerOptions } from '../../../shared/tokens/create-token-manager.js';
+import { parseLocalTokenKeys, generateLocalTokenKeyEntry } from '../../../shared/tokens/local-token-keys.js';
+import { LocalTokenStore } from '../../../shared/tokens/local-token-store.js';
+import type { MicrosoftTokenManager } from '../../../shared/tokens/microsoft-token-manager.js';
+import type { StoredGrant } from '../../../shared/tokens/stored-grant.js';
+import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
+import { storageConnectionString, uniqueName } from '../../helpers/storage.js';
+
+export interface CapturedLogs {
+  lines: string[];
+  fields: unknown[];
+}
+
+export interface TokenTestBed {
+  config: Config;
+  logs: CapturedLogs;
+  logger: Logger;
+  /** Moves this side's clock (and, with `alsoSandbox`, the sandbox's) forward. */
+  advance(ms: number, alsoSandbox?: boolean): Promise<void>;
+  now(): number;
+  /** A new token manager: each call stands for another instance of the app. */
+  instance(options?: CreateTokenManagerOptions, configOverrides?: Partial<Config>): MicrosoftTokenManager;
+  /** What the local store holds for a source (read with the same key ring). */
+  stored(source: SourceKey): Promise<StoredGrant | undefined>;
+  newSource(): SourceKey;
+}
+
+/** Fast but real sleeps, so backoff and lease polling run without stretching the test. */
+export const shortSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 20)));
+
+export async function tokenTestBed(sandbox: Sandbox, overrides: Record<string, string> = {}): Promise<TokenTestBed> {
+  const connectionString = storageConnectionString();
+  const config = loadConfig({
+    AzureWebJobsStorage: connectionString,
+    AUTHORITY_HOST: sandbox.authorityHost,
+    GRAPH_BASE_URL: sandbox.graphBaseUrl,
+    MS_TENANT_ID: sandbox.tenantId,
+    MS_CLIENT_ID: sandbox.clientId,
+    MS_CLIENT_SECRET: sandbox.clientSecret,
+    LOCAL_TOKEN_KEYS: generateLocalTokenKeyEntry('k1'),
+    ...overrides,
+  });
+  // Per-test table names, so tests never share leases or grants.
+  const suffix = randomBytes(4).toString('hex');
+  const real = createStorageClients(config.storage);
+  const tableName = (name: string) => `${name}${suffix}`;
+  const storage: StorageClients = {
+    ...real,
+    table: (name) =>
+      TableClient.fromConnectionString(connectionString, tableName(name), { allowInsecureConnection: true }),
+  };
+  await Promise.all([TABLES.leases, TABLES.localTokens].map((name) => storage.table(name).createTable()));
+
+  const logs: CapturedLogs = { lines: [], fields: [] };
+  const sink = (line: string) => logs.lines.push(line);
+  const formatted = createLogger({ debug: sink, info: sink, warn: sink, error: sink });
+  const logger = capturingLogger(formatted, logs.fields);
+
+  let offsetMs = 0;
+  const now = () => Date.now() + offsetMs;
+  const localStore = new LocalTokenStore(storage.table(TABLES.localTokens), parseLocalTokenKeys(config.localTokenKeys));
+  let counter = 0;
+
+  return {
+    config,
+    logs,
+    logger,
+    now,
+    advance: async (ms, alsoSandbox = false) => {
+      offsetMs += ms;
+      if (alsoSandbox) await sandbox.control.advanceClock(ms);
+    },
+    instance: (options = {}, configOverrides = {}) =>
+      createTokenManager({ ...config, ...configOverrides }, storage, {
+        logger,
+        now,
+        sleep: shortSleep,
+        random: () => 0.5,
+        ...options,
+      }),
+    stored: (source) => localStore.read(source),
+    newSource: () => ({ kbId: uniqueName('kb'), sourceId: `source-${++counter}` }),
+  };
+}
+
+/** Records the raw fields handed to the logger (before redaction) as well as the formatted lines. */
+function capturingLogger(inner: Logger, fields: unknown[], base: LogFields = {}): Logger {
+  const record =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (event: string, extra: LogFields = {}) => {
+      fields.push({ event, ...base, ...extra });
+      inner[level](event, extra);
+    };
+  return {
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+    child: (childFields) => capturingLogger(inner.child(childFields), fields, { ...base, ...childFields }),
+  };
+}
