@@ -156,6 +156,7 @@ export class SourceSyncer {
       const end = await this.finishRun(source, staged, resumed, log);
       eventCount += end.events;
       source = await this.saveCursor(end.source, {
+        ...end.stateChange,
         cursor: page.finalCursor,
         cursorKind: 'final',
         resyncRunId: undefined,
@@ -191,7 +192,7 @@ export class SourceSyncer {
     stagedThisRun: Map<string, ItemState>,
     resumed: boolean,
     log: Logger,
-  ): Promise<{ source: SourceRecord; events: number; held: number }> {
+  ): Promise<{ source: SourceRecord; stateChange: Partial<SourceRecord>; events: number; held: number }> {
     if (source.resyncRunId) {
       const runId = source.resyncRunId;
       const unseen = (await this.deps.items.query(source)).filter((row) => row.seenRun !== runId);
@@ -212,8 +213,9 @@ export class SourceSyncer {
           (row) => row.deleteHeld,
         );
     if (candidates.length === 0) {
-      const released = source.state === 'held' ? { state: 'active' as const, stateReason: undefined } : {};
-      return { source: { ...source, ...released, heldDeleteCount: 0 }, events: 0, held: 0 };
+      const released: Partial<SourceRecord> =
+        source.state === 'held' ? { state: 'active', stateReason: undefined } : {};
+      return { source: { ...source, ...released, heldDeleteCount: 0 }, stateChange: released, events: 0, held: 0 };
     }
     const hold =
       source.state === 'held' ||
@@ -223,13 +225,13 @@ export class SourceSyncer {
       });
     if (hold) {
       log.warn('sync.deletes-held', { count: candidates.length, itemCount: source.itemCount });
+      const stateChange: Partial<SourceRecord> = {
+        state: 'held',
+        stateReason: `${candidates.length} of ${source.itemCount} files would be deleted; confirm through the API to apply`,
+      };
       return {
-        source: {
-          ...source,
-          state: 'held',
-          stateReason: `${candidates.length} of ${source.itemCount} files would be deleted; confirm through the API to apply`,
-          heldDeleteCount: candidates.length,
-        },
+        source: { ...source, ...stateChange, heldDeleteCount: candidates.length },
+        stateChange,
         events: 0,
         held: candidates.length,
       };
@@ -237,6 +239,7 @@ export class SourceSyncer {
     await this.releaseDeletes(source, candidates);
     return {
       source: { ...source, itemCount: Math.max(0, source.itemCount - candidates.length), heldDeleteCount: 0 },
+      stateChange: {},
       events: candidates.length,
       held: 0,
     };
@@ -270,8 +273,8 @@ export class SourceSyncer {
       itemCount: next.itemCount,
       pendingCount: next.pendingCount,
       heldDeleteCount: next.heldDeleteCount,
-      state: next.state === source.state ? current.state : next.state,
-      stateReason: next.state === source.state ? current.stateReason : next.stateReason,
+      state: 'state' in change ? next.state : current.state,
+      stateReason: 'state' in change ? next.stateReason : current.stateReason,
       lastSyncAt: next.lastSyncAt,
       lastSyncResult: next.lastSyncResult,
       lastError: next.lastError,

@@ -23,9 +23,8 @@ export function sandboxAppTokens(sandbox: {
         }),
       });
       if (!response.ok) throw new Error(`sandbox token endpoint answered ${response.status}`);
-      const body = (await response.json()) as { access_token: string; expires_in: number };
-      cached = { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
-      return cached.token;
+      const body = (await response.json()) as { access_token: string };
+      return body.access_token;
     },
     async storeGrant() {},
     async revoke() {},
