@@ -1,26 +1,106 @@
 // The composition root: builds the real adapters once per process, from config. Functions ask it for
-// what they need; tests build their own with the same factories and Azurite/sandbox endpoints.
+// what they need; tests build their own from their config (Azurite connection string, sandbox URLs)
+// with `buildServices`, then install them with `setServices`.
 import { getConfig, type Config } from '../config/config.js';
+import { ChangeFeedStore } from '../feed/change-feed-store.js';
+import { ItemStore } from '../items/item-store.js';
+import { consoleLogger, type Logger } from '../logging/logger.js';
 import { registerSecret } from '../logging/redact.js';
+import { createProviderRegistry } from '../providers/registry.js';
+import { SyncJobQueue } from '../queue/sync-job-queue.js';
+import { SourceStore } from '../sources/source-store.js';
+import { TABLES } from '../storage/names.js';
 import { createStorageClients, type StorageClients } from '../storage/storage-clients.js';
+import { TableLeaseStore } from '../storage/table-lease.js';
+import type { ProviderRegistry, TokenManager } from '../sync/ports.js';
+import { SourceSyncer } from '../sync/sync-source.js';
+import { createTokenManager } from '../tokens/create-token-manager.js';
+import type { AppOnlyTokenGrants } from '../tokens/microsoft-token-manager.js';
+
+/** Lease scope of "one sync per source" in the `leases` table (the token manager uses its own). */
+export const SYNC_LEASE_SCOPE = 'sync';
+
+export type AppTokenManager = TokenManager & AppOnlyTokenGrants;
 
 export interface Services {
   config: Config;
   storage: StorageClients;
+  sources: SourceStore;
+  items: ItemStore;
+  feed: ChangeFeedStore;
+  /** Sync leases (scope SYNC_LEASE_SCOPE, keys from `syncLeaseKey`). */
+  syncLeases: TableLeaseStore;
+  syncJobs: SyncJobQueue;
+  tokens: AppTokenManager;
+  providers: ProviderRegistry;
+  /** A syncer that logs through `log` (a queue invocation's logger); cheap to build per invocation. */
+  syncer(log?: Logger): SourceSyncer;
 }
 
-let services: Services | undefined;
+export interface ServiceOverrides {
+  /** Replaces the token manager built from config (tests that need a clock or fault hooks). */
+  tokens?: AppTokenManager;
+  /** Replaces the storage clients (tests map table and queue names to per-test ones). */
+  storage?: StorageClients;
+}
 
-export function buildServices(config: Config): Services {
+export function buildServices(config: Config, overrides: ServiceOverrides = {}): Services {
   registerSecret(config.clientSecret);
   registerSecret(config.localTokenKeys);
-  return { config, storage: createStorageClients(config.storage) };
+  const storage = overrides.storage ?? createStorageClients(config.storage);
+  const sources = new SourceStore(storage.table(TABLES.sources));
+  const items = new ItemStore(storage.table(TABLES.items));
+  const feed = new ChangeFeedStore(storage.table(TABLES.changes), storage.table(TABLES.changeCounters));
+  const syncLeases = new TableLeaseStore(storage.table(TABLES.leases), SYNC_LEASE_SCOPE);
+  const tokens = overrides.tokens ?? lazyTokenManager(() => createTokenManager(config, storage));
+  const providers = createProviderRegistry({ graphBaseUrl: config.graphBaseUrl, tokens });
+  const defaultLog = consoleLogger({ component: 'sync' });
+  return {
+    config,
+    storage,
+    sources,
+    items,
+    feed,
+    syncLeases,
+    syncJobs: new SyncJobQueue(storage),
+    tokens,
+    providers,
+    syncer: (log = defaultLog) =>
+      new SourceSyncer({
+        sources,
+        items,
+        feed,
+        leases: syncLeases,
+        providers,
+        log,
+        leaseMs: config.syncLeaseSeconds * 1000,
+        massDeleteRatio: config.massDeleteRatio,
+        massDeleteMinItems: config.massDeleteMinItems,
+      }),
+  };
+}
+
+/**
+ * Builds the token manager on first use: it needs MS_CLIENT_ID, and a process that never touches a
+ * token (the health probe, a misconfigured app answering /api/health) must still start.
+ */
+function lazyTokenManager(create: () => AppTokenManager): AppTokenManager {
+  let built: AppTokenManager | undefined;
+  const get = () => (built ??= create());
+  return {
+    getAccessToken: (source) => get().getAccessToken(source),
+    storeGrant: (source, grant) => get().storeGrant(source, grant),
+    storeAppOnlyGrant: (source, grant) => get().storeAppOnlyGrant(source, grant),
+    revoke: (source) => get().revoke(source),
+  };
 }
 
 export function getServices(): Services {
   services ??= buildServices(getConfig());
   return services;
 }
+
+let services: Services | undefined;
 
 /** Replaces the process-wide services (local host and tests use it after changing settings). */
 export function setServices(replacement: Services | undefined): void {

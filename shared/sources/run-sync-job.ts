@@ -58,7 +58,7 @@ function details(outcome: SyncOutcome): Record<string, unknown> {
     case 'skipped':
     case 'needs_reauth':
     case 'error':
-      return { reason: outcome.reason };
+      return { outcomeReason: outcome.reason };
     default:
       return {};
   }

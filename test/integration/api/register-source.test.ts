@@ -1,0 +1,208 @@
+// PUT semantics of the sources API, through the use case with the real token manager, provider and
+// stores against the sandbox tenant and Azurite.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerSourceBodySchema, type RegisterSourceBody } from '../../../shared/sources/register-source-body.js';
+import { registerSource } from '../../../shared/sources/register-source.js';
+import { toStatusView } from '../../../shared/sources/source-status-view.js';
+import { syncLeaseKey } from '../../../shared/sync/sync-source.js';
+import { startApiTestBed, type ApiTestBed } from './api-test-bed.js';
+
+let bed: ApiTestBed;
+beforeAll(async () => {
+  bed = await startApiTestBed();
+});
+afterAll(async () => bed.stop());
+
+const body = (input: unknown): RegisterSourceBody => registerSourceBodySchema.parse(input);
+
+describe('registerSource', () => {
+  it('stores the grant, resolves the drive, creates an active source and queues its first sync', async () => {
+    const key = bed.newSource();
+    const refreshToken = await bed.refreshToken();
+    const result = await registerSource(
+      bed.services,
+      key,
+      body({ type: 'onedrive', drive: { userId: bed.sandbox.defaultUserId }, refreshToken }),
+    );
+    expect(result.kind).toBe('created');
+    const stored = (await bed.services.sources.get(key))?.record;
+    expect(stored).toMatchObject({
+      state: 'active',
+      driveId: bed.sandbox.defaultDriveId,
+      driveType: 'business',
+      mode: 'polling',
+      pollIntervalSeconds: 900,
+      auth: 'delegated',
+      itemCount: 0,
+    });
+    expect(JSON.stringify(stored)).not.toContain(refreshToken);
+    expect(await bed.syncJobs()).toEqual([expect.objectContaining({ ...key, reason: 'registered' })]);
+    // The grant is usable: the token manager gets an access token from it.
+    await expect(bed.services.tokens.getAccessToken(key)).resolves.toEqual(expect.any(String));
+  });
+
+  it('keeps the cursor when only filters change, and restarts enumeration when the folder changes', async () => {
+    const c = bed.sandbox.control;
+    const { driveId, rootId } = await c.createDrive({ driveType: 'business', ownerUserId: bed.sandbox.defaultUserId });
+    const docs = await c.createFolder(driveId, rootId, 'Docs');
+    await c.createFile(driveId, docs.id, 'a.txt', 'alpha');
+    const key = bed.newSource();
+    const first = body({ type: 'onedrive', drive: { driveId }, refreshToken: await bed.refreshToken() });
+    expect((await registerSource(bed.services, key, first)).kind).toBe('created');
+    expect((await bed.services.syncer().run(key)).status).toBe('synced');
+    const synced = (await bed.services.sources.get(key))!.record;
+    expect(synced.cursorKind).toBe('final');
+
+    const filtersOnly = body({ type: 'onedrive', drive: { driveId }, filters: { extensions: ['txt'] } });
+    const updated = await registerSource(bed.services, key, filtersOnly);
+    expect(updated.kind).toBe('updated');
+    const afterFilters = (await bed.services.sources.get(key))!.record;
+    expect(afterFilters.cursor).toBe(synced.cursor);
+    expect(afterFilters.filters).toEqual({ extensions: ['.txt'] });
+    expect(afterFilters.resyncRunId).toBeUndefined();
+
+    const scoped = body({ type: 'onedrive', drive: { driveId }, scope: { itemId: docs.id } });
+    expect((await registerSource(bed.services, key, scoped)).kind).toBe('updated');
+    const afterScope = (await bed.services.sources.get(key))!.record;
+    expect(afterScope.scopeItemId).toBe(docs.id);
+    expect(afterScope.cursor).toBeUndefined();
+    expect(afterScope.resyncRunId).toEqual(expect.any(String));
+    expect(afterScope.createdAt).toBe(synced.createdAt);
+  });
+
+  it('answers busy instead of moving the source while a sync holds its lease', async () => {
+    const key = bed.newSource();
+    const refreshToken = await bed.refreshToken();
+    await registerSource(bed.services, key, body({ type: 'onedrive', drive: { me: true }, refreshToken }));
+    const lease = await bed.services.syncLeases.tryAcquire(syncLeaseKey(key), 60_000);
+    try {
+      const other = await bed.sandbox.control.createDrive({ driveType: 'business' });
+      const result = await registerSource(
+        bed.services,
+        key,
+        body({ type: 'onedrive', drive: { driveId: other.driveId } }),
+      );
+      expect(result.kind).toBe('busy');
+      expect((await bed.services.sources.get(key))!.record.driveId).toBe(bed.sandbox.defaultDriveId);
+    } finally {
+      await lease?.release();
+    }
+  });
+
+  it('reports an unknown drive or folder and stores no source', async () => {
+    const key = bed.newSource();
+    const refreshToken = await bed.refreshToken();
+    const missingDrive = await registerSource(
+      bed.services,
+      key,
+      body({ type: 'onedrive', drive: { driveId: 'no-such-drive' }, refreshToken }),
+    );
+    expect(missingDrive.kind).toBe('location_not_found');
+    const missingFolder = await registerSource(
+      bed.services,
+      key,
+      body({ type: 'onedrive', drive: { me: true }, scope: { itemId: 'no-such-folder' }, refreshToken }),
+    );
+    expect(missingFolder.kind).toBe('location_not_found');
+    expect(await bed.services.sources.get(key)).toBeUndefined();
+  });
+
+  it('registers a delegated source without credentials as pending_auth, and queues nothing', async () => {
+    const key = bed.newSource();
+    await bed.syncJobs();
+    const result = await registerSource(bed.services, key, body({ type: 'onedrive', drive: { me: true } }));
+    expect(result.kind).toBe('created');
+    const pending = (await bed.services.sources.get(key))!.record;
+    expect(pending.state).toBe('pending_auth');
+    expect(pending.stateReason).toContain('connect');
+    expect((await bed.syncJobs()).filter((job) => job.kbId === key.kbId)).toEqual([]);
+
+    // A refresh token given later activates it.
+    const later = await registerSource(
+      bed.services,
+      key,
+      body({ type: 'onedrive', drive: { me: true }, refreshToken: await bed.refreshToken() }),
+    );
+    expect(later.kind).toBe('updated');
+    expect((await bed.services.sources.get(key))!.record).toMatchObject({
+      state: 'active',
+      driveId: bed.sandbox.defaultDriveId,
+    });
+  });
+
+  it('rejects a refresh token whose grant was revoked, with the reason', async () => {
+    const user = await bed.sandbox.control.createUser();
+    await bed.sandbox.control.createDrive({ driveType: 'business', ownerUserId: user.id });
+    const { refreshToken } = await bed.sandbox.control.issueRefreshToken({
+      userId: user.id,
+      scopes: ['Files.Read.All', 'offline_access'],
+    });
+    await bed.sandbox.control.revokeGrant(user.id);
+    const result = await registerSource(
+      bed.services,
+      bed.newSource(),
+      body({ type: 'onedrive', drive: { me: true }, refreshToken }),
+    );
+    expect(result.kind).toBe('reauth_required');
+    if (result.kind === 'reauth_required') {
+      expect(result.reason).toMatch(/50173/);
+      expect(result.reason).not.toContain(refreshToken);
+    }
+  });
+
+  it('shows a status without the cursor or any credential', async () => {
+    const key = bed.newSource();
+    const refreshToken = await bed.refreshToken();
+    await registerSource(bed.services, key, body({ type: 'onedrive', drive: { me: true }, refreshToken }));
+    await bed.services.syncer().run(key);
+    const record = (await bed.services.sources.get(key))!.record;
+    expect(record.cursor).toEqual(expect.any(String));
+    const view = toStatusView(record);
+    const text = JSON.stringify(view);
+    expect(text).not.toContain(record.cursor!);
+    expect(text).not.toContain(refreshToken);
+    expect(Object.keys(view).sort()).toEqual(
+      [
+        'kbId',
+        'sourceId',
+        'type',
+        'drive',
+        'driveId',
+        'driveType',
+        'scope',
+        'scopeItemId',
+        'filters',
+        'pollIntervalSeconds',
+        'auth',
+        'state',
+        'stateReason',
+        'mode',
+        'lastSyncAt',
+        'lastSyncResult',
+        'lastError',
+        'itemCount',
+        'heldDeleteCount',
+        'cursorAgeSeconds',
+        'createdAt',
+        'updatedAt',
+      ].sort(),
+    );
+    expect(view.cursorAgeSeconds).toBeGreaterThanOrEqual(0);
+    expect(view.lastSyncResult).toBe('ok');
+  });
+});
+
+describe('registerSourceBodySchema', () => {
+  it('rejects unknown fields, bad intervals and refresh tokens on app-only sources', () => {
+    expect(registerSourceBodySchema.safeParse({ type: 'onedrive', drive: { me: true }, filter: {} }).success).toBe(
+      false,
+    );
+    expect(
+      registerSourceBodySchema.safeParse({ type: 'onedrive', drive: { me: true }, pollIntervalSeconds: 5 }).success,
+    ).toBe(false);
+    expect(
+      registerSourceBodySchema.safeParse({ type: 'onedrive', drive: { me: true }, auth: 'app', refreshToken: 'x' })
+        .success,
+    ).toBe(false);
+  });
+});

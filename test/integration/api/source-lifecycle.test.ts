@@ -1,0 +1,199 @@
+// The rest of the sources API through its use cases: feed paging, content proxy, the mass-delete
+// confirmation, deletion and the sync-job handler, against the sandbox tenant and Azurite.
+import { text } from 'node:stream/consumers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleLogger } from '../../../shared/logging/logger.js';
+import type { SourceKey } from '../../../shared/domain/source.js';
+import { feedQuerySchema, readFeed } from '../../../shared/feed/read-feed.js';
+import { confirmDeletes } from '../../../shared/sources/confirm-deletes.js';
+import { deleteSource } from '../../../shared/sources/delete-source.js';
+import { openItemContent } from '../../../shared/sources/item-content.js';
+import { registerSourceBodySchema } from '../../../shared/sources/register-source-body.js';
+import { registerSource } from '../../../shared/sources/register-source.js';
+import { runSyncJob } from '../../../shared/sources/run-sync-job.js';
+import { encodeMessage } from '../../../shared/queue/queue-writer.js';
+import { ReauthRequiredError } from '../../../shared/sync/errors.js';
+import { syncLeaseKey } from '../../../shared/sync/sync-source.js';
+import { startApiTestBed, type ApiTestBed } from './api-test-bed.js';
+
+let bed: ApiTestBed;
+// A low threshold so a handful of deletes trips the mass-delete guard.
+beforeAll(async () => {
+  bed = await startApiTestBed({ MASS_DELETE_MIN_ITEMS: '2', MASS_DELETE_RATIO: '0.5' });
+});
+afterAll(async () => bed.stop());
+
+const log = consoleLogger({ test: 'api' });
+const leaseMs = 60_000;
+
+async function driveWithFiles(names: string[]) {
+  const c = bed.sandbox.control;
+  const { driveId, rootId } = await c.createDrive({ driveType: 'business', ownerUserId: bed.sandbox.defaultUserId });
+  const files = [];
+  for (const name of names) files.push(await c.createFile(driveId, rootId, name, `content of ${name}`));
+  return { driveId, rootId, files };
+}
+
+async function registeredAndSynced(driveId: string, extra: Record<string, unknown> = {}): Promise<SourceKey> {
+  const key = bed.newSource();
+  const body = registerSourceBodySchema.parse({
+    type: 'onedrive',
+    drive: { driveId },
+    refreshToken: await bed.refreshToken(),
+    ...extra,
+  });
+  expect((await registerSource(bed.services, key, body)).kind).toBe('created');
+  expect((await bed.services.syncer().run(key)).status).toBe('synced');
+  return key;
+}
+
+describe('readFeed', () => {
+  it('pages through every event in order, then reports no more', async () => {
+    const names = Array.from({ length: 7 }, (_, i) => `f${i}.txt`);
+    const { driveId } = await driveWithFiles(names);
+    const key = await registeredAndSynced(driveId);
+    const seen: string[] = [];
+    const cursors: number[] = [];
+    let after = '0';
+    for (let page = 0; page < 10; page++) {
+      const result = await readFeed(bed.services, key.kbId, feedQuerySchema.parse({ after, limit: '3' }));
+      if (result.kind !== 'page') throw new Error('unknown KB');
+      seen.push(...result.page.events.map((event) => event.name ?? ''));
+      cursors.push(...result.page.events.map((event) => Number(event.cursor)));
+      after = result.page.nextCursor;
+      if (!result.page.hasMore) break;
+    }
+    expect(seen.sort()).toEqual(names);
+    expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+    const end = await readFeed(bed.services, key.kbId, feedQuerySchema.parse({ after }));
+    expect(end).toMatchObject({ kind: 'page', page: { events: [], nextCursor: after, hasMore: false } });
+  });
+
+  it('knows no KB without sources, and refuses cursors that are not from the feed', async () => {
+    expect(await readFeed(bed.services, 'kb-without-sources', feedQuerySchema.parse({}))).toEqual({
+      kind: 'unknown_kb',
+    });
+    expect(feedQuerySchema.safeParse({ after: 'abc' }).success).toBe(false);
+    expect(feedQuerySchema.safeParse({ limit: '1001' }).success).toBe(false);
+    expect(feedQuerySchema.parse({})).toEqual({ after: 0, limit: 100 });
+  });
+});
+
+describe('openItemContent', () => {
+  it('streams an included file, passes Range and If-None-Match, and refuses items outside the filters', async () => {
+    const { driveId, files } = await driveWithFiles(['doc.txt', 'image.bin']);
+    const key = await registeredAndSynced(driveId, { filters: { extensions: ['txt'] } });
+    const [doc, image] = files;
+
+    const whole = await openItemContent(bed.services, key, doc!.id, {});
+    if (whole.kind !== 'content') throw new Error('expected content');
+    expect(whole.response.status).toBe(200);
+    expect(await text(whole.response.body!)).toBe('content of doc.txt');
+
+    const part = await openItemContent(bed.services, key, doc!.id, { range: 'bytes=0-6' });
+    if (part.kind !== 'content') throw new Error('expected content');
+    expect(part.response.status).toBe(206);
+    expect(part.response.headers['content-range']).toMatch(/^bytes 0-6\//);
+    expect(await text(part.response.body!)).toBe('content');
+
+    const etag = whole.response.headers.etag!;
+    const unchanged = await openItemContent(bed.services, key, doc!.id, { ifNoneMatch: etag });
+    expect(unchanged).toMatchObject({ kind: 'content', response: { status: 304 } });
+
+    expect(await openItemContent(bed.services, key, image!.id, {})).toEqual({ kind: 'not_found', what: 'item' });
+    expect(await openItemContent(bed.services, key, 'unknown-item', {})).toEqual({ kind: 'not_found', what: 'item' });
+  });
+});
+
+describe('confirmDeletes', () => {
+  it('releases held deletes: delete events in the feed, rows gone, source active with fewer items', async () => {
+    const { driveId, files } = await driveWithFiles(['a.txt', 'b.txt', 'c.txt', 'd.txt']);
+    const key = await registeredAndSynced(driveId);
+    for (const file of files.slice(0, 3)) await bed.sandbox.control.deleteItem(driveId, file.id);
+    expect(await bed.services.syncer().run(key)).toMatchObject({ status: 'synced', held: 3 });
+    expect((await bed.services.sources.get(key))!.record).toMatchObject({ state: 'held', heldDeleteCount: 3 });
+
+    const lease = await bed.services.syncLeases.tryAcquire(syncLeaseKey(key), leaseMs);
+    const deps = { ...bed.services, syncer: bed.services.syncer(), leaseMs };
+    expect(await confirmDeletes(deps, key)).toEqual({ kind: 'busy' });
+    await lease!.release();
+
+    const result = await confirmDeletes(deps, key);
+    expect(result).toMatchObject({ kind: 'released', released: 3, source: { state: 'active', itemCount: 1 } });
+    const feed = await bed.services.feed.read(key.kbId, 0, 100);
+    const deletes = feed.events.filter((event) => event.op === 'delete').map((event) => event.itemId);
+    expect(deletes.sort()).toEqual(
+      files
+        .slice(0, 3)
+        .map((file) => file.id)
+        .sort(),
+    );
+    expect(await bed.services.items.query(key, 'deleteHeld eq true')).toEqual([]);
+    expect(await confirmDeletes(deps, key)).toMatchObject({ kind: 'nothing_held' });
+  });
+});
+
+describe('deleteSource', () => {
+  it('removes grant, items, events and the source; a second delete finds nothing', async () => {
+    const { driveId } = await driveWithFiles(['x.txt', 'y.txt']);
+    const key = await registeredAndSynced(driveId);
+    const other = await registeredAndSynced(driveId);
+    const deps = { ...bed.services, leaseMs, log };
+    expect(await deleteSource(deps, key)).toEqual({ kind: 'deleted' });
+    expect(await bed.services.sources.get(key)).toBeUndefined();
+    expect(await bed.services.items.query(key)).toEqual([]);
+    expect((await bed.services.feed.read(key.kbId, 0, 100)).events).toEqual([]);
+    await expect(bed.services.tokens.getAccessToken(key)).rejects.toBeInstanceOf(ReauthRequiredError);
+    expect(await deleteSource(deps, key)).toEqual({ kind: 'not_found' });
+    // Another source (another KB here) is untouched.
+    expect((await bed.services.feed.read(other.kbId, 0, 100)).events).toHaveLength(2);
+  });
+});
+
+describe('runSyncJob', () => {
+  const deps = () => ({
+    syncer: bed.services.syncer(log),
+    syncJobs: bed.services.syncJobs,
+    poisonQueue: bed.services.storage.queue('sync-jobs-poison'),
+    leaseSeconds: 60,
+    log,
+  });
+
+  it('sends a malformed message to the poison queue without throwing', async () => {
+    await bed.drainQueue('sync-jobs-poison');
+    expect(await runSyncJob(deps(), { kbId: '../etc', reason: 'whatever' })).toEqual({ kind: 'poisoned' });
+    const poisoned = (await bed.drainQueue('sync-jobs-poison')) as Array<{ rejected: string; problem: string }>;
+    expect(poisoned).toHaveLength(1);
+    expect(poisoned[0]!.rejected).toContain('../etc');
+    expect(poisoned[0]!.problem).toMatch(/kbId/);
+    // The raw text the host hands over when the body is not JSON is poisoned as well.
+    expect(await runSyncJob(deps(), encodeMessage('x').slice(0, 3))).toEqual({ kind: 'poisoned' });
+  });
+
+  it('syncs a valid job, and queues one follow-up when another sync holds the lease', async () => {
+    const { driveId } = await driveWithFiles(['one.txt']);
+    const key = await registeredAndSynced(driveId);
+    await bed.syncJobs();
+    expect(await runSyncJob(deps(), { ...key, reason: 'sync-now' })).toMatchObject({
+      kind: 'ran',
+      outcome: { status: 'synced' },
+      followUpQueued: false,
+    });
+    const lease = await bed.services.syncLeases.tryAcquire(syncLeaseKey(key), leaseMs);
+    try {
+      expect(await runSyncJob(deps(), { ...key, reason: 'poll' })).toMatchObject({
+        outcome: { status: 'busy' },
+        followUpQueued: true,
+      });
+      expect(await runSyncJob(deps(), { ...key, reason: 'follow-up' })).toMatchObject({
+        outcome: { status: 'busy' },
+        followUpQueued: false,
+      });
+    } finally {
+      await lease!.release();
+    }
+    // The follow-up is delayed (invisible for ~30 s), so it is not in the queue's visible messages yet.
+    const props = await bed.services.storage.queue('sync-jobs').getProperties();
+    expect(props.approximateMessagesCount).toBe(1);
+  });
+});
