@@ -1,0 +1,36 @@
+import { getServices } from '../shared/app/composition-root.js';
+import { json, problem, retryableProblem } from '../shared/http/problem.js';
+import { parseSourceKey } from '../shared/http/request-parsing.js';
+import { createLogger } from '../shared/logging/logger.js';
+import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+import { confirmDeletes } from '../shared/sources/confirm-deletes.js';
+import { toStatusView } from '../shared/sources/source-status-view.js';
+
+// The host accepts deletes held by the mass-delete guard: they are applied and the source is active again.
+export const sourcesConfirmDeletes = defineHttpFunction({
+  name: 'sourcesConfirmDeletes',
+  methods: ['POST'],
+  route: 'kbs/{kbId}/sources/{sourceId}/confirm-deletes',
+  authLevel: 'function',
+  handler: async (request, context) => {
+    const key = parseSourceKey(request);
+    if (!key.ok) return key.response;
+    const services = getServices();
+    const log = createLogger(context);
+    const result = await confirmDeletes(
+      { ...services, syncer: services.syncer(log), leaseMs: services.config.syncLeaseSeconds * 1000 },
+      key.value,
+    );
+    switch (result.kind) {
+      case 'released':
+        log.info('source.deletes-confirmed', { ...key.value, released: result.released });
+        return json(200, { released: result.released, source: toStatusView(result.source) });
+      case 'nothing_held':
+        return problem(409, 'no deletes are held for this source', undefined, { state: result.source.state });
+      case 'not_found':
+        return problem(404, 'source not found');
+      case 'busy':
+        return retryableProblem(409, 'a sync of this source is running', 5);
+    }
+  },
+});

@@ -1,0 +1,31 @@
+import { getServices } from '../shared/app/composition-root.js';
+import { problem, retryableProblem } from '../shared/http/problem.js';
+import { parseSourceKey } from '../shared/http/request-parsing.js';
+import { createLogger } from '../shared/logging/logger.js';
+import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+import { deleteSource } from '../shared/sources/delete-source.js';
+
+// Remove a source: subscription, credentials, item state, its events, then the source. 204.
+export const sourcesDelete = defineHttpFunction({
+  name: 'sourcesDelete',
+  methods: ['DELETE'],
+  route: 'kbs/{kbId}/sources/{sourceId}',
+  authLevel: 'function',
+  handler: async (request, context) => {
+    const key = parseSourceKey(request);
+    if (!key.ok) return key.response;
+    const services = getServices();
+    const result = await deleteSource(
+      { ...services, leaseMs: services.config.syncLeaseSeconds * 1000, log: createLogger(context) },
+      key.value,
+    );
+    switch (result.kind) {
+      case 'deleted':
+        return { status: 204 };
+      case 'not_found':
+        return problem(404, 'source not found');
+      case 'busy':
+        return retryableProblem(409, 'a sync of this source is running', 5);
+    }
+  },
+});

@@ -1,0 +1,19 @@
+import { getServices } from '../shared/app/composition-root.js';
+import { json, problem } from '../shared/http/problem.js';
+import { parseSourceKey } from '../shared/http/request-parsing.js';
+import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+import { getSourceStatus } from '../shared/sources/source-queries.js';
+
+// Status of one source.
+export const sourcesGet = defineHttpFunction({
+  name: 'sourcesGet',
+  methods: ['GET'],
+  route: 'kbs/{kbId}/sources/{sourceId}',
+  authLevel: 'function',
+  handler: async (request) => {
+    const key = parseSourceKey(request);
+    if (!key.ok) return key.response;
+    const view = await getSourceStatus(getServices().sources, key.value);
+    return view ? json(200, view) : problem(404, 'source not found');
+  },
+});

@@ -1,0 +1,19 @@
+import { getServices } from '../shared/app/composition-root.js';
+import { json, problem } from '../shared/http/problem.js';
+import { parseRouteIds } from '../shared/http/request-parsing.js';
+import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+import { listSourceStatuses } from '../shared/sources/source-queries.js';
+
+// Status of every source of a KB; 404 for a KB without sources.
+export const sourcesList = defineHttpFunction({
+  name: 'sourcesList',
+  methods: ['GET'],
+  route: 'kbs/{kbId}/sources',
+  authLevel: 'function',
+  handler: async (request) => {
+    const ids = parseRouteIds(request, ['kbId'] as const);
+    if (!ids.ok) return ids.response;
+    const views = await listSourceStatuses(getServices().sources, ids.value.kbId);
+    return views ? json(200, { sources: views }) : problem(404, 'knowledge base not found');
+  },
+});

@@ -1,0 +1,19 @@
+import { getServices } from '../shared/app/composition-root.js';
+import { json, problem } from '../shared/http/problem.js';
+import { parseSourceKey } from '../shared/http/request-parsing.js';
+import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+import { requestSync } from '../shared/sources/request-sync.js';
+
+// Sync now: queues a job and answers 202 at once.
+export const sourcesSync = defineHttpFunction({
+  name: 'sourcesSync',
+  methods: ['POST'],
+  route: 'kbs/{kbId}/sources/{sourceId}/sync',
+  authLevel: 'function',
+  handler: async (request) => {
+    const key = parseSourceKey(request);
+    if (!key.ok) return key.response;
+    const result = await requestSync(getServices(), key.value);
+    return result === 'queued' ? json(202, { status: 'queued' }) : problem(404, 'source not found');
+  },
+});

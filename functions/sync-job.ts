@@ -1,0 +1,25 @@
+import { getServices } from '../shared/app/composition-root.js';
+import { createLogger } from '../shared/logging/logger.js';
+import { defineQueueFunction } from '../shared/runtime/function-definitions.js';
+import { runSyncJob } from '../shared/sources/run-sync-job.js';
+import { poisonQueueName, QUEUES } from '../shared/storage/names.js';
+
+// One sync of one source per message. Malformed messages go to sync-jobs-poison; thrown errors retry.
+export const syncJob = defineQueueFunction({
+  name: 'syncJob',
+  queueName: QUEUES.syncJobs,
+  handler: async (message, context) => {
+    const services = getServices();
+    const log = createLogger(context);
+    await runSyncJob(
+      {
+        syncer: services.syncer(log),
+        syncJobs: services.syncJobs,
+        poisonQueue: services.storage.queue(poisonQueueName(QUEUES.syncJobs)),
+        leaseSeconds: services.config.syncLeaseSeconds,
+        log,
+      },
+      message,
+    );
+  },
+});
