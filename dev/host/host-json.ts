@@ -1,5 +1,5 @@
-// Reads the queue settings of host.json (`extensions.queues`) the way the Functions host does, so the
-// local host polls with the same batch size, back-off, visibility timeout and poison threshold.
+// Reads host.json the way the Functions host does: `extensions.queues`, so the local host polls with
+// the same batch size, back-off, visibility timeout and poison threshold, and `extensions.http.routePrefix`.
 // Defaults and meanings: Microsoft Learn, "Azure Queue storage trigger and bindings for Azure
 // Functions", host.json settings table.
 import { readFileSync } from 'node:fs';
@@ -67,21 +67,39 @@ const queuesSchema = z
     messageEncoding: queues.messageEncoding,
   }));
 
-const hostJsonSchema = z.object({
-  version: z.literal('2.0'),
-  // prefault: zod 4 parses a prefault (so the queue defaults apply); a plain default would skip parsing.
-  extensions: z.object({ queues: queuesSchema.prefault({}) }).prefault({}),
+const httpSchema = z.object({
+  // Azure's default prefix is "api"; "" serves routes at the root.
+  routePrefix: z.string().default('api'),
 });
 
-export function parseHostJsonQueues(json: unknown): HostJsonQueues {
+const hostJsonSchema = z.object({
+  version: z.literal('2.0'),
+  // prefault: zod 4 parses a prefault (so the nested defaults apply); a plain default would skip parsing.
+  extensions: z.object({ queues: queuesSchema.prefault({}), http: httpSchema.prefault({}) }).prefault({}),
+});
+
+export interface HostJson {
+  queues: HostJsonQueues;
+  routePrefix: string;
+}
+
+export function parseHostJson(json: unknown): HostJson {
   const parsed = hostJsonSchema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`invalid host.json: ${problems.join('; ')}`);
   }
-  return parsed.data.extensions.queues;
+  return { queues: parsed.data.extensions.queues, routePrefix: parsed.data.extensions.http.routePrefix };
+}
+
+export function parseHostJsonQueues(json: unknown): HostJsonQueues {
+  return parseHostJson(json).queues;
+}
+
+export function readHostJson(file = DEFAULT_HOST_JSON_PATH): HostJson {
+  return parseHostJson(JSON.parse(readFileSync(file, 'utf8')) as unknown);
 }
 
 export function readHostJsonQueues(file = DEFAULT_HOST_JSON_PATH): HostJsonQueues {
-  return parseHostJsonQueues(JSON.parse(readFileSync(file, 'utf8')) as unknown);
+  return readHostJson(file).queues;
 }

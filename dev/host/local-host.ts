@@ -13,7 +13,7 @@ import type {
   TimerFunctionDefinition,
 } from '../../shared/runtime/function-definitions.js';
 import { poisonQueueName } from '../../shared/storage/names.js';
-import { readHostJsonQueues, type HostJsonQueues } from './host-json.js';
+import { readHostJson, type HostJsonQueues } from './host-json.js';
 import { createHttpDispatcher } from './http-dispatcher.js';
 import { InFlight } from './in-flight.js';
 import { stdoutSink, type LineSink } from './invocation-context.js';
@@ -55,7 +55,8 @@ const byKind = <K extends FunctionDefinition['kind']>(definitions: readonly Func
 export async function startLocalHost(options: LocalHostOptions): Promise<RunningLocalHost> {
   const sink = options.log ?? stdoutSink;
   registerSecret(options.functionKey);
-  const queueSettings: HostJsonQueues = { ...readHostJsonQueues(), ...options.hostJson };
+  const hostJson = readHostJson();
+  const queueSettings: HostJsonQueues = { ...hostJson.queues, ...options.hostJson };
 
   const httpInFlight = new InFlight();
   const dispatcher = createHttpDispatcher({
@@ -64,6 +65,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     maxRequestBodyBytes: options.maxRequestBodyBytes ?? AZURE_MAX_REQUEST_BODY_BYTES,
     inFlight: httpInFlight,
     sink,
+    routePrefix: hostJson.routePrefix,
   });
   const server = createServer(dispatcher);
   const host = options.host ?? '127.0.0.1';

@@ -5,7 +5,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { parseHostJsonQueues, parseTimeSpan, readHostJsonQueues } from '../../dev/host/host-json.js';
+import {
+  parseHostJson,
+  parseHostJsonQueues,
+  parseTimeSpan,
+  readHostJson,
+  readHostJsonQueues,
+} from '../../dev/host/host-json.js';
 import {
   applyToEnvironment,
   LOCAL_SETTINGS_EXAMPLE_PATH,
@@ -36,6 +42,12 @@ describe('host.json', () => {
       maxDequeueCount: 5,
       messageEncoding: 'base64',
     });
+  });
+
+  test('the HTTP route prefix comes from extensions.http.routePrefix, "api" by default', () => {
+    expect(readHostJson().routePrefix).toBe('api');
+    expect(parseHostJson({ version: '2.0' }).routePrefix).toBe('api');
+    expect(parseHostJson({ version: '2.0', extensions: { http: { routePrefix: '' } } }).routePrefix).toBe('');
   });
 
   test("missing queue settings take Azure's defaults", () => {
