@@ -145,6 +145,11 @@ export class NotificationDispatcher {
       return;
     }
     delivery.firstAttemptAt ??= now;
+    // A retry that became due only after the 4-hour window (e.g. the clock jumped) is not sent.
+    if (now - delivery.firstAttemptAt > settings().retryWindowMs) {
+      this.record(delivery, { outcome: 'dropped', status: null, durationMs: 0, reason: 'retry window exhausted' });
+      return;
+    }
     const result = await this.post(delivery);
     if (generation !== this.generation) return;
     health.record(delivery.url, clock.now(), delivery.notifications.length, result.durationMs, result.timedOut);

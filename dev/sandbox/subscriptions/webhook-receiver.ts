@@ -23,27 +23,31 @@ export interface ReceiverAnswer {
 }
 
 /** Decides the answer; return undefined for the default behaviour. */
-export type ReceiverBehaviour = (request: ReceivedRequest, validationToken: string | null) => ReceiverAnswer | undefined;
+export type ReceiverBehaviour = (
+  request: ReceivedRequest,
+  validationToken: string | null,
+) => ReceiverAnswer | undefined;
 
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   behaviour: ReceiverBehaviour = () => undefined;
 
-  private constructor(
-    private readonly server: http.Server,
-    readonly baseUrl: string,
-  ) {}
+  private readonly server = http.createServer((req, res) => {
+    void this.handle(req, res);
+  });
+  private port = 0;
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
 
   static async start(): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
-    const server = http.createServer((req, res) => {
-      void receiver!.handle(req, res);
-    });
+    const receiver = new WebhookReceiver();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      receiver.server.once('error', reject);
+      receiver.server.listen(0, '127.0.0.1', () => resolve());
     });
-    receiver = new WebhookReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    receiver.port = (receiver.server.address() as AddressInfo).port;
     return receiver;
   }
 
