@@ -6,7 +6,7 @@ import type { ResolvedLocation } from '../../sync/ports.js';
 import { hasFacet } from './drive-item-mapping.js';
 import { graphPaths } from './graph-paths.js';
 import { driveItemSchema, driveListSchema, driveSchema, type GraphDrive } from './graph-schemas.js';
-import { failureFrom, readGraphJson, type GraphTransport } from './graph-transport.js';
+import { readGraphJson, type GraphTransport } from './graph-transport.js';
 
 /** Upper bound on pages of a site's drive list: sites have a handful of libraries, not thousands. */
 const MAX_DRIVE_LIST_PAGES = 50;
@@ -57,8 +57,7 @@ export async function getDrive(
   what: string,
   missingMeans: 'source' | 'thing' = 'thing',
 ): Promise<GraphDrive> {
-  const response = await transport.send(source, { method: 'GET', url }, what);
-  if (!response.ok) throw await failureFrom(response, { what, missingMeans });
+  const response = await transport.sendOk(source, { method: 'GET', url }, { what, missingMeans });
   return readGraphJson(response, driveSchema, what);
 }
 
@@ -72,8 +71,7 @@ async function findLibrary(
   const drives: GraphDrive[] = [];
   let url: string | undefined = graphPaths.siteDrives(siteId);
   for (let page = 0; url !== undefined && page < MAX_DRIVE_LIST_PAGES; page += 1) {
-    const response = await transport.send(source, { method: 'GET', url }, 'site libraries');
-    if (!response.ok) throw await failureFrom(response, { what: 'site', missingMeans: 'thing' });
+    const response = await transport.sendOk(source, { method: 'GET', url }, { what: 'site', missingMeans: 'thing' });
     const list = await readGraphJson(response, driveListSchema, 'site libraries');
     drives.push(...list.value);
     url = list['@odata.nextLink'];
@@ -93,8 +91,7 @@ async function resolveScopeFolder(
   scope: FolderScope,
 ): Promise<string | undefined> {
   const url = 'itemId' in scope ? graphPaths.item(driveId, scope.itemId) : graphPaths.itemByPath(driveId, scope.path);
-  const response = await transport.send(source, { method: 'GET', url }, 'folder');
-  if (!response.ok) throw await failureFrom(response, { what: 'folder', missingMeans: 'thing' });
+  const response = await transport.sendOk(source, { method: 'GET', url }, { what: 'folder', missingMeans: 'thing' });
   const item = await readGraphJson(response, driveItemSchema, 'folder');
   if (hasFacet(item.deleted) || !(hasFacet(item.folder) || hasFacet(item.root))) throw new NotFoundError('folder');
   return hasFacet(item.root) ? undefined : item.id;

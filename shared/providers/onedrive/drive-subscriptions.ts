@@ -4,11 +4,14 @@
 // and a notification is only a hint to run delta anyway.
 import type { SourceRecord } from '../../domain/source.js';
 import type { SubscriptionInfo, SubscriptionRequest } from '../../sync/ports.js';
+import type { FailureTarget } from './graph-failure.js';
 import { graphPaths } from './graph-paths.js';
 import { subscriptionSchema } from './graph-schemas.js';
 import { discardBody, failureFrom, readGraphJson, type GraphTransport } from './graph-transport.js';
 
 const WHAT = 'subscription';
+/** A subscription that is gone is NotFound (recreate it), not a broken source. */
+const SUBSCRIPTION: FailureTarget = { what: WHAT, missingMeans: 'thing' };
 
 export async function createSubscription(
   transport: GraphTransport,
@@ -23,9 +26,12 @@ export async function createSubscription(
     expirationDateTime: request.expirationDateTime,
     clientState: request.clientState,
   };
-  const response = await transport.send(source, { method: 'POST', url: graphPaths.subscriptions(), body }, WHAT);
   // A 404 here means the drive is gone, not a subscription.
-  if (!response.ok) throw await failureFrom(response, { what: 'drive subscription', missingMeans: 'source' });
+  const response = await transport.sendOk(
+    source,
+    { method: 'POST', url: graphPaths.subscriptions(), body },
+    { what: 'drive subscription', missingMeans: 'source' },
+  );
   return toInfo(await readGraphJson(response, subscriptionSchema, WHAT));
 }
 
@@ -36,12 +42,11 @@ export async function renewSubscription(
   subscriptionId: string,
   expirationDateTime: string,
 ): Promise<SubscriptionInfo> {
-  const response = await transport.send(
+  const response = await transport.sendOk(
     source,
     { method: 'PATCH', url: graphPaths.subscription(subscriptionId), body: { expirationDateTime } },
-    WHAT,
+    SUBSCRIPTION,
   );
-  if (!response.ok) throw await failureFrom(response, { what: WHAT, missingMeans: 'thing' });
   return toInfo(await readGraphJson(response, subscriptionSchema, WHAT));
 }
 
@@ -50,12 +55,11 @@ export async function reauthorizeSubscription(
   source: SourceRecord,
   subscriptionId: string,
 ): Promise<void> {
-  const response = await transport.send(
+  const response = await transport.sendOk(
     source,
     { method: 'POST', url: graphPaths.reauthorize(subscriptionId), body: {} },
-    WHAT,
+    SUBSCRIPTION,
   );
-  if (!response.ok) throw await failureFrom(response, { what: WHAT, missingMeans: 'thing' });
   await discardBody(response);
 }
 
@@ -74,7 +78,7 @@ export async function deleteSubscription(
     await discardBody(response);
     return;
   }
-  throw await failureFrom(response, { what: WHAT, missingMeans: 'thing' });
+  throw await failureFrom(response, SUBSCRIPTION);
 }
 
 function toInfo(subscription: { id: string; expirationDateTime: string }): SubscriptionInfo {

@@ -62,6 +62,13 @@ export class GraphTransport {
     return this.sendOnce(source, call, what);
   }
 
+  /** Like send, but a non-2xx answer becomes the engine error it means (see graph-failure.ts). */
+  async sendOk(source: SourceKey, call: GraphCall, target: FailureTarget): Promise<Response> {
+    const response = await this.send(source, call, target.what);
+    if (!response.ok) throw await failureFrom(response, target);
+    return response;
+  }
+
   private async sendOnce(source: SourceKey, call: GraphCall, what: string): Promise<Response> {
     // The client wraps anything thrown below it (including the token manager's typed errors) into a
     // GraphError; keep the token manager's own error so ReauthRequiredError reaches the engine.

@@ -6,7 +6,7 @@ import type { SourceRecord } from '../../domain/source.js';
 import { toRemoteItem } from './drive-item-mapping.js';
 import { graphPaths } from './graph-paths.js';
 import { childrenPageSchema } from './graph-schemas.js';
-import { failureFrom, readGraphJson, type GraphTransport } from './graph-transport.js';
+import { discardBody, failureFrom, readGraphJson, type GraphTransport } from './graph-transport.js';
 
 export async function* listSubtree(
   transport: GraphTransport,
@@ -23,7 +23,7 @@ export async function* listSubtree(
       if (!response.ok) {
         // The folder itself is gone (moved again, deleted): the next delta will say so.
         if (response.status === 404 && folder !== folderId) {
-          await response.body?.cancel();
+          await discardBody(response);
           break;
         }
         throw await failureFrom(response, { what: 'folder', missingMeans: 'thing' });
