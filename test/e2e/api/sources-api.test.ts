@@ -1,0 +1,300 @@
+// The host-facing API end to end: real HTTP to the local Functions host, which runs the same function
+// definitions the Azure host registers, with the sync-jobs queue polled against Azurite and Graph
+// served by the sandbox tenant. Waits are bounded polls, never timing assertions.
+// Response bodies are JSON read as `any` and checked with expect matchers, hence:
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access,
+   @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument,
+   @typescript-eslint/no-explicit-any */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalHost, type RunningLocalHost } from '../../../dev/host/local-host.js';
+import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
+import { changes } from '../../../functions/changes.js';
+import { itemContent } from '../../../functions/item-content.js';
+import { sourcesConfirmDeletes } from '../../../functions/sources-confirm-deletes.js';
+import { sourcesDelete } from '../../../functions/sources-delete.js';
+import { sourcesGet } from '../../../functions/sources-get.js';
+import { sourcesList } from '../../../functions/sources-list.js';
+import { sourcesPut } from '../../../functions/sources-put.js';
+import { sourcesSync } from '../../../functions/sources-sync.js';
+import { syncJob } from '../../../functions/sync-job.js';
+import { buildServices, setServices, type Services } from '../../../shared/app/composition-root.js';
+import { loadConfig } from '../../../shared/config/config.js';
+import { encodeMessage } from '../../../shared/queue/queue-writer.js';
+import { ensureStorage } from '../../../shared/storage/ensure-storage.js';
+import { poisonQueueName, QUEUES } from '../../../shared/storage/names.js';
+import { generateLocalTokenKeyEntry } from '../../../shared/tokens/local-token-keys.js';
+import { storageConnectionString, uniqueName } from '../../helpers/storage.js';
+import { waitFor } from '../helpers/host-wait.js';
+
+const functionKey = randomBytes(24).toString('base64url');
+let sandbox: Sandbox;
+let host: RunningLocalHost;
+let services: Services;
+const logLines: string[] = [];
+/** Every response body the host sent, to check that no credential ever appears in one. */
+const responseTexts: string[] = [];
+const refreshTokens: string[] = [];
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: () => any;
+}
+
+async function call(method: string, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}) {
+  const response = await fetch(`${host.baseUrl}/api/${path}`, {
+    method,
+    headers: {
+      'x-functions-key': functionKey,
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...init.headers,
+    },
+    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  responseTexts.push(text, JSON.stringify([...response.headers]));
+  const answer: Answer = { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+  return answer;
+}
+
+async function newRefreshToken(): Promise<string> {
+  const { refreshToken } = await sandbox.control.issueRefreshToken({
+    userId: sandbox.defaultUserId,
+    scopes: ['Files.Read.All', 'offline_access'],
+  });
+  refreshTokens.push(refreshToken);
+  return refreshToken;
+}
+
+async function driveWithFiles(names: string[]) {
+  const c = sandbox.control;
+  const { driveId, rootId } = await c.createDrive({ driveType: 'business', ownerUserId: sandbox.defaultUserId });
+  const files = [];
+  for (const name of names) files.push(await c.createFile(driveId, rootId, name, `content of ${name}`));
+  return { driveId, files };
+}
+
+/** Registers a source over HTTP and waits for the queued first sync to finish. */
+async function registerAndWaitForSync(kbId: string, driveId: string, extra: Record<string, unknown> = {}) {
+  const put = await call('PUT', `kbs/${kbId}/sources/src`, {
+    body: { type: 'onedrive', drive: { driveId }, refreshToken: await newRefreshToken(), ...extra },
+  });
+  expect(put.status).toBe(201);
+  return waitFor('the first sync', async () => {
+    const status = await call('GET', `kbs/${kbId}/sources/src`);
+    return status.json().lastSyncResult === 'ok' ? status.json() : undefined;
+  });
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  const config = loadConfig({
+    AzureWebJobsStorage: storageConnectionString(),
+    GRAPH_BASE_URL: sandbox.graphBaseUrl,
+    AUTHORITY_HOST: sandbox.authorityHost,
+    MS_TENANT_ID: sandbox.tenantId,
+    MS_CLIENT_ID: sandbox.clientId,
+    MS_CLIENT_SECRET: sandbox.clientSecret,
+    LOCAL_TOKEN_KEYS: generateLocalTokenKeyEntry('k1'),
+    MASS_DELETE_MIN_ITEMS: '2',
+  });
+  services = buildServices(config);
+  await ensureStorage(services.storage);
+  setServices(services);
+  host = await startLocalHost({
+    definitions: [
+      sourcesPut,
+      sourcesGet,
+      sourcesList,
+      sourcesDelete,
+      sourcesSync,
+      sourcesConfirmDeletes,
+      changes,
+      itemContent,
+      syncJob,
+    ],
+    port: 0,
+    storageConnectionString: storageConnectionString(),
+    functionKey,
+    hostJson: { maxPollingIntervalMs: 200 },
+    log: (line) => logLines.push(line),
+  });
+});
+
+afterAll(async () => {
+  await host?.stop();
+  await sandbox?.stop();
+  setServices(undefined);
+});
+
+describe('sources API over HTTP', () => {
+  it('registers with 201, answers the same PUT with 200, and shows the synced status', async () => {
+    const kbId = uniqueName('kb');
+    const { driveId } = await driveWithFiles(['a.txt', 'b.txt']);
+    const body = { type: 'onedrive', drive: { driveId }, refreshToken: await newRefreshToken() };
+    const created = await call('PUT', `kbs/${kbId}/sources/src`, { body });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('content-type')).toContain('application/json');
+    expect(created.json()).toMatchObject({ kbId, sourceId: 'src', driveId, state: 'active', mode: 'polling' });
+
+    const again = await call('PUT', `kbs/${kbId}/sources/src`, { body });
+    expect(again.status).toBe(200);
+    // Same settings and identity; only sync progress (the queued job may have run) and updatedAt move.
+    const settings = ['kbId', 'sourceId', 'type', 'drive', 'driveId', 'driveType', 'filters', 'auth', 'createdAt'];
+    const pick = (view: Record<string, unknown>) => Object.fromEntries(settings.map((name) => [name, view[name]]));
+    expect(pick(again.json())).toEqual(pick(created.json()));
+
+    const synced = await waitFor('the sync job', async () => {
+      const status = await call('GET', `kbs/${kbId}/sources/src`);
+      return status.json().lastSyncResult === 'ok' ? status.json() : undefined;
+    });
+    expect(synced).toMatchObject({ state: 'active', itemCount: 2, lastError: null, heldDeleteCount: 0 });
+    expect(synced).not.toHaveProperty('cursor');
+
+    const list = await call('GET', `kbs/${kbId}/sources`);
+    expect(list.status).toBe(200);
+    expect(list.json().sources).toHaveLength(1);
+
+    const syncNow = await call('POST', `kbs/${kbId}/sources/src/sync`);
+    expect(syncNow.status).toBe(202);
+    expect(syncNow.json()).toEqual({ status: 'queued' });
+  });
+
+  it('answers bad input with 400 problem+json that lists issues without echoing values', async () => {
+    const secret = 'rt-secret-value-that-must-not-echo';
+    const bad = await call('PUT', `kbs/${uniqueName('kb')}/sources/src`, {
+      body: { type: 'dropbox', drive: { driveId: 'd' }, refreshToken: secret, pollIntervalSeconds: 1 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toBe('application/problem+json');
+    const problem = bad.json();
+    expect(problem.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(['pollIntervalSeconds', 'type']);
+    expect(bad.text).not.toContain(secret);
+
+    const notJson = await call('PUT', `kbs/${uniqueName('kb')}/sources/src`, { body: '{"type":' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.json().title).toMatch(/JSON/);
+
+    const badId = await call('GET', `kbs/${encodeURIComponent('bad id!')}/sources/src`);
+    expect(badId.status).toBe(400);
+    expect(badId.headers.get('content-type')).toBe('application/problem+json');
+
+    const badCursor = await call('GET', `kbs/kb1/changes?after=-3`);
+    expect(badCursor.status).toBe(400);
+  });
+
+  it('answers 404 for an unknown KB (list and feed) and an unknown source', async () => {
+    const kbId = uniqueName('kb');
+    for (const path of [`kbs/${kbId}/sources`, `kbs/${kbId}/changes`, `kbs/${kbId}/sources/nope`]) {
+      const answer = await call('GET', path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    }
+    expect((await call('POST', `kbs/${kbId}/sources/nope/sync`)).status).toBe(404);
+    expect((await call('DELETE', `kbs/${kbId}/sources/nope`)).status).toBe(404);
+  });
+
+  it('pages the change feed with a cursor until nothing more is waiting', async () => {
+    const kbId = uniqueName('kb');
+    const names = ['1.txt', '2.txt', '3.txt', '4.txt', '5.txt'];
+    const { driveId } = await driveWithFiles(names);
+    await registerAndWaitForSync(kbId, driveId);
+    const events: Array<{ name: string; cursor: string; eventId: string; op: string }> = [];
+    let after = '0';
+    for (let page = 0; page < 10; page++) {
+      const answer = await call('GET', `kbs/${kbId}/changes?after=${after}&limit=2`);
+      expect(answer.status).toBe(200);
+      const body = answer.json();
+      expect(body.events.length).toBeLessThanOrEqual(2);
+      events.push(...body.events);
+      after = body.nextCursor;
+      if (!body.hasMore) break;
+    }
+    expect(events.map((event) => event.name).sort()).toEqual(names);
+    expect(new Set(events.map((event) => event.eventId)).size).toBe(names.length);
+    const cursors = events.map((event) => Number(event.cursor));
+    expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+    const tail = await call('GET', `kbs/${kbId}/changes?after=${after}`);
+    expect(tail.json()).toEqual({ events: [], nextCursor: after, hasMore: false });
+  });
+
+  it('streams content with Range (206) and If-None-Match (304), and only for included items', async () => {
+    const kbId = uniqueName('kb');
+    const { driveId, files } = await driveWithFiles(['doc.txt', 'skip.bin']);
+    await registerAndWaitForSync(kbId, driveId, { filters: { extensions: ['.txt'] } });
+    const [doc, skipped] = files;
+    const path = `kbs/${kbId}/sources/src/items/${doc!.id}/content`;
+
+    const whole = await call('GET', path);
+    expect(whole.status).toBe(200);
+    expect(whole.text).toBe('content of doc.txt');
+    const etag = whole.headers.get('etag');
+    expect(etag).toBeTruthy();
+
+    const part = await call('GET', path, { headers: { range: 'bytes=11-13' } });
+    expect(part.status).toBe(206);
+    expect(part.text).toBe('doc');
+    expect(part.headers.get('content-range')).toMatch(/^bytes 11-13\/18$/);
+
+    const unchanged = await call('GET', path, { headers: { 'if-none-match': etag! } });
+    expect(unchanged.status).toBe(304);
+
+    expect((await call('GET', `kbs/${kbId}/sources/src/items/${skipped!.id}/content`)).status).toBe(404);
+  });
+
+  it('holds a mass delete until the host confirms it', async () => {
+    const kbId = uniqueName('kb');
+    const { driveId, files } = await driveWithFiles(['a.txt', 'b.txt', 'c.txt']);
+    await registerAndWaitForSync(kbId, driveId);
+    for (const file of files.slice(0, 2)) await sandbox.control.deleteItem(driveId, file.id);
+    expect((await call('POST', `kbs/${kbId}/sources/src/sync`)).status).toBe(202);
+    const held = await waitFor('the held state', async () => {
+      const status = (await call('GET', `kbs/${kbId}/sources/src`)).json();
+      return status.state === 'held' ? status : undefined;
+    });
+    expect(held).toMatchObject({ heldDeleteCount: 2, stateReason: expect.stringContaining('confirm') });
+
+    const confirmed = await call('POST', `kbs/${kbId}/sources/src/confirm-deletes`);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.json()).toMatchObject({ released: 2, source: { state: 'active', itemCount: 1 } });
+    const feed = (await call('GET', `kbs/${kbId}/changes?limit=1000`)).json();
+    expect(feed.events.filter((event: { op: string }) => event.op === 'delete')).toHaveLength(2);
+    expect((await call('POST', `kbs/${kbId}/sources/src/confirm-deletes`)).status).toBe(409);
+  });
+
+  it('deletes a source with 204, then knows it no more', async () => {
+    const kbId = uniqueName('kb');
+    const { driveId } = await driveWithFiles(['gone.txt']);
+    await registerAndWaitForSync(kbId, driveId);
+    const deleted = await call('DELETE', `kbs/${kbId}/sources/src`);
+    expect(deleted.status).toBe(204);
+    expect((await call('GET', `kbs/${kbId}/sources/src`)).status).toBe(404);
+    expect((await call('DELETE', `kbs/${kbId}/sources/src`)).status).toBe(404);
+    expect((await call('GET', `kbs/${kbId}/changes`)).status).toBe(404);
+  });
+
+  it('moves a malformed sync-job message to the poison queue and keeps working', async () => {
+    const poison = services.storage.queue(poisonQueueName(QUEUES.syncJobs));
+    await poison.clearMessages();
+    await services.storage.queue(QUEUES.syncJobs).sendMessage(encodeMessage({ kbId: 'kb', reason: 'nonsense' }));
+    const message = await waitFor('the poisoned message', async () => {
+      const { peekedMessageItems } = await poison.peekMessages({ numberOfMessages: 1 });
+      return peekedMessageItems[0];
+    });
+    const poisoned = JSON.parse(Buffer.from(message.messageText, 'base64').toString('utf8')) as { problem: string };
+    expect(poisoned.problem).toMatch(/sourceId/);
+    // The worker is still alive: a new source still gets synced.
+    const { driveId } = await driveWithFiles(['after.txt']);
+    await registerAndWaitForSync(uniqueName('kb'), driveId);
+  });
+
+  it('never sent a refresh token in any response or log line', () => {
+    expect(refreshTokens.length).toBeGreaterThan(3);
+    for (const token of refreshTokens) {
+      for (const text of responseTexts) expect(text).not.toContain(token);
+      for (const line of logLines) expect(line).not.toContain(token);
+    }
+  });
+});
