@@ -17,6 +17,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TokenCredential } from '@azure/identity';
+import { SecretClient } from '@azure/keyvault-secrets';
 import { ensureSandboxCertificate } from '../../../dev/sandbox/tls/ensure-cert.js';
 
 interface SecretVersion {
@@ -229,4 +230,16 @@ export async function startKeyVaultFake(options: { deletionLagPolls?: number } =
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * A real SecretClient for the fake, with the options design.md's Key Vault pitfalls call for: the
+ * fake's CA through tlsOptions, challenge resource verification off for 127.0.0.1, no SDK retries.
+ */
+export function secretClientFor(fake: KeyVaultFake): SecretClient {
+  return new SecretClient(fake.url, fake.credential, {
+    tlsOptions: { ca: fake.ca },
+    disableChallengeResourceVerification: true,
+    retryOptions: { maxRetries: 0 },
+  });
 }

@@ -2,14 +2,14 @@
 // key-vault-fake.ts (what it models is listed there). Client options as design.md's Key Vault
 // pitfalls say: the fake's CA via tlsOptions, challenge resource verification off for 127.0.0.1,
 // no SDK retries, and a zero poll interval for the delete/recover pollers.
-import { SecretClient } from '@azure/keyvault-secrets';
+import type { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceKey } from '../../../shared/domain/source.js';
 import { grantSecretName } from '../../../shared/tokens/grant-secret-name.js';
 import { KeyVaultTokenStore } from '../../../shared/tokens/key-vault-token-store.js';
 import { CorruptGrantError, type StoredGrant } from '../../../shared/tokens/stored-grant.js';
 import { delegatedGrant } from './grant-fixture.js';
-import { startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
+import { secretClientFor, startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
 
 let fake: KeyVaultFake;
 let client: SecretClient;
@@ -17,11 +17,7 @@ let sourceCounter = 0;
 
 beforeAll(async () => {
   fake = await startKeyVaultFake();
-  client = new SecretClient(fake.url, fake.credential, {
-    tlsOptions: { ca: fake.ca },
-    disableChallengeResourceVerification: true,
-    retryOptions: { maxRetries: 0 },
-  });
+  client = secretClientFor(fake);
 });
 
 afterAll(async () => {
@@ -41,11 +37,7 @@ function store(purgeOnDelete = false): KeyVaultTokenStore {
 
 describe('KeyVaultTokenStore (real SDK, HTTPS fake)', () => {
   it('answers the 401 challenge the SDK expects before its first real request', async () => {
-    const fresh = new SecretClient(fake.url, fake.credential, {
-      tlsOptions: { ca: fake.ca },
-      disableChallengeResourceVerification: true,
-      retryOptions: { maxRetries: 0 },
-    });
+    const fresh = secretClientFor(fake);
     const before = fake.requests.length;
     const source = newSource();
     await new KeyVaultTokenStore(fresh, { purgeOnDelete: false }).write(source, grant('rt-challenge'));

@@ -1,11 +1,10 @@
 // The token manager built by the factory with KEY_VAULT_URL set: grants live in (the HTTPS fake of)
 // Key Vault, each rotation is a new secret version, and removing a source deletes the secret.
-import { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { grantSecretName } from '../../../shared/tokens/grant-secret-name.js';
 import { parseStoredGrant } from '../../../shared/tokens/stored-grant.js';
-import { startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
+import { secretClientFor, startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
 import { tokenTestBed } from './token-harness.js';
 
 let sandbox: Sandbox;
@@ -24,11 +23,7 @@ afterAll(async () => {
 describe('token manager on the Key Vault store', () => {
   it('keeps each rotated grant as a new version and deletes the secret on revoke', async () => {
     const bed = await tokenTestBed(sandbox);
-    const secretClient = new SecretClient(keyVault.url, keyVault.credential, {
-      tlsOptions: { ca: keyVault.ca },
-      disableChallengeResourceVerification: true,
-      retryOptions: { maxRetries: 0 },
-    });
+    const secretClient = secretClientFor(keyVault);
     const manager = bed.instance({ secretClient, keyVaultPollIntervalMs: 0 }, { keyVaultUrl: keyVault.url });
     const { id: userId } = await sandbox.control.createUser({});
     const { refreshToken } = await sandbox.control.issueRefreshToken({ userId, scopes: ['Files.Read.All'] });

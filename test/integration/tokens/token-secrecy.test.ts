@@ -5,12 +5,11 @@
 // token, secret or key appears in any of them. The raw fields are checked too, so the test does not
 // lean on the logger's redaction: the token code must not hand secrets to the logger at all.
 import { inspect } from 'node:util';
-import { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
 import type { SourceKey } from '../../../shared/domain/source.js';
 import type { MicrosoftTokenManager } from '../../../shared/tokens/microsoft-token-manager.js';
-import { startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
+import { secretClientFor, startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
 import { tokenTestBed, type TokenTestBed } from './token-harness.js';
 
 const HOUR = 3_600_000;
@@ -123,11 +122,7 @@ describe('token paths leak nothing', () => {
     // The Key Vault store through the factory.
     const vaultManager = bed.instance(
       {
-        secretClient: new SecretClient(keyVault.url, keyVault.credential, {
-          tlsOptions: { ca: keyVault.ca },
-          disableChallengeResourceVerification: true,
-          retryOptions: { maxRetries: 0 },
-        }),
+        secretClient: secretClientFor(keyVault),
         keyVaultPollIntervalMs: 0,
       },
       { keyVaultUrl: keyVault.url },
