@@ -19,12 +19,11 @@ import { sourcesPut } from '../../../functions/sources-put.js';
 import { sourcesSync } from '../../../functions/sources-sync.js';
 import { syncJob } from '../../../functions/sync-job.js';
 import { buildServices, setServices, type Services } from '../../../shared/app/composition-root.js';
-import { loadConfig } from '../../../shared/config/config.js';
 import { encodeMessage } from '../../../shared/queue/queue-writer.js';
 import { ensureStorage } from '../../../shared/storage/ensure-storage.js';
 import { poisonQueueName, QUEUES } from '../../../shared/storage/names.js';
-import { generateLocalTokenKeyEntry } from '../../../shared/tokens/local-token-keys.js';
 import { storageConnectionString, uniqueName } from '../../helpers/storage.js';
+import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
 import { waitFor } from '../helpers/host-wait.js';
 
 const functionKey = randomBytes(24).toString('base64url');
@@ -90,16 +89,8 @@ async function registerAndWaitForSync(kbId: string, driveId: string, extra: Reco
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  const config = loadConfig({
-    AzureWebJobsStorage: storageConnectionString(),
-    GRAPH_BASE_URL: sandbox.graphBaseUrl,
-    AUTHORITY_HOST: sandbox.authorityHost,
-    MS_TENANT_ID: sandbox.tenantId,
-    MS_CLIENT_ID: sandbox.clientId,
-    MS_CLIENT_SECRET: sandbox.clientSecret,
-    LOCAL_TOKEN_KEYS: generateLocalTokenKeyEntry('k1'),
-    MASS_DELETE_MIN_ITEMS: '2',
-  });
+  // A low mass-delete threshold, so three files are enough to trip the guard.
+  const config = sandboxAppConfig(sandbox, { MASS_DELETE_MIN_ITEMS: '2' });
   services = buildServices(config);
   await ensureStorage(services.storage);
   setServices(services);

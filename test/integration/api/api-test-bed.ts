@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { buildServices, type Services } from '../../../shared/app/composition-root.js';
-import { loadConfig } from '../../../shared/config/config.js';
+import { loadConfig, type Config } from '../../../shared/config/config.js';
 import type { SourceKey } from '../../../shared/domain/source.js';
 import type { SyncJobMessage } from '../../../shared/queue/messages.js';
 import { ALL_QUEUES, ALL_TABLES, poisonQueueName } from '../../../shared/storage/names.js';
@@ -26,11 +26,10 @@ export interface ApiTestBed {
   stop(): Promise<void>;
 }
 
-export async function startApiTestBed(env: Record<string, string> = {}): Promise<ApiTestBed> {
-  const sandbox = await startSandbox();
-  const connectionString = storageConnectionString();
-  const config = loadConfig({
-    AzureWebJobsStorage: connectionString,
+/** The app's config pointed at the shared Azurite and at the sandbox tenant (its confidential client). */
+export function sandboxAppConfig(sandbox: Sandbox, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    AzureWebJobsStorage: storageConnectionString(),
     GRAPH_BASE_URL: sandbox.graphBaseUrl,
     AUTHORITY_HOST: sandbox.authorityHost,
     MS_TENANT_ID: sandbox.tenantId,
@@ -39,6 +38,12 @@ export async function startApiTestBed(env: Record<string, string> = {}): Promise
     LOCAL_TOKEN_KEYS: generateLocalTokenKeyEntry('k1'),
     ...env,
   });
+}
+
+export async function startApiTestBed(env: Record<string, string> = {}): Promise<ApiTestBed> {
+  const sandbox = await startSandbox();
+  const connectionString = storageConnectionString();
+  const config = sandboxAppConfig(sandbox, env);
   const suffix = randomBytes(4).toString('hex');
   const real = createStorageClients(config.storage);
   const storage: StorageClients = {
