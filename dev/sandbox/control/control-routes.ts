@@ -31,9 +31,10 @@ export interface ControlRouteDeps {
   updateSettings: (patch: z.infer<typeof sandboxSettingsPatchSchema>) => void;
 }
 
-class ControlInputError extends Error {}
+/** Exported with parse() so every control route module answers bad input the same way (400 invalidInput). */
+export class ControlInputError extends Error {}
 
-function parse<T>(schema: z.ZodType<T>, request: SandboxRequest): T {
+export function parse<T>(schema: z.ZodType<T>, request: SandboxRequest): T {
   let raw: unknown = {};
   if (request.body.length > 0) {
     try {
