@@ -1,7 +1,7 @@
 // The control API of the subscriptions module (issue 3 §9): list subscriptions, remove one silently
 // (as Graph does for drives), send lifecycle notifications on demand, run due deliveries after the
 // clock moved, read the delivery log, and tune the module's settings. Loopback only, no bearer token.
-import type { z } from 'zod';
+import { ControlInputError, parse } from '../control/control-routes.js';
 import { jsonResponse, type SandboxRequest, type SandboxResponse } from '../http/sandbox-http.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import type { DeliveryLog } from './delivery-log.js';
@@ -25,8 +25,6 @@ export interface SubscriptionsControlDeps {
   /** Sweeps expiries and sends due reauthorization notices, as the ticker does. */
   runHousekeeping: () => void;
 }
-
-class ControlInputError extends Error {}
 
 type ControlHandler = (
   request: SandboxRequest,
@@ -118,19 +116,4 @@ function summary(record: SubscriptionRecord): SubscriptionSummary {
     expirationDateTime: new Date(record.expiresAt).toISOString(),
     lastReauthorizationNoticeAt: record.lastReauthorizationNoticeAt ?? null,
   };
-}
-
-function parse<T>(schema: z.ZodType<T>, request: SandboxRequest): T {
-  let raw: unknown = {};
-  if (request.body.length > 0) {
-    try {
-      raw = JSON.parse(request.body.toString('utf8'));
-    } catch {
-      throw new ControlInputError('body is not JSON');
-    }
-  }
-  const result = schema.safeParse(raw);
-  if (!result.success)
-    throw new ControlInputError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return result.data;
 }
