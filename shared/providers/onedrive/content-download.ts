@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { SourceRecord } from '../../domain/source.js';
+import { TransientError } from '../../sync/errors.js';
 import type { ContentRequest, ContentResponse } from '../../sync/ports.js';
 import { networkFailure } from './graph-failure.js';
 import { graphPaths } from './graph-paths.js';
@@ -48,6 +49,11 @@ export async function downloadContent(
     if (attempt === 1 && STALE_URL_STATUSES.has(download.status)) {
       await discardBody(download);
       continue;
+    }
+    if (download.status === 401 || download.status === 403) {
+      // A fresh pre-authenticated URL refused too: the download host's problem, not our grant's.
+      await discardBody(download);
+      throw new TransientError(`the download URL for the ${WHAT} was refused twice (${download.status})`);
     }
     throw await failureFrom(download, { what: WHAT, missingMeans: 'thing' });
   }

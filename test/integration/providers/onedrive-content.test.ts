@@ -78,6 +78,38 @@ describe('OneDrive provider: content against the sandbox', () => {
     expect(await readAll(response)).toBe('changed');
   });
 
+  it('asks /content for a fresh download URL once when the first one has expired', async () => {
+    const { control } = harness.sandbox;
+    await control.settings({ downloadUrlLifetimeMs: 60_000 });
+    await control.clearRequestLog();
+    // Hold the first download request long enough to age its URL past its lifetime on the sandbox
+    // clock, once /content has issued it (seen in the request log; bounded polling).
+    await control.injectFault({ pathPattern: '^/_download/', kind: 'delay', count: 1, delayMs: 1_500 });
+    const download = harness.provider.downloadContent(source, fileId, {});
+    let issued = false;
+    for (let poll = 0; poll < 100 && !issued; poll += 1) {
+      issued = (await control.requestLog()).some((entry) => entry.path.endsWith('/content'));
+      if (!issued) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(issued).toBe(true);
+    // Past the URL's lifetime (1 minute here) but well within the access token's (60+ minutes).
+    await control.advanceClock(2 * 60 * 1000);
+
+    const response = await download;
+    expect(response.status).toBe(200);
+    expect(await readAll(response)).toBe('changed');
+    const calls = (await control.requestLog()).map((entry) => [
+      entry.path.startsWith('/_download/') ? 'download' : 'content',
+      entry.status,
+    ]);
+    expect(calls).toEqual([
+      ['content', 302],
+      ['download', 401],
+      ['content', 302],
+      ['download', 200],
+    ]);
+  });
+
   it('answers NotFoundError for an item that is not there', async () => {
     await expect(harness.provider.downloadContent(source, 'missing', {})).rejects.toBeInstanceOf(NotFoundError);
   });
