@@ -52,7 +52,17 @@ export async function registerSource(
 ): Promise<RegisterSourceResult> {
   const now = (deps.now ?? (() => new Date()))();
   const existing = (await deps.sources.get(key))?.record;
-  const gaveCredentials = await storeCredentials(deps, key, body);
+  let gaveCredentials: boolean;
+  try {
+    gaveCredentials = await storeCredentials(deps, key, body);
+  } catch (error) {
+    // App-only access needs a tenant and a client credential in the app's settings; the token manager
+    // says which is missing (its message names settings, never values).
+    if (body.auth === 'app' && !(error instanceof TransientError)) {
+      return { kind: 'rejected', reason: error instanceof Error ? error.message : String(error) };
+    }
+    throw error;
+  }
   const resolution = await resolve(deps, key, body, existing, gaveCredentials);
   if (resolution.kind !== 'resolved' && resolution.kind !== 'pending_auth') return resolution;
 

@@ -150,6 +150,18 @@ describe('registerSource', () => {
     }
   });
 
+  it('registers an app-only source with the client credentials of the app and no refresh token', async () => {
+    const key = bed.newSource();
+    const result = await registerSource(
+      bed.services,
+      key,
+      body({ type: 'sharepoint', drive: { driveId: bed.sandbox.defaultDriveId }, auth: 'app' }),
+    );
+    expect(result.kind).toBe('created');
+    expect((await bed.services.sources.get(key))!.record).toMatchObject({ auth: 'app', state: 'active' });
+    expect((await bed.services.syncer().run(key)).status).toBe('synced');
+  });
+
   it('shows a status without the cursor or any credential', async () => {
     const key = bed.newSource();
     const refreshToken = await bed.refreshToken();
