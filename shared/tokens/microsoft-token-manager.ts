@@ -31,6 +31,11 @@ export interface AppOnlyTokenGrants {
   storeAppOnlyGrant(source: SourceKey, grant?: AppOnlyGrantInput): Promise<void>;
 }
 
+/** For maintenance: keeps idle delegated grants from reaching the 90-day inactivity limit. */
+export interface TokenKeepAlive {
+  keepAlive(source: SourceKey, maxIdleMs: number): Promise<boolean>;
+}
+
 /** Test hooks. Production code never sets them. */
 export interface TokenManagerFaults {
   /** Runs after new tokens arrived and before they are stored; throwing simulates a crash there. */
@@ -85,7 +90,7 @@ interface UsableToken {
   expiresAtMs: number;
 }
 
-export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants {
+export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, TokenKeepAlive {
   private readonly inFlight = new Map<string, Promise<string>>();
   private readonly memory = new Map<string, { accessToken: string; reuseUntilMs: number }>();
   private readonly now: () => number;
@@ -168,6 +173,30 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants {
     this.options.logger.info('token.grant_removed', { ...source });
   }
 
+  /**
+   * Refreshes a delegated grant whose refresh token was obtained more than `maxIdleMs` ago, so a
+   * source that has not synced for weeks does not reach the 90-day inactivity limit (AADSTS700082,
+   * graph-behaviour.md §6). Returns whether it called the token endpoint; throws like getAccessToken.
+   * App-only grants have no refresh token to keep alive.
+   */
+  async keepAlive(source: SourceKey, maxIdleMs: number): Promise<boolean> {
+    const isIdle = (grant: StoredGrant) =>
+      grant.kind === 'delegated' && this.now() - Date.parse(grant.obtainedAt) >= maxIdleMs;
+    const grant = await this.read(source);
+    if (!grant) throw noGrant();
+    if (grant.invalid) throw new ReauthRequiredError(grant.invalid.reason);
+    if (!isIdle(grant)) return false;
+    let refreshed = false;
+    await this.withRefreshLease(source, async () => {
+      // Under the lease, look again: another instance may have refreshed meanwhile.
+      const current = await this.read(source);
+      if (!current || current.invalid || !isIdle(current)) return;
+      await this.refreshGrant(source, current);
+      refreshed = true;
+    });
+    return refreshed;
+  }
+
   private async obtain(source: SourceKey): Promise<string> {
     const deadline = this.now() + this.leaseWaitMs;
     for (;;) {
@@ -193,7 +222,11 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants {
     const usable = this.usableToken(grant);
     if (usable) return this.remember(source, usable);
     if (!grant) throw noGrant();
+    return this.refreshGrant(source, grant);
+  }
 
+  /** Calls the token endpoint for `grant` and stores the outcome; the caller holds the refresh lease. */
+  private async refreshGrant(source: SourceKey, grant: StoredGrant): Promise<string> {
     const requestedAt = this.now();
     const outcome = await this.requestWithRetries(source, grant);
     if (outcome.kind === 'transient') {

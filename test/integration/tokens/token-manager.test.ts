@@ -187,6 +187,20 @@ describe('MicrosoftTokenManager against the sandbox', () => {
     ]);
   });
 
+  it('keep-alive refreshes a grant idle past its threshold, so it never reaches the 90-day limit', async () => {
+    const manager = bed.instance();
+    const { source, userId } = await connect(manager);
+    expect(await manager.keepAlive(source, 30 * DAY)).toBe(false); // just stored: not idle
+    for (let month = 0; month < 4; month++) {
+      await bed.advance(31 * DAY, true);
+      expect(await manager.keepAlive(source, 30 * DAY)).toBe(true);
+      expect(await bed.instance().keepAlive(source, 30 * DAY)).toBe(false); // done once, not per instance
+    }
+    await expect(manager.getAccessToken(source)).resolves.toBeTruthy(); // 124 days after consent
+    const { refreshes } = await tokenLogOf(userId);
+    expect(refreshes.map((entry) => entry.outcome)).toEqual(['ok', 'ok', 'ok', 'ok']);
+  });
+
   it('retries transient failures (503) with backoff and then succeeds', async () => {
     const manager = bed.instance();
     const { source } = await connect(manager);
