@@ -7,21 +7,39 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type ConfigError } from '../shared/config/config.js';
+import type { ConfigError } from '../shared/config/config.js';
 import { redactText, registerSecret } from '../shared/logging/redact.js';
-import { ensureStorage } from '../shared/storage/ensure-storage.js';
-import { createStorageClients } from '../shared/storage/storage-clients.js';
 import { isPortFree, startAzurite, type AzuritePorts } from './azurite/azurite-process.js';
-import { loadFunctionDefinitions } from './host/load-functions.js';
-import { DEFAULT_LOCAL_HOST_PORT, startLocalHost } from './host/local-host.js';
 import {
   applyToEnvironment,
+  DEFAULT_LOCAL_HOST_PORT,
   LOCAL_FUNCTION_KEY_SETTING,
   LOCAL_SETTINGS_PATH,
   loadOrCreateLocalSettings,
 } from './host/local-settings.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The heavy part (Azure SDKs, every function module) is imported only after the port checks, so a
+ * clash is reported at once, and while Azurite starts, so the two overlap.
+ */
+async function importApp() {
+  const [config, ensure, clients, load, host] = await Promise.all([
+    import('../shared/config/config.js'),
+    import('../shared/storage/ensure-storage.js'),
+    import('../shared/storage/storage-clients.js'),
+    import('./host/load-functions.js'),
+    import('./host/local-host.js'),
+  ]);
+  return {
+    loadConfig: config.loadConfig,
+    ensureStorage: ensure.ensureStorage,
+    createStorageClients: clients.createStorageClients,
+    loadFunctionDefinitions: load.loadFunctionDefinitions,
+    startLocalHost: host.startLocalHost,
+  };
+}
 
 /** A start-up failure we can explain in one line; printed without a stack trace. */
 class StartError extends Error {}
@@ -69,6 +87,9 @@ async function main(): Promise<() => Promise<void>> {
       await requireFreePort(sandboxPort, 'sandbox tenant', 'SANDBOX_PORT');
     }
 
+    const app = importApp();
+    app.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+
     // 3. Azurite, persisted in .azurite/ (gitignored).
     const azurite = await startAzurite({
       location: process.env.AZURITE_LOCATION ?? path.join(repoRoot, '.azurite'),
@@ -96,6 +117,7 @@ async function main(): Promise<() => Promise<void>> {
     }
 
     // 5. Config check, then every queue, poison queue and table.
+    const { loadConfig, ensureStorage, createStorageClients, loadFunctionDefinitions, startLocalHost } = await app;
     const config = loadConfig();
     await ensureStorage(createStorageClients(config.storage));
 

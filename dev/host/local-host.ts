@@ -17,11 +17,12 @@ import { readHostJson, type HostJsonQueues } from './host-json.js';
 import { createHttpDispatcher } from './http-dispatcher.js';
 import { InFlight } from './in-flight.js';
 import { stdoutSink, type LineSink } from './invocation-context.js';
+import { DEFAULT_LOCAL_HOST_PORT } from './local-settings.js';
 import { startQueuePoller, type RunningQueuePoller } from './queue-poller.js';
 import { AZURE_MAX_REQUEST_BODY_BYTES } from './request-body.js';
 import { startTimerScheduler, type RunningTimer } from './timer-scheduler.js';
 
-export const DEFAULT_LOCAL_HOST_PORT = 7071;
+export { DEFAULT_LOCAL_HOST_PORT };
 
 export interface LocalHostOptions {
   definitions: readonly FunctionDefinition[];

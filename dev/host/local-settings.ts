@@ -11,6 +11,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const LOCAL_SETTINGS_PATH = path.join(repoRoot, 'local.settings.json');
 export const LOCAL_SETTINGS_EXAMPLE_PATH = path.join(repoRoot, 'local.settings.example.json');
 
+/** Port of the local host unless LOCAL_HOST_PORT says otherwise; 7071 as `func start`. */
+export const DEFAULT_LOCAL_HOST_PORT = 7071;
+
 /** Setting that holds the function key the local host requires for authLevel 'function'. */
 export const LOCAL_FUNCTION_KEY_SETTING = 'LOCAL_FUNCTION_KEY';
 const LOCAL_TOKEN_KEYS_SETTING = 'LOCAL_TOKEN_KEYS';

@@ -1,4 +1,5 @@
-// The issue's "must show": `npm start` on a fresh checkout answers GET /api/health with 200, creates
+// The issue's "must show": `npm start` on a fresh checkout answers GET /api/health with 200, guards
+// function-key routes with the generated key, creates
 // local.settings.json with a function key and a token key (printing only the former), refuses a busy
 // port in one line with exit code 1, and stops cleanly on SIGTERM.
 import { readFileSync } from 'node:fs';
@@ -40,6 +41,19 @@ describe('npm start (dev/start.ts)', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
     expect(started.output()).toContain(healthUrl);
+  });
+
+  test('a function-key route of the app refuses a request without the key, and serves one with it', async () => {
+    // GET /api/kbs/{kbId}/sources is in the HTTP contract (design.md) with function-key auth.
+    const sourcesUrl = `http://localhost:${environment.hostPort}/api/kbs/kb-start-test/sources`;
+    const settings = JSON.parse(readFileSync(environment.env.LOCAL_SETTINGS_PATH!, 'utf8')) as {
+      Values: Record<string, string>;
+    };
+    const withoutKey = await fetch(sourcesUrl);
+    expect(withoutKey.status).toBe(401);
+    const withKey = await fetch(sourcesUrl, { headers: { 'x-functions-key': settings.Values.LOCAL_FUNCTION_KEY! } });
+    expect(withKey.status).not.toBe(401);
+    expect(withKey.status).toBeLessThan(500);
   });
 
   test('creates local.settings.json with a function key and a token key, printing only the function key', () => {
