@@ -6,6 +6,9 @@
    @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument,
    @typescript-eslint/no-explicit-any */
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import azureFunctions, { type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHost, type RunningLocalHost } from '../../../dev/host/local-host.js';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
@@ -233,6 +236,19 @@ describe('sources API over HTTP', () => {
     expect(unchanged.status).toBe(304);
 
     expect((await call('GET', `kbs/${kbId}/sources/src/items/${skipped!.id}/content`)).status).toBe(404);
+
+    // What the handler hands to the Functions runtime is the provider's stream itself, not bytes it read.
+    const direct = (await itemContent.handler(
+      new azureFunctions.HttpRequest({
+        method: 'GET',
+        url: `http://127.0.0.1/api/${path}`,
+        params: { kbId, sourceId: 'src', itemId: doc!.id },
+      }),
+      new azureFunctions.InvocationContext({ functionName: 'itemContent' }),
+    )) as HttpResponseInit;
+    expect(direct.status).toBe(200);
+    expect(direct.body).toBeInstanceOf(Readable);
+    expect(await text(direct.body as Readable)).toBe('content of doc.txt');
   });
 
   it('holds a mass delete until the host confirms it', async () => {
