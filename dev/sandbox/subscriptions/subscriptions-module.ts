@@ -64,7 +64,9 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
       log,
       settings: getSettings,
       updateSettings: (patch) => {
+        const previousTickMs = settings.tickMs;
         settings = { ...settings, ...patch };
+        if (settings.tickMs !== previousTickMs) restartTicker();
       },
       runHousekeeping,
     });
@@ -81,11 +83,12 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
         ticking = false;
       });
     };
-    const startTicker = () => {
+    const restartTicker = () => {
+      clearInterval(ticker);
       ticker = setInterval(tick, settings.tickMs);
       ticker.unref();
     };
-    startTicker();
+    restartTicker();
 
     context.onReset(() => {
       store.clear();
@@ -93,8 +96,7 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
       health.clear();
       log.clear();
       settings = initialSettings();
-      clearInterval(ticker);
-      startTicker();
+      restartTicker();
     });
     context.onStop(() => {
       clearInterval(ticker);
