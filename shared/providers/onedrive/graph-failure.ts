@@ -1,13 +1,7 @@
 // Turns a failed Graph answer into the engine's error kinds (shared/sync/errors.ts). Messages carry
 // the status, Graph's error code and what was asked for: never a URL (cursors are long-lived
 // credentials of a sort), never Graph's free-text message, never a token.
-import {
-  CursorExpiredError,
-  NotFoundError,
-  PermanentSourceError,
-  ReauthRequiredError,
-  TransientError,
-} from '../../sync/errors.js';
+import { CursorExpiredError, NotFoundError, PermanentSourceError, TransientError } from '../../sync/errors.js';
 import { systemErrorCode } from './network-error-handler.js';
 import { requestedWaitSeconds } from './retry-after.js';
 
@@ -52,8 +46,10 @@ export function classifyGraphFailure(failure: GraphFailure, target: FailureTarge
     return new CursorExpiredError(target.delta.restartCursor(failure.headers.get('location')));
   }
   if (status === 401) {
-    // Reached only after one retry with a token asked for afresh (see graph-transport.ts).
-    return new ReauthRequiredError(`Graph rejected the access token for the ${target.what} (${label})`);
+    // Reached only after one retry with a token asked for afresh (graph-transport.ts). Not
+    // ReauthRequired: the token manager may have handed back the same cached token, and only the
+    // token endpoint can say the grant is gone (invalid_grant…), which the token manager reports.
+    return new TransientError(`Graph rejected the access token for the ${target.what} twice (${label})`);
   }
   // OneDrive may throttle with 403 activityLimitReached (graph-behaviour.md §5): that one passes.
   if (status === 403 && code !== 'activityLimitReached') {

@@ -66,10 +66,10 @@ describe('classifyGraphFailure', () => {
     expect((throttled as TransientError).retryAfterMs).toBe(7000);
   });
 
-  it('401 (after the transport retried once) → ReauthRequiredError', () => {
-    expect(
-      classifyGraphFailure({ status: 401, code: 'InvalidAuthenticationToken', headers: headers() }, delta),
-    ).toBeInstanceOf(ReauthRequiredError);
+  it('401 (after the transport retried once) is transient: only the token endpoint can say the grant is gone', () => {
+    const error = classifyGraphFailure({ status: 401, code: 'InvalidAuthenticationToken', headers: headers() }, delta);
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error).not.toBeInstanceOf(ReauthRequiredError);
   });
 
   it('429/503/5xx → TransientError with the larger of Retry-After and RateLimit-Reset', () => {
