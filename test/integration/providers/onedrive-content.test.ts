@@ -110,6 +110,16 @@ describe('OneDrive provider: content against the sandbox', () => {
     ]);
   });
 
+  it("stops when the caller aborts, with the caller's abort reason rather than a TransientError", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await harness.provider
+      .downloadContent(source, fileId, { signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    expect(error).toBe(controller.signal.reason);
+    expect((error as Error).name).toBe('AbortError');
+  });
+
   it('answers NotFoundError for an item that is not there', async () => {
     await expect(harness.provider.downloadContent(source, 'missing', {})).rejects.toBeInstanceOf(NotFoundError);
   });
