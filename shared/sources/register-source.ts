@@ -137,7 +137,8 @@ export async function registerSource(
   // Deleted between our read and write: register it again from scratch.
   if (!updated) return registerSource(deps, key, body);
   if (!pending) await deps.syncJobs.enqueue(key, 'registered');
-  return { kind: 'updated', source: updated };
+  // Read back: the store stamps updatedAt as it writes.
+  return { kind: 'updated', source: (await deps.sources.get(key))?.record ?? updated };
 }
 
 async function storeCredentials(

@@ -139,6 +139,7 @@ describe('sources API over HTTP', () => {
     const settings = ['kbId', 'sourceId', 'type', 'drive', 'driveId', 'driveType', 'filters', 'auth', 'createdAt'];
     const pick = (view: Record<string, unknown>) => Object.fromEntries(settings.map((name) => [name, view[name]]));
     expect(pick(again.json())).toEqual(pick(created.json()));
+    expect(Date.parse(again.json().updatedAt)).toBeGreaterThanOrEqual(Date.parse(created.json().updatedAt));
 
     const synced = await waitFor('the sync job', async () => {
       const status = await call('GET', `kbs/${kbId}/sources/src`);
