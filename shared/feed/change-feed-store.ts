@@ -7,14 +7,17 @@
 // only events below the lowest range in flight (the watermark). A writer that crashed leaves its
 // reservation behind; it stops holding the watermark after RESERVATION_TTL_MS.
 //
-// Layout: events are spread over partitions of BUCKET_SIZE consecutive sequence numbers
-// (PartitionKey `kbId|bucket`, RowKey the zero-padded sequence), so no partition grows without
-// bound and a read after a cursor is a range scan inside one or two partitions.
+// Layout: events are spread over partitions by sequence number: a bucket of BUCKET_SIZE consecutive
+// numbers, striped over EVENT_SHARDS partitions (PartitionKey `kbId|bucket|shard`, RowKey the
+// zero-padded sequence). Writes of a page go to several partitions at once (one partition is the
+// throughput limit, in Azurite even more than in Azure) and none grows without bound; a read after
+// a cursor range-scans the shards of one or two buckets and merges them in order.
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { ChangeEvent, ChangeEventBody } from '../domain/change-event.js';
 import { isRestError, safeKey } from '../storage/table-keys.js';
 
 export const BUCKET_SIZE = 10_000;
+export const EVENT_SHARDS = 8;
 const RESERVATION_TTL_MS = 5 * 60_000;
 const BATCH_LIMIT = 100;
 const PAD = 16;
@@ -40,7 +43,10 @@ export interface FeedPage {
 
 const pad = (seq: number) => seq.toString().padStart(PAD, '0');
 const bucketOf = (seq: number) => Math.floor(seq / BUCKET_SIZE);
-const partitionOf = (kbId: string, bucket: number) => safeKey(`${kbId}|${bucket.toString().padStart(8, '0')}`);
+const partitionOf = (kbId: string, bucket: number, shard: number) =>
+  safeKey(`${kbId}|${bucket.toString().padStart(8, '0')}|${shard}`);
+const partitionOfSeq = (kbId: string, seq: number) => partitionOf(kbId, bucketOf(seq), seq % EVENT_SHARDS);
+const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 export function parseCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined || cursor === '') return 0;
@@ -73,22 +79,34 @@ export class ChangeFeedStore {
     let bucket = bucketOf(afterCursor + 1);
     const lastBucket = bucketOf(Math.max(watermark, 0));
     while (events.length < limit && bucket <= lastBucket && afterCursor < watermark) {
-      const filter =
-        `PartitionKey eq '${partitionOf(kbId, bucket).replace(/'/g, "''")}'` +
-        ` and RowKey gt '${pad(afterCursor)}' and RowKey le '${pad(watermark)}'`;
-      const iterator = this.events
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
-        .byPage({ maxPageSize: Math.min(1000, limit - events.length) });
-      for await (const page of iterator) {
-        for (const entity of page) events.push(fromEntity(entity));
-        if (events.length >= limit) break;
-      }
+      const wanted = limit - events.length;
+      const shards = await Promise.all(
+        Array.from({ length: EVENT_SHARDS }, (_, shard) =>
+          this.readShard(kbId, bucket, shard, afterCursor, watermark, wanted),
+        ),
+      );
+      const merged = shards.flat().sort((a, b) => Number(a.cursor) - Number(b.cursor));
+      events.push(...merged.slice(0, wanted));
       bucket++;
     }
-    const trimmed = events.slice(0, limit);
-    const last = trimmed.at(-1);
+    const last = events.at(-1);
     const nextCursor = last ? last.cursor : String(afterCursor);
-    return { events: trimmed, nextCursor, hasMore: Number(nextCursor) < watermark };
+    return { events, nextCursor, hasMore: Number(nextCursor) < watermark };
+  }
+
+  private async readShard(kbId: string, bucket: number, shard: number, after: number, upTo: number, limit: number) {
+    const filter =
+      `PartitionKey eq ${quote(partitionOf(kbId, bucket, shard))}` +
+      ` and RowKey gt '${pad(after)}' and RowKey le '${pad(upTo)}'`;
+    const out: ChangeEvent[] = [];
+    const pages = this.events
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: Math.min(1000, limit) });
+    for await (const page of pages) {
+      for (const entity of page) out.push(fromEntity(entity));
+      if (out.length >= limit) break;
+    }
+    return out.slice(0, limit);
   }
 
   /** Highest sequence number a reader may see: below every range still being written. */
@@ -106,16 +124,18 @@ export class ChangeFeedStore {
     if (!counter) return 0;
     let removed = 0;
     for (let bucket = 0; bucket <= bucketOf(counter.next); bucket++) {
-      const partition = partitionOf(kbId, bucket);
-      const filter = `PartitionKey eq '${partition.replace(/'/g, "''")}' and sourceId eq '${sourceId.replace(/'/g, "''")}'`;
-      const actions: TransactionAction[] = [];
-      for await (const entity of this.events.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
-        actions.push(['delete', { partitionKey: partition, rowKey: entity.rowKey! }]);
+      for (let shard = 0; shard < EVENT_SHARDS; shard++) {
+        const partition = partitionOf(kbId, bucket, shard);
+        const filter = `PartitionKey eq ${quote(partition)} and sourceId eq ${quote(sourceId)}`;
+        const actions: TransactionAction[] = [];
+        for await (const entity of this.events.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
+          actions.push(['delete', { partitionKey: partition, rowKey: entity.rowKey! }]);
+        }
+        for (let i = 0; i < actions.length; i += BATCH_LIMIT) {
+          await this.events.submitTransaction(actions.slice(i, i + BATCH_LIMIT));
+        }
+        removed += actions.length;
       }
-      for (let i = 0; i < actions.length; i += BATCH_LIMIT) {
-        await this.events.submitTransaction(actions.slice(i, i + BATCH_LIMIT));
-      }
-      removed += actions.length;
     }
     return removed;
   }
@@ -123,16 +143,16 @@ export class ChangeFeedStore {
   private async writeEvents(kbId: string, events: ChangeEvent[], start: number): Promise<void> {
     const byPartition = new Map<string, TransactionAction[]>();
     events.forEach((event, i) => {
-      const partitionKey = partitionOf(kbId, bucketOf(start + i));
+      const partitionKey = partitionOfSeq(kbId, start + i);
       const list = byPartition.get(partitionKey) ?? [];
       list.push(['upsert', { partitionKey, rowKey: pad(start + i), ...toEntityFields(event) }, 'Replace']);
       byPartition.set(partitionKey, list);
     });
+    const batches: TransactionAction[][] = [];
     for (const actions of byPartition.values()) {
-      const batches: TransactionAction[][] = [];
       for (let i = 0; i < actions.length; i += BATCH_LIMIT) batches.push(actions.slice(i, i + BATCH_LIMIT));
-      await Promise.all(batches.map((batch) => this.events.submitTransaction(batch)));
     }
+    await Promise.all(batches.map((batch) => this.events.submitTransaction(batch)));
   }
 
   private async readCounter(kbId: string): Promise<(CounterEntity & { etag: string }) | undefined> {

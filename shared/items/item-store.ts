@@ -10,7 +10,7 @@ import type { ItemState } from './item-state.js';
 
 export const SHARDS = 16;
 const BATCH_LIMIT = 100; // entity group transactions take at most 100 operations
-const PARALLEL_BATCHES = 8;
+const PARALLEL_BATCHES = 16;
 const OR_TERMS_PER_QUERY = 15;
 
 interface ItemEntity {

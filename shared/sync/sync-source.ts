@@ -18,6 +18,7 @@ import { ChangeApplier } from './change-applier.js';
 import { CursorExpiredError, PermanentSourceError, ReauthRequiredError } from './errors.js';
 import { deleteEvent } from './event-builder.js';
 import { shouldHoldDeletes } from './mass-delete-guard.js';
+import { WriteGroup } from './write-group.js';
 import type { ProviderRegistry, SyncProvider } from './ports.js';
 
 export type SyncStep = 'fetch' | 'events' | 'items' | 'cursor' | 'release';
@@ -35,6 +36,8 @@ export interface SyncDependencies {
   leaseMs: number;
   massDeleteRatio: number;
   massDeleteMinItems: number;
+  /** Rows + events gathered before a write (and a cursor move); 1 writes every page. Default 2,000. */
+  flushSize?: number;
   faults?: SyncFaultHook;
   now?: () => Date;
 }
@@ -105,13 +108,38 @@ export class SourceSyncer {
     let source = initial;
     const resumed = source.cursorKind === 'next';
     const freshCrawl = !source.cursor && source.itemCount === 0 && !source.lastSyncAt;
-    let applier = this.newApplier(source, provider, freshCrawl);
+    let group = new WriteGroup();
+    let applier = this.newApplier(source, provider, freshCrawl, () => group);
     if (resumed || (source.pendingCount ?? 0) > 0)
       applier.rememberPending(await this.deps.items.query(source, 'pending eq true'));
     const staged = new Map<string, ItemState>();
+    const flushSize = this.deps.flushSize ?? 2_000;
     let cursor = source.cursor;
     let pages = 0;
+    let flushes = 0;
     let eventCount = 0;
+    // Writes a group: events, then item state, then the cursor (see the comment at the top).
+    const flush = async (nextCursor: string | undefined) => {
+      this.deps.faults?.('events', flushes);
+      await this.deps.feed.append(source.kbId, group.events);
+      this.deps.faults?.('items', flushes);
+      await this.deps.items.write(source, group.writes(), group.removals());
+      for (const row of group.staged) staged.set(row.id, row);
+      eventCount += group.events.length;
+      source = { ...source, itemCount: source.itemCount + group.newlyIncluded };
+      const stagedCount = group.staged.length;
+      group = new WriteGroup();
+      this.deps.faults?.('cursor', flushes++);
+      if (nextCursor) {
+        source = await this.saveCursor(source, {
+          cursor: nextCursor,
+          cursorKind: 'next',
+          itemCount: source.itemCount,
+          pendingCount: applier.pendingCount,
+          heldDeleteCount: (source.heldDeleteCount ?? 0) + stagedCount,
+        });
+      }
+    };
     for (;;) {
       if (isLeaseLost()) return { status: 'lease_lost' };
       this.deps.faults?.('fetch', pages);
@@ -120,39 +148,28 @@ export class SourceSyncer {
         page = await provider.fetchChanges(source, cursor);
       } catch (error) {
         if (!(error instanceof CursorExpiredError)) throw error;
-        // 410: restart the enumeration; at its end, whatever it did not return is deleted.
+        // 410: restart the enumeration; at its end, whatever it did not return is deleted. What
+        // was gathered but not written is dropped: the fresh enumeration covers it.
         log.warn('sync.resync', { restart: error.restartCursor ? 'location' : 'no-token' });
+        group = new WriteGroup();
         source = await this.saveCursor(source, {
           cursor: error.restartCursor,
           cursorKind: error.restartCursor ? 'next' : undefined,
           resyncRunId: randomUUID(),
         });
         cursor = source.cursor;
-        applier = this.newApplier(source, provider, false);
+        applier = this.newApplier(source, provider, false, () => group);
         continue;
       }
-      const outcome = await applier.applyPage(page.items);
-      this.deps.faults?.('events', pages);
-      await this.deps.feed.append(source.kbId, outcome.events);
-      this.deps.faults?.('items', pages);
-      await this.deps.items.write(source, outcome.writes, outcome.removals);
-      for (const row of outcome.staged) staged.set(row.id, row);
-      eventCount += outcome.events.length;
+      group.add(await applier.applyPage(page.items));
       pages++;
-      this.deps.faults?.('cursor', pages - 1);
       if (page.nextCursor) {
-        source = await this.saveCursor(source, {
-          cursor: page.nextCursor,
-          cursorKind: 'next',
-          itemCount: source.itemCount + outcome.newlyIncluded,
-          pendingCount: applier.pendingCount,
-          heldDeleteCount: (source.heldDeleteCount ?? 0) + outcome.staged.length,
-        });
+        if (group.size >= flushSize) await flush(page.nextCursor);
         cursor = page.nextCursor;
         continue;
       }
-      source = { ...source, itemCount: source.itemCount + outcome.newlyIncluded };
-      this.deps.faults?.('release', pages - 1);
+      await flush(undefined);
+      this.deps.faults?.('release', flushes - 1);
       const end = await this.finishRun(source, staged, resumed, log);
       eventCount += end.events;
       source = await this.saveCursor(end.source, {
@@ -160,6 +177,7 @@ export class SourceSyncer {
         cursor: page.finalCursor,
         cursorKind: 'final',
         resyncRunId: undefined,
+        itemCount: end.source.itemCount,
         pendingCount: applier.pendingCount,
         lastSyncAt: this.now().toISOString(),
         lastSyncResult: 'ok',
@@ -171,12 +189,21 @@ export class SourceSyncer {
     }
   }
 
-  private newApplier(source: SourceRecord, provider: SyncProvider, freshCrawl: boolean): ChangeApplier {
+  private newApplier(
+    source: SourceRecord,
+    provider: SyncProvider,
+    freshCrawl: boolean,
+    group: () => WriteGroup,
+  ): ChangeApplier {
+    const stored = {
+      getMany: (ids: readonly string[]) => this.deps.items.getMany(source, ids),
+      childrenOf: (parentIds: readonly string[]) => this.deps.items.childrenOf(source, parentIds),
+    };
     return new ChangeApplier(
       source,
       {
-        getMany: (ids) => this.deps.items.getMany(source, ids),
-        descendantsOf: (folderId) => this.deps.items.descendantsOf(source, folderId),
+        getMany: (ids) => group().getMany(stored, ids),
+        descendantsOf: (folderId) => group().descendantsOf(stored, folderId),
         listRemoteSubtree: (folderId) => provider.listSubtree(source, folderId),
       },
       { freshCrawl, resyncRunId: source.resyncRunId },

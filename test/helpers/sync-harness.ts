@@ -23,7 +23,10 @@ export interface SyncHarness {
   leases: TableLeaseStore;
   providers: ProviderRegistry;
   logLines: string[];
-  syncer(faults?: SyncFaultHook, overrides?: { massDeleteMinItems?: number; massDeleteRatio?: number }): SourceSyncer;
+  syncer(
+    faults?: SyncFaultHook,
+    overrides?: { massDeleteMinItems?: number; massDeleteRatio?: number; flushSize?: number },
+  ): SourceSyncer;
   register(input: {
     kbId?: string;
     sourceId?: string;
@@ -69,6 +72,8 @@ export async function startSyncHarness(settings: SandboxSettingsPatch = {}): Pro
         leaseMs: 30_000,
         massDeleteRatio: overrides.massDeleteRatio ?? 0.5,
         massDeleteMinItems: overrides.massDeleteMinItems ?? 100,
+        // Write every page by default, so crash tests have fault points on every page.
+        flushSize: overrides.flushSize ?? 1,
         faults,
       }),
     async register({ kbId = 'kb', sourceId = 'src', driveId, scope, filters = {} }) {

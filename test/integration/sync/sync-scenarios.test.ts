@@ -7,7 +7,8 @@ import { describeEvents, startSyncHarness, type SyncHarness } from '../../helper
 const unpleasant = { defaultPageSize: 3, pageSizeJitter: 0.5, duplicateRate: 0.3, childFirst: 0.6 };
 
 async function syncAndTakeNewEvents(h: SyncHarness, seen: { count: number }, sourceId = 'src'): Promise<string[]> {
-  const outcome = await h.syncer().run({ kbId: 'kb', sourceId });
+  // Gather a few pages per write, so the read-through of unwritten rows is exercised too.
+  const outcome = await h.syncer(undefined, { flushSize: 7 }).run({ kbId: 'kb', sourceId });
   expect(outcome.status).toBe('synced');
   const all = await h.allEvents();
   const fresh = all.slice(seen.count);
