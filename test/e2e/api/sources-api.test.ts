@@ -180,6 +180,30 @@ describe('sources API over HTTP', () => {
     expect(badCursor.status).toBe(400);
   });
 
+  it('answers 503 with Retry-After while Graph keeps failing, and registers once it recovers', async () => {
+    const { driveId } = await driveWithFiles([]);
+    const kbId = uniqueName('kb');
+    const escaped = driveId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await sandbox.control.injectFault({
+      pathPattern: `^/v1\\.0/drives/${escaped}$`,
+      kind: '503',
+      count: 20,
+      retryAfterSeconds: 0.01,
+    });
+    try {
+      const body = { type: 'onedrive', drive: { driveId }, refreshToken: await newRefreshToken() };
+      const unavailable = await call('PUT', `kbs/${kbId}/sources/src`, { body });
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.headers.get('content-type')).toBe('application/problem+json');
+      expect(Number(unavailable.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await call('GET', `kbs/${kbId}/sources/src`)).status).toBe(404);
+    } finally {
+      await sandbox.control.clearFaults();
+    }
+    const body = { type: 'onedrive', drive: { driveId }, refreshToken: await newRefreshToken() };
+    expect((await call('PUT', `kbs/${kbId}/sources/src`, { body })).status).toBe(201);
+  });
+
   it('answers 404 for an unknown KB (list and feed) and an unknown source', async () => {
     const kbId = uniqueName('kb');
     for (const path of [`kbs/${kbId}/sources`, `kbs/${kbId}/changes`, `kbs/${kbId}/sources/nope`]) {
