@@ -58,18 +58,43 @@ function parentPath(drive: DriveRecord, parentId: string): string {
 }
 
 /**
- * Serialized delta JSON per item, reused while the item is unchanged: a full enumeration of a large
- * drive is then mostly string concatenation, so the sandbox is never a benchmark's bottleneck.
+ * Serialized delta JSON per item (UTF-8, off the JS heap), reused while the item is unchanged: a
+ * full enumeration of a large drive is then mostly buffer copying, so the sandbox is never a
+ * benchmark's bottleneck. The fields compared are everything the delta JSON depends on.
  */
-const deltaJsonCache = new WeakMap<DriveItemRecord, { key: string; json: string }>();
+interface CachedDeltaJson {
+  version: number;
+  contentVersion: number;
+  deleted: boolean;
+  parentId: string | null;
+  childCount: number;
+  json: Buffer;
+}
+const deltaJsonCache = new WeakMap<DriveItemRecord, CachedDeltaJson>();
 
-export function deltaItemJsonText(drive: DriveRecord, item: DriveItemRecord, options: ItemJsonOptions): string {
-  if (options.select) return JSON.stringify(itemJson(drive, item, options));
-  const key = `${item.version}|${item.contentVersion}|${item.deleted}|${item.parentId}|${drive.children.get(item.id)?.size ?? 0}`;
+export function deltaItemJsonBytes(drive: DriveRecord, item: DriveItemRecord, options: ItemJsonOptions): Buffer {
+  if (options.select) return Buffer.from(JSON.stringify(itemJson(drive, item, options)));
+  const childCount = item.isFolder ? (drive.children.get(item.id)?.size ?? 0) : 0;
   const cached = deltaJsonCache.get(item);
-  if (cached?.key === key) return cached.json;
-  const json = JSON.stringify(itemJson(drive, item, options));
-  deltaJsonCache.set(item, { key, json });
+  if (
+    cached &&
+    cached.version === item.version &&
+    cached.contentVersion === item.contentVersion &&
+    cached.deleted === item.deleted &&
+    cached.parentId === item.parentId &&
+    cached.childCount === childCount
+  ) {
+    return cached.json;
+  }
+  const json = Buffer.from(JSON.stringify(itemJson(drive, item, options)));
+  deltaJsonCache.set(item, {
+    version: item.version,
+    contentVersion: item.contentVersion,
+    deleted: item.deleted,
+    parentId: item.parentId,
+    childCount,
+    json,
+  });
   return json;
 }
 

@@ -6,7 +6,7 @@ import type { DriveItemRecord, DriveRecord } from '../state/tenant-model.js';
 import { SandboxStateError } from '../state/tenant-state.js';
 import { jsonResponse, type SandboxRequest, type SandboxResponse } from '../http/sandbox-http.js';
 import type { AccessTokenRecord } from '../identity/identity-state.js';
-import { deltaItemJsonText, driveJson, itemJson, siteJson, userJson } from './drive-item-json.js';
+import { deltaItemJsonBytes, driveJson, itemJson, siteJson, userJson } from './drive-item-json.js';
 import { graphError, invalidAuthenticationToken, resyncRequired, tooManyRequests } from './graph-errors.js';
 
 /** A parsed Graph request: what to do, and what it costs in resource units (§5). */
@@ -14,6 +14,8 @@ interface GraphOperation {
   ru: number;
   run: () => SandboxResponse;
 }
+
+const COMMA = Buffer.from(',');
 
 /** Matches the last path segment of a delta call in both syntaxes: delta, delta(), delta(token='…'). */
 const DELTA_SEGMENT = /^delta(?:\((?:token=)?'?([^')]*)'?\))?$/;
@@ -306,7 +308,6 @@ function deltaResponse(
       downloadUrl: (record: DriveItemRecord) => context.downloads.urlFor(drive, record),
     };
     const odataContext = JSON.stringify(`${context.baseUrl()}/v1.0/$metadata#Collection(driveItem)`);
-    const values = page.items.map((item) => deltaItemJsonText(drive, item, itemOptions)).join(',');
     // Both documented syntaxes are in use: nextLinks use delta(token='…'), deltaLinks delta?token=….
     let link: string;
     if (page.nextToken) {
@@ -317,8 +318,14 @@ function deltaResponse(
       query.set('token', page.deltaToken!);
       link = `"@odata.deltaLink":${JSON.stringify(`${base}/delta?${query.toString()}`)}`;
     }
-    // Built as text so cached item JSON is reused verbatim (see deltaItemJsonText).
-    const body = `{"@odata.context":${odataContext},"value":[${values}],${link}}`;
+    // Assembled from cached per-item bytes (see deltaItemJsonBytes) rather than one JSON.stringify.
+    const parts: Buffer[] = [Buffer.from(`{"@odata.context":${odataContext},"value":[`)];
+    page.items.forEach((item, index) => {
+      if (index > 0) parts.push(COMMA);
+      parts.push(deltaItemJsonBytes(drive, item, itemOptions));
+    });
+    parts.push(Buffer.from(`],${link}}`));
+    const body = Buffer.concat(parts);
     return { status: 200, headers: { 'content-type': 'application/json' }, body };
   } catch (error) {
     if (error instanceof DeltaError) {

@@ -94,10 +94,14 @@ async function handle(
     return;
   }
   if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 1000);
+  const handlerStart = performance.now();
   const response =
     fault && fault.kind !== 'delay'
       ? faultResponse(request, fault, deps.clock.now())
       : await match.route.handler(request, match.params);
+  // Server-Timing lets benchmarks tell the sandbox's own serving time from the client's.
+  const handlerMs = (performance.now() - handlerStart).toFixed(3);
+  response.headers = { ...response.headers, 'server-timing': `sandbox;dur=${handlerMs}` };
   if (logged) {
     deps.requestLog.add({
       method,
