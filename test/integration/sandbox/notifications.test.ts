@@ -133,14 +133,15 @@ describe('sandbox change and lifecycle notifications', () => {
   });
 
   it('retries a failed delivery on the sandbox clock: 500, then a timeout, then success', async () => {
-    // Delivery timeout shrunk from Graph's 3 s to 200 ms so the timeout case is fast.
-    await control.settings({ deliveryTimeoutMs: 200 });
+    // Delivery timeout shrunk from Graph's 3 s to 1 s so the timeout case is fast; still far above
+    // what a loopback POST takes on a loaded machine.
+    await control.settings({ deliveryTimeoutMs: 1_000 });
     let posts = 0;
     receiver.behaviour = (request) => {
       if (!request.url.startsWith('/t3') || request.body === '') return undefined;
       posts++;
       if (posts === 1) return { status: 500 };
-      if (posts === 2) return { status: 202, delayMs: 1_000 };
+      if (posts === 2) return { status: 202, delayMs: 2_500 };
       return undefined;
     };
     const subscription = await subscribe('/t3');
@@ -208,12 +209,13 @@ describe('sandbox change and lifecycle notifications', () => {
   });
 
   it('delays a slow endpoint at 10 % slow responses and drops it at 15 %', async () => {
-    // Graph's thresholds are 2,900 ms and 100 notifications; shrunk to 100 ms and 10 notifications
-    // so the test is fast. The ratios (10 %, 15 %) and the 10-minute window and delay are Graph's.
-    await control.settings({ slowResponseMs: 100, slowMinNotifications: 10 });
+    // Graph's thresholds are 2,900 ms and 100 notifications; shrunk to 800 ms and 10 notifications
+    // so the test is fast (800 ms stays far above a loopback POST on a loaded machine). The ratios
+    // (10 %, 15 %) and the 10-minute window and delay are Graph's.
+    await control.settings({ slowResponseMs: 800, slowMinNotifications: 10 });
     let slowNext = false;
     receiver.behaviour = (request) =>
-      request.url.startsWith('/t6') && request.body !== '' && slowNext ? { status: 202, delayMs: 300 } : undefined;
+      request.url.startsWith('/t6') && request.body !== '' && slowNext ? { status: 202, delayMs: 1_000 } : undefined;
     const subscription = await subscribe('/t6');
     const deliverOne = async (slow: boolean) => {
       slowNext = slow;
