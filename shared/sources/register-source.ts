@@ -64,7 +64,11 @@ export async function registerSource(
     throw error;
   }
   const resolution = await resolve(deps, key, body, existing, gaveCredentials);
-  if (resolution.kind !== 'resolved' && resolution.kind !== 'pending_auth') return resolution;
+  if (resolution.kind !== 'resolved' && resolution.kind !== 'pending_auth') {
+    // No source was created, so the grant stored a moment ago belongs to nothing: forget it.
+    if (!existing && gaveCredentials) await deps.tokens.revoke(key);
+    return resolution;
+  }
 
   const location: ResolvedLocation =
     resolution.kind === 'resolved'

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSourceBodySchema, type RegisterSourceBody } from '../../../shared/sources/register-source-body.js';
 import { registerSource } from '../../../shared/sources/register-source.js';
 import { toStatusView } from '../../../shared/sources/source-status-view.js';
+import { ReauthRequiredError } from '../../../shared/sync/errors.js';
 import { syncLeaseKey } from '../../../shared/sync/sync-source.js';
 import { startApiTestBed, type ApiTestBed } from './api-test-bed.js';
 
@@ -105,6 +106,8 @@ describe('registerSource', () => {
     );
     expect(missingFolder.kind).toBe('location_not_found');
     expect(await bed.services.sources.get(key)).toBeUndefined();
+    // The grant stored for discovery does not outlive the failed registration.
+    await expect(bed.services.tokens.getAccessToken(key)).rejects.toBeInstanceOf(ReauthRequiredError);
   });
 
   it('registers a delegated source without credentials as pending_auth, and queues nothing', async () => {
