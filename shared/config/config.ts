@@ -19,68 +19,95 @@ const ratio = (fallback: number) => z.coerce.number().gt(0).lte(1).default(fallb
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
-export const configSchema = z
-  .object({
-    AzureWebJobsStorage: optionalString,
-    AzureWebJobsStorage__queueServiceUri: optionalUrl,
-    AzureWebJobsStorage__tableServiceUri: optionalUrl,
-    AzureWebJobsStorage__clientId: optionalString,
-    GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com/v1.0').transform(trimSlash),
-    AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com').transform(trimSlash),
-    MS_TENANT_ID: optionalString,
-    MS_CLIENT_ID: optionalString,
-    MS_CLIENT_SECRET: optionalString,
-    PUBLIC_BASE_URL: optionalUrl.transform((value) => (value ? trimSlash(value) : undefined)),
-    KEY_VAULT_URL: optionalUrl,
-    /** Comma-separated `keyId:base64(32 bytes)` pairs for the local token store; the first encrypts. */
-    LOCAL_TOKEN_KEYS: optionalString,
-    NOTIFICATION_DEBOUNCE_MS: integer(2_000, 0, 60_000),
-    MAINTENANCE_SCHEDULE: z.string().trim().default('0 */5 * * * *'),
-    DEFAULT_POLL_INTERVAL_SECONDS: integer(900, 30, 86_400),
-    SYNC_LEASE_SECONDS: integer(60, 15, 600),
-    MASS_DELETE_RATIO: ratio(0.5),
-    MASS_DELETE_MIN_ITEMS: integer(100, 1, 1_000_000),
-    MAX_REQUEST_BODY_BYTES: integer(1_048_576, 1_024, 104_857_600),
-    /** PEM file holding the app registration's certificate and private key (secretless client auth). */
-    MS_CLIENT_CERTIFICATE_PATH: optionalString,
-    /** Client id of a user-assigned managed identity whose token is the app's federated client assertion. */
-    MS_FEDERATED_IDENTITY_CLIENT_ID: optionalString,
-    /** Purge a source's secret after deleting it (needs the purge permission; off: soft-delete only). */
-    KEY_VAULT_PURGE_ON_DELETE: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((value) => value === 'true'),
-    /** An access token is reused until this many seconds before it expires. */
-    TOKEN_REFRESH_MARGIN_SECONDS: integer(300, 0, 3_000),
-    /** A steady stream of notifications delays a source's sync by at most this much (trailing debounce cap). */
-    NOTIFICATION_MAX_WAIT_MS: integer(10_000, 0, 600_000),
-    /** Largest webhook body accepted before answering 413 (Graph batches are far smaller). */
-    WEBHOOK_MAX_BODY_BYTES: integer(1_048_576, 1_024, 104_857_600),
-    /** A subscription is renewed once less than this much of its lifetime is left. */
-    SUBSCRIPTION_RENEW_BEFORE_MINUTES: integer(4_320, 1, 42_000),
-    /** How often maintenance renews a live subscription anyway, which also detects silent removal (404). */
-    SUBSCRIPTION_CHECK_INTERVAL_MINUTES: integer(360, 0, 42_000),
-    /** Webhook sources get one delta at least this often, in case notifications were lost. */
-    SAFETY_NET_INTERVAL_MINUTES: integer(1_440, 1, 43_200),
-    /** A source whose token was not used for this long gets one refresh, so its grant never goes idle. */
-    TOKEN_KEEP_ALIVE_DAYS: integer(30, 1, 89),
-  })
-  .superRefine((env, ctx) => {
-    const identityStorage = env.AzureWebJobsStorage__queueServiceUri ?? env.AzureWebJobsStorage__tableServiceUri;
-    if (identityStorage && !(env.AzureWebJobsStorage__queueServiceUri && env.AzureWebJobsStorage__tableServiceUri)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AzureWebJobsStorage__tableServiceUri'],
-        message: 'identity-based storage needs both AzureWebJobsStorage__queueServiceUri and __tableServiceUri',
-      });
-    }
-    if (env.MS_CLIENT_SECRET && !env.MS_CLIENT_ID) {
-      ctx.addIssue({ code: 'custom', path: ['MS_CLIENT_ID'], message: 'required when MS_CLIENT_SECRET is set' });
-    }
-    if (env.PUBLIC_BASE_URL && !/^https:\/\//.test(env.PUBLIC_BASE_URL) && !isLoopbackUrl(env.PUBLIC_BASE_URL)) {
-      ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'must be https (Graph only calls https)' });
-    }
-  });
+export const configSchema = z.object({
+  AzureWebJobsStorage: optionalString,
+  AzureWebJobsStorage__queueServiceUri: optionalUrl,
+  AzureWebJobsStorage__tableServiceUri: optionalUrl,
+  AzureWebJobsStorage__clientId: optionalString,
+  GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com/v1.0').transform(trimSlash),
+  AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com').transform(trimSlash),
+  MS_TENANT_ID: optionalString,
+  MS_CLIENT_ID: optionalString,
+  MS_CLIENT_SECRET: optionalString,
+  PUBLIC_BASE_URL: optionalUrl.transform((value) => (value ? trimSlash(value) : undefined)),
+  KEY_VAULT_URL: optionalUrl,
+  /** Comma-separated `keyId:base64(32 bytes)` pairs for the local token store; the first encrypts. */
+  LOCAL_TOKEN_KEYS: optionalString,
+  NOTIFICATION_DEBOUNCE_MS: integer(2_000, 0, 60_000),
+  MAINTENANCE_SCHEDULE: z.string().trim().default('0 */5 * * * *'),
+  DEFAULT_POLL_INTERVAL_SECONDS: integer(900, 30, 86_400),
+  SYNC_LEASE_SECONDS: integer(60, 15, 600),
+  MASS_DELETE_RATIO: ratio(0.5),
+  MASS_DELETE_MIN_ITEMS: integer(100, 1, 1_000_000),
+  MAX_REQUEST_BODY_BYTES: integer(1_048_576, 1_024, 104_857_600),
+  /** PEM file holding the app registration's certificate and private key (secretless client auth). */
+  MS_CLIENT_CERTIFICATE_PATH: optionalString,
+  /** Client id of a user-assigned managed identity whose token is the app's federated client assertion. */
+  MS_FEDERATED_IDENTITY_CLIENT_ID: optionalString,
+  /** Purge a source's secret after deleting it (needs the purge permission; off: soft-delete only). */
+  KEY_VAULT_PURGE_ON_DELETE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** An access token is reused until this many seconds before it expires. */
+  TOKEN_REFRESH_MARGIN_SECONDS: integer(300, 0, 3_000),
+  /** A steady stream of notifications delays a source's sync by at most this much (trailing debounce cap). */
+  NOTIFICATION_MAX_WAIT_MS: integer(10_000, 0, 600_000),
+  /** Largest webhook body accepted before answering 413 (Graph batches are far smaller). */
+  WEBHOOK_MAX_BODY_BYTES: integer(1_048_576, 1_024, 104_857_600),
+  /** A subscription is renewed once less than this much of its lifetime is left. */
+  SUBSCRIPTION_RENEW_BEFORE_MINUTES: integer(4_320, 1, 42_000),
+  /** How often maintenance renews a live subscription anyway, which also detects silent removal (404). */
+  SUBSCRIPTION_CHECK_INTERVAL_MINUTES: integer(360, 0, 42_000),
+  /** Webhook sources get one delta at least this often, in case notifications were lost. */
+  SAFETY_NET_INTERVAL_MINUTES: integer(1_440, 1, 43_200),
+  /** A source whose token was not used for this long gets one refresh, so its grant never goes idle. */
+  TOKEN_KEEP_ALIVE_DAYS: integer(30, 1, 89),
+});
+
+/**
+ * Checks that involve several settings, run on the raw values even when single settings failed,
+ * so that every problem is reported at once (zod skips object refinements after field errors).
+ */
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  if (set('AzureWebJobsStorage__queueServiceUri') !== set('AzureWebJobsStorage__tableServiceUri')) {
+    problems.push(
+      'AzureWebJobsStorage__tableServiceUri: identity-based storage needs both AzureWebJobsStorage__queueServiceUri and __tableServiceUri',
+    );
+  }
+  if (set('MS_CLIENT_SECRET') && !set('MS_CLIENT_ID'))
+    problems.push('MS_CLIENT_ID: required when MS_CLIENT_SECRET is set');
+  const publicBase = (env.PUBLIC_BASE_URL ?? '').trim();
+  if (publicBase && URL.canParse(publicBase) && !publicBase.startsWith('https://') && !isLoopbackUrl(publicBase)) {
+    problems.push('PUBLIC_BASE_URL: must be https (Graph only calls https)');
+  }
+  return problems;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+/** True for "https://host[:port]" with nothing after it (a trailing slash is tolerated). */
+function isOrigin(entry: string): boolean {
+  if (!URL.canParse(entry)) return false;
+  const url = new URL(entry);
+  return (
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !entry.includes('?') &&
+    !entry.includes('#')
+  );
+}
 
 function isLoopbackUrl(url: string): boolean {
   const host = new URL(url).hostname;
@@ -118,10 +145,20 @@ export interface Config {
   subscriptionCheckIntervalMinutes: number;
   safetyNetIntervalMinutes: number;
   tokenKeepAliveDays: number;
+  connectStateSecret: string | undefined;
+  /** Normalised origins (URL.origin) returnTo may point at; empty: the connect flow sends nobody back. */
+  connectReturnToAllowlist: string[];
+  connectStateTtlSeconds: number;
+  connectScopes: string;
 }
 
 /** Names of settings whose values are secrets: never logged, never echoed in errors. */
-export const SECRET_SETTINGS = ['MS_CLIENT_SECRET', 'LOCAL_TOKEN_KEYS', 'AzureWebJobsStorage'] as const;
+export const SECRET_SETTINGS = [
+  'MS_CLIENT_SECRET',
+  'LOCAL_TOKEN_KEYS',
+  'AzureWebJobsStorage',
+  'CONNECT_STATE_SECRET',
+] as const;
 
 export class ConfigError extends Error {
   readonly isConfigError = true;
@@ -133,9 +170,13 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
+  const crossField = crossFieldProblems(env);
+  if (!parsed.success || crossField.length > 0) {
     // zod issues carry the path and a message, never the input value (we do not enable reportInput).
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+    const fieldProblems = parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError([...fieldProblems, ...crossField]);
   }
   const s = parsed.data;
   const storage: StorageSettings =
@@ -174,6 +215,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subscriptionCheckIntervalMinutes: s.SUBSCRIPTION_CHECK_INTERVAL_MINUTES,
     safetyNetIntervalMinutes: s.SAFETY_NET_INTERVAL_MINUTES,
     tokenKeepAliveDays: s.TOKEN_KEEP_ALIVE_DAYS,
+    connectStateSecret: s.CONNECT_STATE_SECRET,
+    connectReturnToAllowlist: splitList(s.CONNECT_RETURN_TO_ALLOWLIST).map((entry) => new URL(entry).origin),
+    connectStateTtlSeconds: s.CONNECT_STATE_TTL_SECONDS,
+    connectScopes: s.CONNECT_SCOPES,
   };
 }
 
