@@ -1,0 +1,24 @@
+import { createLogger } from '../shared/logging/logger.js';
+import { handleLifecycleMessage } from '../shared/notifications/lifecycle-queue-handler.js';
+import { getNotificationServices } from '../shared/notifications/notification-services.js';
+import { defineQueueFunction } from '../shared/runtime/function-definitions.js';
+import { poisonQueueName, QUEUES } from '../shared/storage/names.js';
+
+// Verified lifecycle events: reauthorize, recreate then delta, or delta (docs/notifications.md).
+export const lifecycleWorker = defineQueueFunction({
+  name: 'lifecycle-worker',
+  queueName: QUEUES.graphLifecycle,
+  handler: async (message, context) => {
+    const notifications = getNotificationServices();
+    const log = createLogger(context);
+    await handleLifecycleMessage(
+      {
+        subscriptions: notifications.subscriptions(log),
+        enqueueSync: notifications.enqueueSync,
+        poisonQueue: notifications.services.storage.queue(poisonQueueName(QUEUES.graphLifecycle)),
+        log,
+      },
+      message,
+    );
+  },
+});

@@ -1,0 +1,26 @@
+import { createLogger } from '../shared/logging/logger.js';
+import { deleteExpiredLeases } from '../shared/maintenance/expired-lease-cleanup.js';
+import { fanOutMaintenance } from '../shared/maintenance/maintenance-fan-out.js';
+import { getNotificationServices } from '../shared/notifications/notification-services.js';
+import { sendJson } from '../shared/queue/queue-writer.js';
+import { defineTimerFunction } from '../shared/runtime/function-definitions.js';
+import { QUEUES, TABLES } from '../shared/storage/names.js';
+
+// Every MAINTENANCE_SCHEDULE: one maintenance-work message per source (maintenance-worker does the
+// work), then a bounded cleanup of long-expired lease rows.
+export const maintenanceTimer = defineTimerFunction({
+  name: 'maintenance-timer',
+  schedule: '%MAINTENANCE_SCHEDULE%',
+  runOnStartup: false,
+  handler: async (_timer, context) => {
+    const { services } = getNotificationServices();
+    const log = createLogger(context);
+    const queue = services.storage.queue(QUEUES.maintenanceWork);
+    const { queued } = await fanOutMaintenance({
+      listSources: () => services.sources.listAll(),
+      send: (message, delaySeconds) => sendJson(queue, message, { delaySeconds }),
+    });
+    const leasesDeleted = await deleteExpiredLeases(services.storage.table(TABLES.leases));
+    log.info('maintenance.fanned_out', { queued, leasesDeleted });
+  },
+});

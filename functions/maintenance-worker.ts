@@ -1,0 +1,23 @@
+import { createLogger } from '../shared/logging/logger.js';
+import { handleMaintenanceMessage } from '../shared/maintenance/maintenance-queue-handler.js';
+import { getNotificationServices } from '../shared/notifications/notification-services.js';
+import { defineQueueFunction } from '../shared/runtime/function-definitions.js';
+import { poisonQueueName, QUEUES } from '../shared/storage/names.js';
+
+// Maintenance of one source: subscription renewal/recreation, due polls, safety-net delta, token keep-alive.
+export const maintenanceWorker = defineQueueFunction({
+  name: 'maintenance-worker',
+  queueName: QUEUES.maintenanceWork,
+  handler: async (message, context) => {
+    const notifications = getNotificationServices();
+    const log = createLogger(context);
+    await handleMaintenanceMessage(
+      {
+        maintenance: notifications.maintenance(log),
+        poisonQueue: notifications.services.storage.queue(poisonQueueName(QUEUES.maintenanceWork)),
+        log,
+      },
+      message,
+    );
+  },
+});

@@ -1,0 +1,25 @@
+import { createLogger } from '../shared/logging/logger.js';
+import { getNotificationServices } from '../shared/notifications/notification-services.js';
+import { handleNotificationsMessage } from '../shared/notifications/notifications-queue-handler.js';
+import { defineQueueFunction } from '../shared/runtime/function-definitions.js';
+import { poisonQueueName, QUEUES } from '../shared/storage/names.js';
+
+// Verified change notifications (and the coalescer's own debounce checks) → at most one pending sync
+// job per source (docs/notifications.md, "Coalescing").
+export const notificationsWorker = defineQueueFunction({
+  name: 'notifications-worker',
+  queueName: QUEUES.graphNotifications,
+  handler: async (message, context) => {
+    const notifications = getNotificationServices();
+    const log = createLogger(context);
+    await handleNotificationsMessage(
+      {
+        sources: notifications.services.sources,
+        coalescer: notifications.coalescer(log),
+        poisonQueue: notifications.services.storage.queue(poisonQueueName(QUEUES.graphNotifications)),
+        log,
+      },
+      message,
+    );
+  },
+});

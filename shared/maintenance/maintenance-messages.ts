@@ -1,0 +1,11 @@
+// One maintenance-work message per source per timer run: ids only.
+import { z } from 'zod';
+import { idSchema } from '../domain/source.js';
+
+export const maintenanceWorkMessageSchema = z.object({
+  kbId: idSchema,
+  sourceId: idSchema,
+  /** ISO time of the timer run that queued it; a message older than a few runs is skipped. */
+  runAt: z.iso.datetime(),
+});
+export type MaintenanceWorkMessage = z.infer<typeof maintenanceWorkMessageSchema>;

@@ -1,0 +1,42 @@
+// A graph-notifications message → the coalescer. Webhook messages name a source the webhook has
+// already verified; one whose source is gone or no longer active is dropped. Malformed messages go
+// straight to the poison queue (design.md invariant 7).
+import type { QueueClient } from '@azure/storage-queue';
+import { describeIssues } from '../http/request-parsing.js';
+import type { Logger } from '../logging/logger.js';
+import { sendToPoison } from '../queue/queue-writer.js';
+import type { SourceStore } from '../sources/source-store.js';
+import { notificationsQueueMessageSchema } from './notification-messages.js';
+import type { CheckOutcome, NotificationOutcome, SyncCoalescer } from './sync-coalescer.js';
+
+export interface NotificationsQueueDeps {
+  sources: Pick<SourceStore, 'get'>;
+  coalescer: Pick<SyncCoalescer, 'onNotification' | 'onCheck'>;
+  poisonQueue: QueueClient;
+  log: Logger;
+}
+
+export async function handleNotificationsMessage(
+  deps: NotificationsQueueDeps,
+  raw: unknown,
+): Promise<NotificationOutcome | CheckOutcome | 'poisoned' | 'dropped'> {
+  const parsed = notificationsQueueMessageSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = describeIssues(parsed.error)
+      .map((issue) => `${issue.path}: ${issue.message}`)
+      .join('; ');
+    await sendToPoison(deps.poisonQueue, raw, `not a notifications message: ${issues}`);
+    deps.log.warn('notifications.rejected', { issues });
+    return 'poisoned';
+  }
+  const message = parsed.data;
+  if (message.kind === 'debounce-check') return deps.coalescer.onCheck(message);
+
+  const key = { kbId: message.kbId, sourceId: message.sourceId };
+  const source = (await deps.sources.get(key))?.record;
+  if (!source || source.state !== 'active') {
+    deps.log.info('notifications.dropped', { ...key, reason: source ? `source ${source.state}` : 'source gone' });
+    return 'dropped';
+  }
+  return deps.coalescer.onNotification(key);
+}
