@@ -1,8 +1,10 @@
 import { getServices } from '../shared/app/composition-root.js';
 import { createLogger } from '../shared/logging/logger.js';
+import { getNotificationServices } from '../shared/notifications/notification-services.js';
 import { defineQueueFunction } from '../shared/runtime/function-definitions.js';
 import { runSyncJob } from '../shared/sources/run-sync-job.js';
 import { poisonQueueName, QUEUES } from '../shared/storage/names.js';
+import { subscribeAfterSync } from '../shared/subscriptions/subscribe-after-sync.js';
 
 // One sync of one source per message. Malformed messages go to sync-jobs-poison; thrown errors retry.
 export const syncJob = defineQueueFunction({
@@ -11,7 +13,7 @@ export const syncJob = defineQueueFunction({
   handler: async (message, context) => {
     const services = getServices();
     const log = createLogger(context);
-    await runSyncJob(
+    const result = await runSyncJob(
       {
         syncer: services.syncer(log),
         syncJobs: services.syncJobs,
@@ -21,5 +23,7 @@ export const syncJob = defineQueueFunction({
       },
       message,
     );
+    // A webhook source subscribes once its initial crawl is done (docs/notifications.md).
+    await subscribeAfterSync(getNotificationServices().subscriptions(log), message, result, log);
   },
 });
