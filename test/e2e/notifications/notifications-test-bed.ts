@@ -4,7 +4,7 @@
 // and table names on the shared Azurite. The maintenance timer is not scheduled: tests run it with
 // `runMaintenance()`, which calls the timer's own handler, so "the next maintenance run" is explicit.
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access,
-   @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any */
+   @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument */
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../../../dev/azurite/azurite-process.js';
 import { createInvocationContext } from '../../../dev/host/invocation-context.js';

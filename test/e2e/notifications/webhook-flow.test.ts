@@ -1,7 +1,7 @@
 // Issue 6 end to end: a webhook source subscribes after its crawl, a change in the sandbox reaches the
 // feed through a notification (no poll), lifecycle events and silent removal are handled, duplicates
 // and bursts are coalesced. Waits are bounded polls, never timing assertions.
-/* eslint-disable @typescript-eslint/no-unsafe-member-access */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { uniqueName } from '../../helpers/storage.js';
 import { waitFor } from '../helpers/host-wait.js';
