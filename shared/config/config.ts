@@ -63,6 +63,14 @@ export const configSchema = z.object({
   SAFETY_NET_INTERVAL_MINUTES: integer(1_440, 1, 43_200),
   /** A source whose token was not used for this long gets one refresh, so its grant never goes idle. */
   TOKEN_KEEP_ALIVE_DAYS: integer(30, 1, 89),
+  /** HMAC key of the connect flow's signed `state` (32+ characters); unset: the connect routes answer 503. */
+  CONNECT_STATE_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Comma-separated origins (scheme://host[:port]) the connect flow may send the browser back to. */
+  CONNECT_RETURN_TO_ALLOWLIST: optionalString,
+  /** How long a connect flow may take from /connect/start to the callback. */
+  CONNECT_STATE_TTL_SECONDS: integer(600, 1, 3_600),
+  /** Delegated scopes the connect flow asks for; offline_access is what yields a refresh token. */
+  CONNECT_SCOPES: z.string().trim().min(1).default('offline_access Files.Read.All'),
 });
 
 /**
@@ -82,6 +90,11 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   const publicBase = (env.PUBLIC_BASE_URL ?? '').trim();
   if (publicBase && URL.canParse(publicBase) && !publicBase.startsWith('https://') && !isLoopbackUrl(publicBase)) {
     problems.push('PUBLIC_BASE_URL: must be https (Graph only calls https)');
+  }
+  if (!splitList(env.CONNECT_RETURN_TO_ALLOWLIST).every(isOrigin)) {
+    problems.push(
+      'CONNECT_RETURN_TO_ALLOWLIST: each entry must be an http(s) origin such as https://app.example.com (no path)',
+    );
   }
   return problems;
 }
