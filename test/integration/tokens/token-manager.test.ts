@@ -274,6 +274,22 @@ describe('MicrosoftTokenManager against the sandbox', () => {
     expect((await bed.stored(source))?.invalid).toBeUndefined();
   });
 
+  it('refreshes as a public client, sending no client credential', async () => {
+    const publicClient = bed.instance({}, { clientId: sandbox.publicClientId, clientSecret: undefined });
+    const { id: userId } = await sandbox.control.createUser({});
+    const scopes = ['Files.Read.All'];
+    const { refreshToken } = await sandbox.control.issueRefreshToken({
+      userId,
+      scopes,
+      clientId: sandbox.publicClientId,
+    });
+    const source = bed.newSource();
+    await publicClient.storeGrant(source, { refreshToken, scopes });
+    await expect(publicClient.getAccessToken(source)).resolves.toBeTruthy();
+    const { refreshes } = await tokenLogOf(userId);
+    expect(refreshes.map((entry) => [entry.clientId, entry.outcome])).toEqual([[sandbox.publicClientId, 'ok']]);
+  });
+
   it('fails fast with a readable reason when no grant is stored, and revoke forgets the grant', async () => {
     const manager = bed.instance();
     await expect(manager.getAccessToken(bed.newSource())).rejects.toThrow(/no credentials are stored/);
