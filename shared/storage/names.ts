@@ -16,6 +16,8 @@ export const TABLES = {
   leases: 'leases',
   subscriptions: 'subscriptions',
   localTokens: 'localtokens',
+  /** One row per connect flow in progress (PKCE verifier, one-time use): shared/connect. */
+  connectStates: 'connectstates',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
