@@ -89,6 +89,15 @@ function tokenStore(
   return new LocalTokenStore(storage.table(TABLES.localTokens), parseLocalTokenKeys(config.localTokenKeys));
 }
 
+/**
+ * The app's client credential by the same precedence the token manager uses, for the one other
+ * caller of the token endpoint: the connect flow's authorization-code exchange (shared/connect).
+ */
+export function appClientCredential(config: Config, managedIdentity?: TokenCredential): ClientCredential | undefined {
+  let identity = managedIdentity;
+  return clientCredential(config, () => (identity ??= azureCredential(config)));
+}
+
 function clientCredential(config: Config, identity: () => TokenCredential): ClientCredential | undefined {
   if (config.clientSecret) return clientSecretCredential(config.clientSecret);
   if (config.clientCertificatePath) {
