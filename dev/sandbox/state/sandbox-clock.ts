@@ -2,6 +2,7 @@
 // tests can age tokens (access tokens, refresh tokens, delta tokens, download URLs) without waiting.
 export class SandboxClock {
   private offsetMs = 0;
+  private readonly advanceListeners = new Set<() => void>();
 
   now(): number {
     return Date.now() + this.offsetMs;
@@ -10,6 +11,13 @@ export class SandboxClock {
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the sandbox clock only moves forward');
     this.offsetMs += ms;
+    for (const listener of this.advanceListeners) listener();
+  }
+
+  /** Told after every advance, so work due on the sandbox clock (notification retries) runs at once. */
+  onAdvance(listener: () => void): () => void {
+    this.advanceListeners.add(listener);
+    return () => this.advanceListeners.delete(listener);
   }
 
   reset(): void {
