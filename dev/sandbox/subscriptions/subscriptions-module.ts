@@ -71,16 +71,25 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
       runHousekeeping,
     });
 
-    // Real-time ticker for retries, delays, expiry and reauthorization notices on the sandbox clock.
-    // unref(): a forgotten sandbox never keeps the process alive.
+    // Retries, delays, expiry and reauthorization notices are due on the sandbox clock: they run
+    // when the clock is advanced and on a real-time ticker. unref(): a forgotten sandbox never
+    // keeps the process alive.
+    // One tick at a time (a slow webhook holds a tick for up to deliveryTimeoutMs); a tick asked for
+    // meanwhile, e.g. by a clock advance, runs as soon as the current one ends.
     let ticking = false;
+    let tickRequested = false;
     let ticker: NodeJS.Timeout | undefined;
     const tick = () => {
-      if (ticking) return;
+      if (ticking) {
+        tickRequested = true;
+        return;
+      }
       ticking = true;
+      tickRequested = false;
       runHousekeeping();
       void dispatcher.runDue({ flushPending: false }).finally(() => {
         ticking = false;
+        if (tickRequested) tick();
       });
     };
     const restartTicker = () => {
@@ -89,6 +98,7 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
       ticker.unref();
     };
     restartTicker();
+    const stopListeningToClock = context.clock.onAdvance(tick);
 
     context.onReset(() => {
       store.clear();
@@ -99,6 +109,7 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
       restartTicker();
     });
     context.onStop(() => {
+      stopListeningToClock();
       clearInterval(ticker);
       dispatcher.clear();
     });
