@@ -31,3 +31,23 @@ export function identityError(error: IdentityErrorCode, code: number, message: s
     error_uri: `https://login.microsoftonline.com/error?code=${code}`,
   });
 }
+
+/** AADSTS900144: a required request parameter is missing. */
+export function missingParameter(name: string, now: number): SandboxResponse {
+  return identityError(
+    'invalid_request',
+    900144,
+    `The request body must contain the following parameter: '${name}'.`,
+    now,
+  );
+}
+
+/** AADSTS700016: the client id is not registered in the tenant. */
+export function unknownClient(clientId: string, now: number): SandboxResponse {
+  return identityError(
+    'unauthorized_client',
+    700016,
+    `Application with identifier '${clientId}' was not found in the directory.`,
+    now,
+  );
+}

@@ -7,7 +7,7 @@ import type { SandboxClock } from '../state/sandbox-clock.js';
 import type { SandboxSettings } from '../state/sandbox-settings.js';
 import type { TenantState } from '../state/tenant-state.js';
 import { jsonResponse, type SandboxRequest, type SandboxResponse, type SandboxRouter } from '../http/sandbox-http.js';
-import { identityError } from './identity-errors.js';
+import { identityError, missingParameter, unknownClient } from './identity-errors.js';
 import {
   OIDC_SCOPES,
   pkceChallengeFor,
@@ -88,12 +88,7 @@ function authorize(deps: IdentityRouteDeps, request: SandboxRequest, tenant: str
   const query = parsed.data;
   const client = deps.identity.clients.get(query.client_id);
   if (!client) {
-    return identityError(
-      'unauthorized_client',
-      700016,
-      `Application with identifier '${query.client_id}' was not found in the directory.`,
-      now,
-    );
+    return unknownClient(query.client_id, now);
   }
   const redirect = new URL(query.redirect_uri);
   if (query.state !== undefined) redirect.searchParams.set('state', query.state);
@@ -114,21 +109,11 @@ function token(deps: IdentityRouteDeps, request: SandboxRequest, tenant: string)
   const now = deps.clock.now();
   if (!knownTenant(deps, tenant)) return identityError('invalid_request', 90002, `Tenant '${tenant}' not found.`, now);
   if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-    return identityError(
-      'invalid_request',
-      900144,
-      "The request body must contain the following parameter: 'grant_type'.",
-      now,
-    );
+    return missingParameter('grant_type', now);
   }
   const parsed = tokenFormSchema.safeParse(Object.fromEntries(new URLSearchParams(request.body.toString('utf8'))));
   if (!parsed.success) {
-    return identityError(
-      'invalid_request',
-      900144,
-      `The request body must contain the following parameter: '${String(parsed.error.issues[0]?.path[0])}'.`,
-      now,
-    );
+    return missingParameter(String(parsed.error.issues[0]?.path[0]), now);
   }
   const form = parsed.data;
   const log = {
@@ -195,12 +180,7 @@ function authenticateClient(
 ): ClientRegistration | SandboxResponse {
   const client = deps.identity.clients.get(form.client_id);
   if (!client) {
-    return identityError(
-      'unauthorized_client',
-      700016,
-      `Application with identifier '${form.client_id}' was not found in the directory.`,
-      now,
-    );
+    return unknownClient(form.client_id, now);
   }
   const presentsCredential = form.client_secret !== undefined || form.client_assertion !== undefined;
   if (client.clientSecret === undefined) {
@@ -249,12 +229,7 @@ function redeemCode(
 ): SandboxResponse {
   if (!form.code || !form.redirect_uri || !form.code_verifier) {
     const missing = !form.code ? 'code' : !form.redirect_uri ? 'redirect_uri' : 'code_verifier';
-    return identityError(
-      'invalid_request',
-      900144,
-      `The request body must contain the following parameter: '${missing}'.`,
-      now,
-    );
+    return missingParameter(missing, now);
   }
   const code = deps.identity.code(form.code);
   const grant = code ? deps.identity.grant(code.grantId) : undefined;
@@ -307,12 +282,7 @@ function redeemRefreshToken(
   log: TokenLogDraft,
 ): SandboxResponse {
   if (!form.refresh_token) {
-    return identityError(
-      'invalid_request',
-      900144,
-      "The request body must contain the following parameter: 'refresh_token'.",
-      now,
-    );
+    return missingParameter('refresh_token', now);
   }
   const record = deps.identity.refreshToken(form.refresh_token);
   const grant = record ? deps.identity.grant(record.grantId) : undefined;

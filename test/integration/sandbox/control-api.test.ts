@@ -1,23 +1,18 @@
 // Issue 3 §9: the control API through its typed client, and the in-process drive-change hook that
 // the phase-2 notification module builds on.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { SandboxControlClient, SandboxControlError } from '../../../dev/sandbox/control/control-client.js';
 import type { DriveChangedEvent } from '../../../dev/sandbox/state/tenant-model.js';
 import { driveItemSchema } from './graph-test-schemas.js';
-import { PLAIN_SETTINGS, enumerateDelta, graphGet, startTestSandbox, userAccessToken } from './sandbox-test-kit.js';
+import { enumerateDelta, graphGet, useResetSandbox } from './sandbox-test-kit.js';
 
 describe('sandbox control API', () => {
   let sandbox: Sandbox;
   let token: string;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-  });
-  afterAll(() => sandbox.stop());
+  const fixture = useResetSandbox();
   beforeEach(async () => {
-    await sandbox.control.reset();
-    await sandbox.control.settings(PLAIN_SETTINGS);
-    token = await userAccessToken(sandbox);
+    ({ sandbox, token } = fixture);
   });
 
   it('creates, updates, renames, moves and deletes, as Graph then shows', async () => {

@@ -1,7 +1,7 @@
 // Issue 3 §2: delta exactly as graph-behaviour.md §1 describes it, over real HTTPS.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
-import { PLAIN_SETTINGS, enumerateDelta, graphGet, startTestSandbox, userAccessToken } from './sandbox-test-kit.js';
+import { enumerateDelta, graphGet, useResetSandbox, userAccessToken } from './sandbox-test-kit.js';
 import { deltaPageSchema, graphErrorSchema } from './graph-test-schemas.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -13,14 +13,9 @@ describe('sandbox delta', () => {
   let rootId: string;
   let deltaUrl: string;
 
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-  });
-  afterAll(() => sandbox.stop());
+  const fixture = useResetSandbox();
   beforeEach(async () => {
-    await sandbox.control.reset();
-    await sandbox.control.settings(PLAIN_SETTINGS);
-    token = await userAccessToken(sandbox);
+    ({ sandbox, token } = fixture);
     const drive = await sandbox.control.createDrive({ driveType: 'business', ownerUserId: sandbox.defaultUserId });
     driveId = drive.driveId;
     rootId = drive.rootId;

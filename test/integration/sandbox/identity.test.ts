@@ -1,9 +1,9 @@
 // Issue 3 §7: the authorize and token endpoints (graph-behaviour.md §6) and bearer checks on Graph (§7).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { graphErrorSchema, tokenErrorSchema, tokenSuccessSchema } from './graph-test-schemas.js';
-import { graphGet, postToken, refresh, request, startTestSandbox } from './sandbox-test-kit.js';
+import { graphGet, postToken, refresh, request, useResetSandbox } from './sandbox-test-kit.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const REDIRECT_URI = 'http://localhost:3000/auth/callback';
@@ -29,12 +29,9 @@ async function expectTokenError(
 
 describe('sandbox identity platform', () => {
   let sandbox: Sandbox;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-  });
-  afterAll(() => sandbox.stop());
-  beforeEach(async () => {
-    await sandbox.control.reset();
+  const fixture = useResetSandbox();
+  beforeEach(() => {
+    sandbox = fixture.sandbox;
   });
 
   function authorizeUrl(challenge: string, extra: Record<string, string> = {}): string {
@@ -105,7 +102,11 @@ describe('sandbox identity platform', () => {
     expect(again.refresh_token).not.toBe(first.refresh_token);
 
     const log = await sandbox.control.tokenLog();
-    const refreshes = log.filter((entry) => entry.grantType === 'refresh_token');
+    // The refresh token issued by the control API last is this test's; its id is opaque.
+    const issuedId = log.filter((entry) => entry.grantType === 'control:consent').at(-1)!.issuedRefreshTokenId;
+    const refreshes = log.filter(
+      (entry) => entry.grantType === 'refresh_token' && entry.presentedRefreshTokenId === issuedId,
+    );
     expect(refreshes).toHaveLength(2);
     expect(refreshes[0]!.presentedRefreshTokenId).toBe(refreshes[1]!.presentedRefreshTokenId);
     expect(refreshes[0]!.issuedRefreshTokenId).not.toBe(refreshes[1]!.issuedRefreshTokenId);

@@ -1,6 +1,7 @@
 // Helpers for the sandbox's HTTP tests: tokens from the sandbox's own token endpoint, Graph GETs
 // over real HTTPS, and delta enumeration to the deltaLink. Responses are parsed with schemas
 // written for these tests (graph-test-schemas.ts), not with the app's client code.
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
 import type { SandboxSettingsPatch } from '../../../dev/sandbox/state/sandbox-settings.js';
 import { deltaPageSchema, tokenSuccessSchema, type DeltaPageBody, type DriveItemBody } from './graph-test-schemas.js';
@@ -10,6 +11,30 @@ export const PLAIN_SETTINGS: SandboxSettingsPatch = { pageSizeJitter: 0, duplica
 
 export function startTestSandbox(settings: SandboxSettingsPatch = {}): Promise<Sandbox> {
   return startSandbox({ seed: 7, settings: { ...PLAIN_SETTINGS, ...settings } });
+}
+
+export interface SandboxFixture {
+  sandbox: Sandbox;
+  /** A delegated access token of the default user, fresh for each test. */
+  token: string;
+}
+
+/**
+ * Registers the hooks most sandbox test files share: one sandbox for the file, reset before each
+ * test (which also restores the plain start-up settings) and a fresh user token. Read the fields
+ * inside tests or hooks, not at collection time.
+ */
+export function useResetSandbox(): SandboxFixture {
+  const fixture = {} as SandboxFixture;
+  beforeAll(async () => {
+    fixture.sandbox = await startTestSandbox();
+  });
+  afterAll(() => fixture.sandbox.stop());
+  beforeEach(async () => {
+    await fixture.sandbox.control.reset();
+    fixture.token = await userAccessToken(fixture.sandbox);
+  });
+  return fixture;
 }
 
 export interface HttpResult {

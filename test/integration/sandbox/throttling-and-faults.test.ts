@@ -1,23 +1,18 @@
 // Issue 3 §8: per-user request budget and resource units (graph-behaviour.md §5), RateLimit-*
 // headers past 80 %, and injected faults for the next N matching requests.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { graphErrorSchema } from './graph-test-schemas.js';
-import { PLAIN_SETTINGS, appAccessToken, graphGet, startTestSandbox, userAccessToken } from './sandbox-test-kit.js';
+import { appAccessToken, graphGet, useResetSandbox, userAccessToken } from './sandbox-test-kit.js';
 
 describe('sandbox throttling and faults', () => {
   let sandbox: Sandbox;
   let token: string;
   let driveUrl: string;
 
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-  });
-  afterAll(() => sandbox.stop());
+  const fixture = useResetSandbox();
   beforeEach(async () => {
-    await sandbox.control.reset();
-    await sandbox.control.settings(PLAIN_SETTINGS);
-    token = await userAccessToken(sandbox);
+    ({ sandbox, token } = fixture);
     driveUrl = `${sandbox.graphBaseUrl}/drives/${sandbox.defaultDriveId}`;
   });
 
