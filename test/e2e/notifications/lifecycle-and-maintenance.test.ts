@@ -1,6 +1,6 @@
 // Lifecycle events, silent removal caught by maintenance, and a 1,000-notification burst, end to end
 // through the local host against the sandbox. Waits are bounded polls, never timing assertions.
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TABLES } from '../../../shared/storage/names.js';
@@ -99,7 +99,7 @@ describe('coalescing', () => {
   test('1,000 notifications for one source within 10 s cause at most 3 delta syncs', async () => {
     const kbId = uniqueName('kb');
     const { driveId, rootId } = await bed.registerWebhookSource(kbId);
-    const files = [];
+    const files: { id: string }[] = [];
     for (let i = 0; i < 10; i++) files.push(await bed.sandbox.control.createFile(driveId, rootId, `b${i}.txt`, 'v0'));
     // Let the creations' own sync finish first, so only the burst is counted.
     await bed.waitForEvent(kbId, (event) => event.itemId === files[9]!.id);
