@@ -180,7 +180,11 @@ export async function startNotificationsTestBed(env: Record<string, string> = {}
         triggerType: 'timerTrigger',
         sink: (line) => logLines.push(line),
       });
-      const timer = { isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+      const timer = {
+        isPastDue: false,
+        schedule: { adjustForDST: false },
+        scheduleStatus: { last: '', next: '', lastUpdated: '' },
+      };
       await maintenanceTimer.handler(timer, context);
       const queue = storage.queue('maintenance-work');
       await waitFor(
