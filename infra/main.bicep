@@ -47,6 +47,13 @@ param msTenantId string = ''
 @description('Optional. Client secret of the app registration. Stored in Key Vault and exposed to the app only as a Key Vault reference. Empty: no secret (secretless federated credential, docs/deploy.md).')
 param msClientSecret string = ''
 
+@description('Optional. Comma-separated origins (scheme://host[:port]) the connect flow may send the browser back to: the host application, e.g. https://chat.example.com.')
+param connectReturnToAllowlist string = ''
+
+@secure()
+@description('Optional. First value of CONNECT_STATE_SECRET (generated; two GUIDs, 244 random bits). Used only when the vault does not hold the secret yet. Do not map it in main.parameters.json.')
+param connectStateSecret string = '${newGuid()}${newGuid()}'
+
 @allowed([
   '20'
   '22'
@@ -74,6 +81,7 @@ var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-$
 var graphTenantId = empty(msTenantId) ? tenant().tenantId : msTenantId
 // Name of the vault secret holding MS_CLIENT_SECRET; empty when the secretless mode is used.
 var clientSecretName = empty(msClientSecret) ? '' : 'ms-client-secret'
+var connectStateSecretName = 'connect-state-secret'
 
 // Resources //
 
@@ -175,6 +183,16 @@ module clientSecret 'app/client-secret.bicep' = if (!empty(msClientSecret)) {
   }
 }
 
+module connectStateSecretModule 'app/connect-state-secret.bicep' = {
+  name: 'connectStateSecret'
+  scope: rg
+  params: {
+    keyVaultName: keyVault.outputs.name
+    secretName: connectStateSecretName
+    secretValue: connectStateSecret
+  }
+}
+
 module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.11.1' = {
   name: 'logAnalytics'
   scope: rg
@@ -231,6 +249,8 @@ module api 'app/api.bicep' = {
     msTenantId: graphTenantId
     msClientId: msClientId
     clientSecretName: clientSecretName
+    connectStateSecretName: connectStateSecretName
+    connectReturnToAllowlist: connectReturnToAllowlist
     nodeVersion: nodeVersion
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
@@ -241,6 +261,7 @@ module api 'app/api.bicep' = {
     rbac
     storageQueuesAndTables
     clientSecret
+    connectStateSecretModule
   ]
 }
 

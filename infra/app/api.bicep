@@ -48,6 +48,12 @@ param msClientId string
 @description('Optional. Name of the vault secret holding the client secret. Empty: secretless mode (MS_FEDERATED_IDENTITY_CLIENT_ID instead of MS_CLIENT_SECRET).')
 param clientSecretName string = ''
 
+@description('Required. Name of the vault secret holding CONNECT_STATE_SECRET.')
+param connectStateSecretName string
+
+@description('Optional. Comma-separated origins the connect flow may return the browser to (CONNECT_RETURN_TO_ALLOWLIST).')
+param connectReturnToAllowlist string = ''
+
 @description('Optional. Node.js major version.')
 param nodeVersion string = '22'
 
@@ -89,6 +95,13 @@ var applicationSettings = {
   MS_CLIENT_ID: msClientId
   PUBLIC_BASE_URL: publicBaseUrl
   KEY_VAULT_URL: keyVault.properties.vaultUri
+}
+
+// The connect flow (GET /api/connect/start, /api/connect/callback): the HMAC key of its signed state, a
+// secret, only as a Key Vault reference; and the origins it may send the browser back to.
+var connectSettings = {
+  CONNECT_STATE_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${connectStateSecretName})'
+  CONNECT_RETURN_TO_ALLOWLIST: connectReturnToAllowlist
 }
 
 // How the app proves its identity to Entra ID when it redeems codes and refresh tokens: with the client
@@ -161,7 +174,13 @@ module site 'br/public:avm/res/web/site:0.22.0' = {
     configs: [
       {
         name: 'appsettings'
-        properties: union(storageSettings, monitoringSettings, applicationSettings, clientCredentialSettings)
+        properties: union(
+          storageSettings,
+          monitoringSettings,
+          applicationSettings,
+          connectSettings,
+          clientCredentialSettings
+        )
       }
     ]
   }

@@ -30,6 +30,7 @@ var tableNames = [
   'leases'
   'subscriptions'
   'localtokens'
+  'connectstates'
 ]
 
 // Resources //
