@@ -1,0 +1,25 @@
+import { getServices } from '../shared/app/composition-root.js';
+import { completeConnect, connectCallbackQuerySchema } from '../shared/connect/complete-connect.js';
+import { connectServices } from '../shared/connect/connect-services.js';
+import { browserRedirect, errorPage } from '../shared/connect/connect-responses.js';
+import { createLogger } from '../shared/logging/logger.js';
+import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+
+// Microsoft's authorize endpoint sends the browser here with a code (or an error) and our state;
+// the answer is a redirect back to the host's returnTo, or an error page (docs/connect.md).
+export const connectCallback = defineHttpFunction({
+  name: 'connectCallback',
+  methods: ['GET'],
+  route: 'connect/callback',
+  authLevel: 'anonymous',
+  handler: async (request, context) => {
+    const log = createLogger(context);
+    const connect = connectServices(getServices());
+    if (!connect.ok) return errorPage(503, 'server_error');
+    const raw = Object.fromEntries([...request.query].reverse());
+    const query = connectCallbackQuerySchema.safeParse(raw);
+    if (!query.success) return errorPage(400, 'invalid_request');
+    const result = await completeConnect(connect.complete(log), query.data);
+    return result.kind === 'redirect' ? browserRedirect(result.location) : errorPage(result.status, result.error);
+  },
+});

@@ -1,0 +1,32 @@
+// Where the browser goes back to after connecting: only to an origin listed in
+// CONNECT_RETURN_TO_ALLOWLIST, so /connect/start cannot be used as an open redirect.
+// We always redirect to the URL as *we* serialised it (WHATWG URL), so what was checked is what the
+// browser follows (backslashes, userinfo and odd encodings are normalised first).
+
+export type ReturnToCheck = { ok: true; url: URL } | { ok: false; reason: string };
+
+export function checkReturnTo(returnTo: string, allowedOrigins: readonly string[]): ReturnToCheck {
+  if (!URL.canParse(returnTo)) return { ok: false, reason: 'returnTo must be an absolute http(s) URL' };
+  const url = new URL(returnTo);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { ok: false, reason: 'returnTo must be an absolute http(s) URL' };
+  }
+  if (url.username !== '' || url.password !== '') return { ok: false, reason: 'returnTo must not carry credentials' };
+  if (!allowedOrigins.includes(url.origin)) {
+    return {
+      ok: false,
+      reason:
+        allowedOrigins.length === 0
+          ? 'no returnTo origin is allowed: set CONNECT_RETURN_TO_ALLOWLIST'
+          : 'the origin of returnTo is not in CONNECT_RETURN_TO_ALLOWLIST',
+    };
+  }
+  return { ok: true, url };
+}
+
+/** returnTo with the outcome appended as query parameters (existing ones are kept, ours replace same names). */
+export function returnToWith(returnTo: URL, params: Record<string, string>): string {
+  const url = new URL(returnTo.href);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.href;
+}
