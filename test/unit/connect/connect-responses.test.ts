@@ -14,12 +14,13 @@ describe('connect responses', () => {
     (code) => {
       const page = errorPage(400, code);
       const headers = page.headers as Record<string, string>;
+      const body = page.body as string;
       expect(page.status).toBe(400);
       expect(headers['content-type']).toBe('text/html; charset=utf-8');
       expect(headers['cache-control']).toBe('no-store');
       expect(headers['content-security-policy']).toBe("default-src 'none'");
-      expect(String(page.body)).toContain(`<code>${code}</code>`);
-      expect(String(page.body)).not.toMatch(/<script|\bat \w+ \(/);
+      expect(body).toContain(`<code>${code}</code>`);
+      expect(body).not.toMatch(/<script|\bat \w+ \(/);
     },
   );
 
