@@ -58,13 +58,19 @@ const pageTokenSchema = z.object({
 });
 const tokenSchema = z.discriminatedUnion('k', [deltaTokenSchema, pageTokenSchema]);
 
-const MAX_ENUMERATIONS = 256;
+/**
+ * Enumerations kept for their cursors: many at once (concurrent sources) but bounded in memory.
+ * The oldest go first; following one of their cursors answers 410, which clients must handle anyway.
+ */
+const MAX_ENUMERATIONS = 1024;
+const MAX_HELD_ENTRIES = 3_000_000;
 const CHILD_FIRST_RUN = 32;
 const DUPLICATE_MAX_DISTANCE = 300;
 
 export class DeltaEngine {
   private readonly enumerations = new Map<number, Enumeration>();
   private nextEnumerationId = 1;
+  private heldEntries = 0;
 
   constructor(
     private readonly codec: SignedTokenCodec,
@@ -75,6 +81,7 @@ export class DeltaEngine {
 
   reset(): void {
     this.enumerations.clear();
+    this.heldEntries = 0;
   }
 
   /**
@@ -195,8 +202,15 @@ export class DeltaEngine {
       startedWithoutToken,
     };
     this.enumerations.set(id, enumeration);
-    // Old cursors are forgotten; following one answers 410, which clients must handle anyway.
-    if (this.enumerations.size > MAX_ENUMERATIONS) this.enumerations.delete(this.enumerations.keys().next().value!);
+    this.heldEntries += enumeration.entries.length;
+    while (
+      this.enumerations.size > 1 &&
+      (this.enumerations.size > MAX_ENUMERATIONS || this.heldEntries > MAX_HELD_ENTRIES)
+    ) {
+      const oldest = this.enumerations.values().next().value!;
+      this.heldEntries -= oldest.entries.length;
+      this.enumerations.delete(oldest.id);
+    }
     return enumeration;
   }
 

@@ -78,4 +78,15 @@ describe('DeltaEngine', () => {
     const { deltaToken } = drain((token) => engine.serve(drive, drive.rootId, token, 2), first.nextToken);
     expect(engine.costOf(deltaToken)).toBe(1);
   });
+
+  it('forgets the oldest enumerations past its bound, whose cursors then answer resyncRequired', () => {
+    const { tenant, engine, drive } = setup();
+    tenant.generateItems(drive.id, drive.rootId, { count: 3 });
+    const oldest = engine.serve(drive, drive.rootId, undefined, 1);
+    expect(engine.serve(drive, drive.rootId, oldest.nextToken, 1).items).toHaveLength(1);
+    for (let i = 0; i < 1024; i++) engine.serve(drive, drive.rootId, undefined, 1);
+    expect(() => engine.serve(drive, drive.rootId, oldest.nextToken, 1)).toThrow(
+      expect.objectContaining({ kind: 'resyncRequired' }),
+    );
+  });
 });
