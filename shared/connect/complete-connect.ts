@@ -24,10 +24,12 @@ import type { ConnectStatePayload } from './signed-state.js';
 import { CONNECTABLE_STATES } from './start-connect.js';
 
 /** The authorize endpoint's answer (other parameters, e.g. session_state or error_description, are ignored). */
+// Lenient on purpose: an empty or overlong state is answered as invalid_state (the signer bounds its
+// length), an empty code or error as absent, rather than as a malformed request.
 export const connectCallbackQuerySchema = z.object({
-  state: z.string().min(1).max(4096).optional(),
-  code: z.string().min(1).max(8192).optional(),
-  error: z.string().min(1).max(256).optional(),
+  state: z.string().optional(),
+  code: z.string().max(8192).optional(),
+  error: z.string().max(256).optional(),
 });
 export type ConnectCallbackQuery = z.infer<typeof connectCallbackQuerySchema>;
 
@@ -55,9 +57,9 @@ export async function completeConnect(
   deps: CompleteConnectDependencies,
   query: ConnectCallbackQuery,
 ): Promise<CompleteConnectResult> {
-  const state = query.state === undefined ? undefined : deps.settings.signer.verify(query.state);
+  const state = query.state ? deps.settings.signer.verify(query.state) : undefined;
   if (!state) {
-    deps.log.warn('connect.failed', { error: 'invalid_state', stateGiven: query.state !== undefined });
+    deps.log.warn('connect.failed', { error: 'invalid_state', stateGiven: Boolean(query.state) });
     return { kind: 'page', status: 400, error: 'invalid_state' };
   }
   // Signed by us, but the allow-list may have shrunk since: check again before sending anyone there.
@@ -94,12 +96,12 @@ async function finish(
   if (!flow) return fail('state_already_used');
   if (flow.kbId !== state.kbId || flow.sourceId !== state.sourceId) return fail('invalid_state');
 
-  if (query.error !== undefined) {
+  if (query.error) {
     return fail(
       PASSED_ON_AUTHORIZE_ERRORS.has(query.error) ? (query.error as ConnectErrorCode) : 'authorization_failed',
     );
   }
-  if (query.code === undefined) return fail('invalid_request');
+  if (!query.code) return fail('invalid_request');
 
   const source = (await deps.sources.get(key))?.record;
   if (!source) return fail('source_not_found');
