@@ -2,7 +2,7 @@
 // state names. It holds what must not travel through the browser: the PKCE code_verifier (and the exact
 // redirect_uri the code is bound to). The callback *takes* the row, reading and deleting it with its
 // ETag, so a state can be used once: a replayed or concurrent second callback finds nothing.
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { idSchema, type SourceKey } from '../domain/source.js';
 import { isRestError } from '../storage/table-keys.js';
@@ -32,7 +32,14 @@ export class ConnectStateStore {
   async save(flow: PendingConnect): Promise<void> {
     const { id, ...fields } = flow;
     // Create, never replace: ids are 256-bit random, so a clash means a bug, not a retry.
-    await this.table.createEntity({ partitionKey: id, rowKey: ROW_KEY, ...fields });
+    // expiresAt (Edm.DateTime) is for the purge query; a large JS number is stored as a Double, which
+    // a table filter cannot compare reliably.
+    await this.table.createEntity({
+      partitionKey: id,
+      rowKey: ROW_KEY,
+      ...fields,
+      expiresAt: new Date(flow.expiresAtMs),
+    });
   }
 
   /** Reads and deletes the row; undefined when it does not exist or another callback took it first. */
@@ -61,7 +68,7 @@ export class ConnectStateStore {
   async purgeExpired(nowMs: number, max = 500): Promise<number> {
     let purged = 0;
     const rows = this.table.listEntities<{ partitionKey: string; rowKey: string; etag: string }>({
-      queryOptions: { filter: `expiresAtMs lt ${nowMs}L`, select: ['PartitionKey', 'RowKey'] },
+      queryOptions: { filter: odata`expiresAt lt ${new Date(nowMs)}`, select: ['PartitionKey', 'RowKey'] },
     });
     for await (const row of rows) {
       if (purged >= max) break;
