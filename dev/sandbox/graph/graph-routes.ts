@@ -140,6 +140,27 @@ function parseOperation(
   throw new GraphRequestError(400, 'invalidRequest', `Resource not found for the segment '${first ?? ''}'.`);
 }
 
+/**
+ * Path addressing, `root:/Docs/Sub:` optionally followed by `/children` etc. (driveitem-get.md:
+ * "GET /drives/{drive-id}/root:/{item-path}"). Names match case-insensitively, as OneDrive does.
+ */
+function itemByPath(
+  context: SandboxContext,
+  drive: DriveRecord,
+  joined: string,
+): { item: DriveItemRecord; action: string[] } {
+  const match = /^root:(\/[^:]*)?:?(\/.*)?$/.exec(joined);
+  if (!match) throw new GraphRequestError(400, 'invalidRequest', 'Malformed path addressing.');
+  let item = context.tenant.requireItem(drive, drive.rootId);
+  for (const encoded of (match[1] ?? '').split('/').filter((part) => part !== '')) {
+    const name = safeDecode(encoded);
+    const child = context.tenant.liveChildren(drive, item.id).find((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (!child) throw new GraphRequestError(404, 'itemNotFound', 'The resource could not be found.');
+    item = child;
+  }
+  return { item, action: (match[2] ?? '').split('/').filter((part) => part !== '') };
+}
+
 function isDefined<T>(value: T | undefined): value is T {
   return value !== undefined;
 }
@@ -170,6 +191,8 @@ function driveOperation(
   if (rest[0] === 'root') {
     item = tenant.requireItem(drive, drive.rootId);
     action = rest.slice(1);
+  } else if (rest[0]?.startsWith('root:')) {
+    ({ item, action } = itemByPath(context, drive, rest.join('/')));
   } else if (rest[0] === 'items' && rest[1]) {
     item = tenant.requireItem(drive, decodeURIComponent(rest[1]));
     action = rest.slice(2);

@@ -104,4 +104,22 @@ describe('sandbox drives and items', () => {
     expect((await graphGet(`${sandbox.graphBaseUrl}/me/drive`, appToken)).status).toBe(400);
     expect((await graphGet(`${sandbox.graphBaseUrl}/drives/${sandbox.defaultDriveId}`, appToken)).status).toBe(200);
   });
+  it('addresses items by path (root:/a/b:), case-insensitively, with an action after the path', async () => {
+    const driveId = sandbox.defaultDriveId;
+    const root = driveItemSchema.parse((await graphGet(`${sandbox.graphBaseUrl}/drives/${driveId}/root`, token)).body);
+    const folder = await sandbox.control.createFolder(driveId, root.id, 'Path Test');
+    const inner = await sandbox.control.createFolder(driveId, folder.id, 'Inner');
+    await sandbox.control.createFile(driveId, inner.id, 'x.txt', 'x');
+    const byPath = driveItemSchema.parse(
+      (await graphGet(`${sandbox.graphBaseUrl}/drives/${driveId}/root:/path%20test/INNER:`, token)).body,
+    );
+    expect(byPath.id).toBe(inner.id);
+    const children = z
+      .object({ value: z.array(driveItemSchema) })
+      .parse((await graphGet(`${sandbox.graphBaseUrl}/drives/${driveId}/root:/Path Test/Inner:/children`, token)).body);
+    expect(children.value.map((c) => c.name)).toEqual(['x.txt']);
+    const missing = await graphGet(`${sandbox.graphBaseUrl}/drives/${driveId}/root:/Path Test/nope:`, token);
+    expect(missing.status).toBe(404);
+    expect(graphErrorSchema.parse(missing.body).error.code).toBe('itemNotFound');
+  });
 });

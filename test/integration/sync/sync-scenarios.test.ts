@@ -98,7 +98,7 @@ describe('a folder-scoped source (business drive: root delta filtered by ancestr
     const later = await c.createFolder(driveId, rootId, 'Later');
     await c.createFile(driveId, later.id, 'l1.txt', 'l1');
     await c.createFile(driveId, later.id, 'l2.txt', 'l2');
-    await h.register({ driveId, scope: { itemId: docs.id } });
+    await h.register({ driveId, scope: { path: 'docs' } }); // path addressing, matched case-insensitively
     const seen = { count: 0 };
 
     expect(await syncAndTakeNewEvents(h, seen)).toEqual(['upsert /Sub/b.txt content', 'upsert /a.txt content']);
