@@ -11,6 +11,7 @@ import type { ConfigError } from '../shared/config/config.js';
 import { redactText, registerSecret } from '../shared/logging/redact.js';
 import { isPortFree, startAzurite, type AzuritePorts } from './azurite/azurite-process.js';
 import {
+  addMissingLocalSetting,
   applyToEnvironment,
   DEFAULT_LOCAL_HOST_PORT,
   LOCAL_FUNCTION_KEY_SETTING,
@@ -68,8 +69,14 @@ async function main(): Promise<() => Promise<void>> {
     // 1. Settings.
     const settings = loadOrCreateLocalSettings(process.env.LOCAL_SETTINGS_PATH ?? LOCAL_SETTINGS_PATH);
     if (settings.created) console.log(`created ${settings.file} with a new local function key and token key`);
-    applyToEnvironment(settings.values);
+    // The connect flow signs its state with this key (docs/connect.md); a local one is generated once.
+    const connectKey = process.env.CONNECT_STATE_SECRET
+      ? { values: settings.values, added: false }
+      : addMissingLocalSetting(settings.file, 'CONNECT_STATE_SECRET', () => randomBytes(32).toString('base64url'));
+    if (connectKey.added) console.log(`added a connect state key (CONNECT_STATE_SECRET) to ${settings.file}`);
+    applyToEnvironment(connectKey.values);
     registerSecret(process.env.LOCAL_TOKEN_KEYS);
+    registerSecret(process.env.CONNECT_STATE_SECRET);
 
     // 2. Ports first, so a clash is reported before anything starts.
     const hostPort = portSetting('LOCAL_HOST_PORT', DEFAULT_LOCAL_HOST_PORT);

@@ -2,7 +2,7 @@
 // variables). A fresh clone has none, so the first `npm start` creates it from
 // local.settings.example.json with a random function key and token-encryption key.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -54,6 +54,27 @@ export function loadOrCreateLocalSettings(
   // 0600: the file holds keys; it is gitignored and listed in .funcignore.
   writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   return { values: settings.Values, created: true, file };
+}
+
+/**
+ * Adds a generated value for `name` to an existing settings file when it has none (a key a newer
+ * version needs, e.g. CONNECT_STATE_SECRET, in a checkout whose file predates it). Other content is
+ * kept as it is. Returns the values now in the file, and whether it changed.
+ */
+export function addMissingLocalSetting(
+  file: string,
+  name: string,
+  generate: () => string,
+): { values: Record<string, string>; added: boolean } {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> };
+  const values = parse(file).Values;
+  if ((values[name] ?? '') !== '') return { values, added: false };
+  const value = generate();
+  raw.Values = { ...raw.Values, [name]: value };
+  writeFileSync(file, `${JSON.stringify(raw, null, 2)}\n`);
+  // It now holds a key: private, whatever it was before (mode on write applies to new files only).
+  chmodSync(file, 0o600);
+  return { values: { ...values, [name]: value }, added: true };
 }
 
 /**
