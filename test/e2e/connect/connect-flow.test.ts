@@ -6,7 +6,6 @@
 // test can look for codes, verifiers, tokens and secrets in them.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any */
 import { randomBytes } from 'node:crypto';
-import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHost, type RunningLocalHost } from '../../../dev/host/local-host.js';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
@@ -21,12 +20,13 @@ import type { Config } from '../../../shared/config/config.js';
 import type { SourceKey } from '../../../shared/domain/source.js';
 import { createLogger } from '../../../shared/logging/logger.js';
 import { syncJobMessageSchema, type SyncJobMessage } from '../../../shared/queue/messages.js';
-import { ALL_QUEUES, ALL_TABLES, poisonQueueName, TABLES } from '../../../shared/storage/names.js';
-import { createStorageClients, type StorageClients } from '../../../shared/storage/storage-clients.js';
+import { TABLES } from '../../../shared/storage/names.js';
+import type { StorageClients } from '../../../shared/storage/storage-clients.js';
 import { createTokenManager } from '../../../shared/tokens/create-token-manager.js';
 import { parseLocalTokenKeys } from '../../../shared/tokens/local-token-keys.js';
 import { LocalTokenStore } from '../../../shared/tokens/local-token-store.js';
 import { ReauthRequiredError } from '../../../shared/sync/errors.js';
+import { createAppStorage, isolatedStorage, peekJson } from '../../helpers/notifications/isolated-storage.js';
 import { storageConnectionString, uniqueName } from '../../helpers/storage.js';
 import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
 import { waitFor } from '../helpers/host-wait.js';
@@ -65,19 +65,19 @@ async function fetchManual(url: string, init: RequestInit = {}): Promise<Hop> {
   return { ...hop, text };
 }
 
+/** A token manager logger whose lines land in logLines, like the host's. */
+function capturingLogger() {
+  const push = (line: string) => logLines.push(line);
+  return createLogger({ debug: push, info: push, warn: push, error: push });
+}
+
 function servicesFor(env: Record<string, string> = {}): Services {
   const cfg = sandboxAppConfig(sandbox, {
     CONNECT_STATE_SECRET: stateSecret,
     CONNECT_RETURN_TO_ALLOWLIST: `${RETURN_ORIGIN}, http://localhost:3000`,
     ...env,
   });
-  const tokenLog = createLogger({
-    debug: (line: string) => logLines.push(line),
-    info: (line: string) => logLines.push(line),
-    warn: (line: string) => logLines.push(line),
-    error: (line: string) => logLines.push(line),
-  });
-  return buildServices(cfg, { storage, tokens: createTokenManager(cfg, storage, { logger: tokenLog }) });
+  return buildServices(cfg, { storage, tokens: createTokenManager(cfg, storage, { logger: capturingLogger() }) });
 }
 
 async function putSource(key: SourceKey, body: Record<string, unknown>) {
@@ -146,10 +146,8 @@ function returnedTo(hop: Hop): URL {
 }
 
 async function syncJobsFor(key: SourceKey): Promise<SyncJobMessage[]> {
-  const queue = storage.queue('sync-jobs');
-  const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
-  return peekedMessageItems
-    .map((item) => syncJobMessageSchema.parse(JSON.parse(Buffer.from(item.messageText, 'base64').toString('utf8'))))
+  return (await peekJson(storage, 'sync-jobs'))
+    .map((message) => syncJobMessageSchema.parse(message))
     .filter((message) => message.kbId === key.kbId && message.sourceId === key.sourceId);
 }
 
@@ -169,22 +167,9 @@ function newKey(): SourceKey {
 beforeAll(async () => {
   sandbox = await startSandbox();
   const connectionString = storageConnectionString();
-  const suffix = randomBytes(4).toString('hex');
-  const real = createStorageClients(sandboxAppConfig(sandbox).storage);
   // Per-suite queue and table names: no other test file's sync-job worker takes our messages.
-  storage = {
-    ...real,
-    queue: (name) => real.queueService.getQueueClient(`${name}-${suffix}`),
-    table: (name) =>
-      TableClient.fromConnectionString(connectionString, `${name}${suffix}`, { allowInsecureConnection: true }),
-  };
-  await Promise.all([
-    ...ALL_QUEUES.flatMap((name) => [
-      storage.queue(name).createIfNotExists(),
-      storage.queue(poisonQueueName(name)).createIfNotExists(),
-    ]),
-    ...ALL_TABLES.map((name) => storage.table(name).createTable()),
-  ]);
+  storage = isolatedStorage(connectionString);
+  await createAppStorage(storage);
   services = servicesFor();
   config = services.config;
   setServices(services);
@@ -433,12 +418,7 @@ describe('connect flow through the local host and the sandbox tenant', () => {
     await sandbox.control.revokeGrant(sandbox.defaultUserId);
     const later = createTokenManager(config, storage, {
       now: () => Date.now() + 3 * 3_600_000,
-      logger: createLogger({
-        debug: (line: string) => logLines.push(line),
-        info: (line: string) => logLines.push(line),
-        warn: (line: string) => logLines.push(line),
-        error: (line: string) => logLines.push(line),
-      }),
+      logger: capturingLogger(),
     });
     const refused = await later.getAccessToken(key).then(
       () => undefined,
