@@ -405,6 +405,24 @@ describe('connect flow through the local host and the sandbox tenant', () => {
     expect(retry.searchParams.get('status')).toBe('connected');
   });
 
+  it('answers 503 naming the missing setting when the connect flow is not configured', async () => {
+    const key = newKey();
+    await putSource(key, { drive: { driveId: sandbox.defaultDriveId } });
+    const { callbackUrl } = await signIn(key);
+    setServices(servicesFor({ CONNECT_STATE_SECRET: '' }));
+    try {
+      const start = await fetchManual(startUrl(key));
+      expect(start.status).toBe(503);
+      expect(start.headers.get('content-type')).toBe('application/problem+json');
+      expect(start.text).toContain('CONNECT_STATE_SECRET');
+      const callback = await fetchManual(callbackUrl.href);
+      expect(callback.status).toBe(503);
+      expect(callback.text).toContain('<code>server_error</code>');
+    } finally {
+      setServices(services);
+    }
+  });
+
   it('leaks no code, verifier, token or secret into any log line, error or response on any token path', async () => {
     // One more pass over the token paths not covered above: a grant that dies (refresh refused with
     // invalid_grant), seen through a fresh token manager whose clock is past the access token's expiry.
