@@ -6,12 +6,17 @@ import { LIFECYCLE_EVENTS } from './notification-payloads.js';
 
 const sourceRef = { kbId: idSchema, sourceId: idSchema };
 
-/** From the webhook: one per subscription per POST, `count` verified notifications. */
-export const notificationMessageSchema = z.object({
-  kind: z.literal('notification'),
+/** One verified subscription's notifications from one POST (`count` of them). */
+export const notificationItemSchema = z.object({
   subscriptionId: z.string().min(1).max(256),
   ...sourceRef,
   count: z.number().int().positive(),
+});
+
+/** From the webhook: items of one or several POSTs, grouped into one message (group-commit-queue.ts). */
+export const notificationMessageSchema = z.object({
+  kind: z.literal('notifications'),
+  items: z.array(notificationItemSchema).min(1).max(500),
   receivedAt: z.iso.datetime(),
 });
 
@@ -34,6 +39,7 @@ export const lifecycleMessageSchema = z.object({
   receivedAt: z.iso.datetime(),
 });
 
+export type NotificationItem = z.infer<typeof notificationItemSchema>;
 export type NotificationMessage = z.infer<typeof notificationMessageSchema>;
 export type DebounceCheckMessage = z.infer<typeof debounceCheckMessageSchema>;
 export type NotificationsQueueMessage = z.infer<typeof notificationsQueueMessageSchema>;

@@ -32,11 +32,19 @@ export async function handleNotificationsMessage(
   const message = parsed.data;
   if (message.kind === 'debounce-check') return deps.coalescer.onCheck(message);
 
-  const key = { kbId: message.kbId, sourceId: message.sourceId };
-  const source = (await deps.sources.get(key))?.record;
-  if (!source || source.state !== 'active') {
-    deps.log.info('notifications.dropped', { ...key, reason: source ? `source ${source.state}` : 'source gone' });
-    return 'dropped';
+  // One coalescer call per source, whatever the number of notifications or subscriptions behind it.
+  const sources = new Map(message.items.map((item) => [`${item.kbId}|${item.sourceId}`, item]));
+  const outcomes: (NotificationOutcome | 'dropped')[] = [];
+  for (const item of sources.values()) {
+    const key = { kbId: item.kbId, sourceId: item.sourceId };
+    const source = (await deps.sources.get(key))?.record;
+    if (!source || source.state !== 'active') {
+      deps.log.info('notifications.dropped', { ...key, reason: source ? `source ${source.state}` : 'source gone' });
+      outcomes.push('dropped');
+      continue;
+    }
+    // A failure rethrows and the whole message is retried: sources already handled are absorbed then.
+    outcomes.push(await deps.coalescer.onNotification(key));
   }
-  return deps.coalescer.onNotification(key);
+  return outcomes.includes('armed') ? 'armed' : outcomes.includes('absorbed') ? 'absorbed' : 'dropped';
 }

@@ -1,12 +1,10 @@
 // The use case behind both webhook endpoints (design.md invariant 5): parse, verify each notification
 // against its subscription row, enqueue the genuine ones, count and drop the rest. No Graph call and
 // no token call happen here; everything slow happens in the queue workers.
-import type { QueueClient } from '@azure/storage-queue';
 import type { z } from 'zod';
 import type { Logger } from '../logging/logger.js';
-import { sendJson } from '../queue/queue-writer.js';
 import type { SubscriptionRow } from '../subscriptions/subscription-store.js';
-import type { LifecycleMessage, NotificationMessage } from './notification-messages.js';
+import type { LifecycleMessage, NotificationItem } from './notification-messages.js';
 import {
   changeNotificationBatchSchema,
   lifecycleNotificationBatchSchema,
@@ -25,8 +23,9 @@ export type ReceiveResult =
 
 export interface WebhookReceiverDeps {
   findSubscription(subscriptionId: string): Promise<SubscriptionRow | undefined>;
-  notificationsQueue: QueueClient;
-  lifecycleQueue: QueueClient;
+  /** Queues change-notification items (through a GroupCommitQueue in production). */
+  enqueueNotifications(items: NotificationItem[]): Promise<void>;
+  enqueueLifecycle(message: LifecycleMessage): Promise<void>;
   now?: () => Date;
 }
 
@@ -104,26 +103,24 @@ export class WebhookReceiver {
         lifecycleEvent: (notification as LifecycleNotification).lifecycleEvent,
         receivedAt,
       }));
-      await Promise.all(messages.map((message) => sendJson(this.deps.lifecycleQueue, message)));
+      await Promise.all(messages.map((message) => this.deps.enqueueLifecycle(message)));
       return messages.length;
     }
-    // Change notifications only say "something changed": one message per subscription per POST is enough.
-    const perSubscription = new Map<string, NotificationMessage>();
+    // Change notifications only say "something changed": one item per subscription per POST is enough.
+    const perSubscription = new Map<string, NotificationItem>();
     for (const { row } of valid) {
       const existing = perSubscription.get(row.subscriptionId);
       if (existing) existing.count += 1;
       else {
         perSubscription.set(row.subscriptionId, {
-          kind: 'notification',
           subscriptionId: row.subscriptionId,
           kbId: row.kbId,
           sourceId: row.sourceId,
           count: 1,
-          receivedAt,
         });
       }
     }
-    await Promise.all([...perSubscription.values()].map((message) => sendJson(this.deps.notificationsQueue, message)));
+    await this.deps.enqueueNotifications([...perSubscription.values()]);
     return perSubscription.size;
   }
 }

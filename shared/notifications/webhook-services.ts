@@ -3,7 +3,10 @@
 // or the token endpoint (invariant 5).
 import { getServices, type Services } from '../app/composition-root.js';
 import { QUEUES, TABLES } from '../storage/names.js';
+import { sendJson } from '../queue/queue-writer.js';
 import { SubscriptionStore } from '../subscriptions/subscription-store.js';
+import { GroupCommitQueue } from './group-commit-queue.js';
+import type { NotificationItem, NotificationMessage } from './notification-messages.js';
 import { SubscriptionLookup } from './subscription-lookup.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 
@@ -14,11 +17,17 @@ export interface WebhookServices {
 
 export function buildWebhookServices(services: Services): WebhookServices {
   const lookup = new SubscriptionLookup(new SubscriptionStore(services.storage.table(TABLES.subscriptions)));
+  const notificationsQueue = services.storage.queue(QUEUES.graphNotifications);
+  const lifecycleQueue = services.storage.queue(QUEUES.graphLifecycle);
+  const notifications = new GroupCommitQueue<NotificationItem>((items) => {
+    const message: NotificationMessage = { kind: 'notifications', items, receivedAt: new Date().toISOString() };
+    return sendJson(notificationsQueue, message);
+  });
   return {
     receiver: new WebhookReceiver({
       findSubscription: (id) => lookup.find(id),
-      notificationsQueue: services.storage.queue(QUEUES.graphNotifications),
-      lifecycleQueue: services.storage.queue(QUEUES.graphLifecycle),
+      enqueueNotifications: (items) => notifications.add(items),
+      enqueueLifecycle: (message) => sendJson(lifecycleQueue, message),
     }),
     maxBodyBytes: services.config.webhookMaxBodyBytes,
   };

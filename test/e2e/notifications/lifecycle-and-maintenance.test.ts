@@ -109,8 +109,8 @@ describe('coalescing', () => {
 
     // The sandbox merges a subscription's changes into one notification per delivery window, as Graph
     // may, so its own deliveries cannot make 1,000. The test therefore also plays Graph: a second
-    // subscription row for the same source with a clientState it knows, and 1,000 single-notification
-    // POSTs to the webhook within 10 s, while real edits happen in the drive (bounded in count and time).
+    // subscription row for the same source with a clientState it knows, and 1,000 notifications
+    // POSTed to the webhook within 10 s, while real edits happen in the drive (bounded in count and time).
     const clientState = randomBytes(32).toString('base64url');
     await new SubscriptionStore(bed.storage.table(TABLES.subscriptions)).put({
       subscriptionId: `burst-${kbId}`,
@@ -121,22 +121,27 @@ describe('coalescing', () => {
       expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
       createdAt: new Date().toISOString(),
     });
-    const body = JSON.stringify({
-      value: [{ subscriptionId: `burst-${kbId}`, changeType: 'updated', clientState, tenantId: bed.sandbox.tenantId }],
-    });
+    // Graph batches notifications: 200 POSTs of 5 each, spread over ~9 s by 20 concurrent senders.
+    const notification = {
+      subscriptionId: `burst-${kbId}`,
+      changeType: 'updated',
+      clientState,
+      tenantId: bed.sandbox.tenantId,
+    };
+    const body = JSON.stringify({ value: Array.from({ length: 5 }, () => notification) });
     const started = Date.now();
     const deadline = started + 9_500;
     let posted = 0;
     let accepted = 0;
     let edits = 0;
     const poster = async (lane: number) => {
-      for (let i = lane; i < 1_000 && Date.now() < deadline; i += 10) {
+      for (let i = lane; i < 200 && Date.now() < deadline; i += 20) {
         // Spread evenly over ~9 s: request i is not sent before its slot.
-        const slot = started + i * 9;
+        const slot = started + i * 45;
         if (slot > Date.now()) await new Promise((resolve) => setTimeout(resolve, slot - Date.now()));
         const response = await fetch(`${bed.host.baseUrl}/api/webhooks/graph`, { method: 'POST', body });
-        posted += 1;
-        if (response.status === 202) accepted += 1;
+        posted += 5;
+        if (response.status === 202) accepted += 5;
       }
     };
     const editor = async () => {
@@ -146,7 +151,7 @@ describe('coalescing', () => {
         await new Promise((resolve) => setTimeout(resolve, 80));
       }
     };
-    await Promise.all([editor(), ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(poster)]);
+    await Promise.all([editor(), ...Array.from({ length: 20 }, (_, lane) => poster(lane))]);
     const elapsedMs = Date.now() - started;
     const last = files[(edits - 1) % 10]!;
     const lastVersion = await bed.sandbox.control.getItem(driveId, last.id);

@@ -120,7 +120,10 @@ describe('change notifications', () => {
     expect(response.status).toBe(202);
     const queued = await changesQueued();
     expect(queued).toEqual([
-      expect.objectContaining({ kind: 'notification', subscriptionId, kbId: 'kb1', sourceId: 'src1', count: 1 }),
+      expect.objectContaining({
+        kind: 'notifications',
+        items: [{ subscriptionId, kbId: 'kb1', sourceId: 'src1', count: 1 }],
+      }),
     ]);
     expect(JSON.stringify(queued)).not.toContain(clientState);
   });
@@ -128,7 +131,9 @@ describe('change notifications', () => {
   test('duplicates in one POST become one message', async () => {
     const response = await post('webhooks/graph', JSON.stringify({ value: [notification(), notification()] }));
     expect(response.status).toBe(202);
-    expect(await changesQueued()).toEqual([expect.objectContaining({ subscriptionId, count: 2 })]);
+    expect(await changesQueued()).toEqual([
+      expect.objectContaining({ items: [expect.objectContaining({ subscriptionId, count: 2 })] }),
+    ]);
   });
 
   test('a wrong clientState is dropped: 202, nothing queued, counted in the log without the value', async () => {
@@ -168,7 +173,9 @@ describe('change notifications', () => {
   test('in a mixed batch only the genuine notification is queued', async () => {
     const body = { value: [notification({ clientState: 'nope' }), notification(), notification({ tenantId: 'x' })] };
     expect((await post('webhooks/graph', JSON.stringify(body))).status).toBe(202);
-    expect(await changesQueued()).toEqual([expect.objectContaining({ subscriptionId, count: 1 })]);
+    expect(await changesQueued()).toEqual([
+      expect.objectContaining({ items: [expect.objectContaining({ subscriptionId, count: 1 })] }),
+    ]);
   });
 
   test('invalid JSON is 400 problem+json', async () => {

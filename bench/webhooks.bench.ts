@@ -1,0 +1,172 @@
+// npm run bench:webhooks — acknowledgement latency of POST /api/webhooks/graph through the local host
+// against Azurite, at 100 and 500 requests/s for BENCH_SECONDS (default 30) each, beside a floor
+// measured in the same run: a bare handler on the same host that only enqueues the same message.
+// The load generator is open-loop (requests start on schedule, not when the previous one ends),
+// bounded in count (rate × seconds) and time, and talks only to 127.0.0.1.
+// Goal: webhook p99 ≤ 1.5 × floor p99, and zero 5xx.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { startAzurite } from '../dev/azurite/azurite-process.js';
+import { startLocalHost } from '../dev/host/local-host.js';
+import { webhookGraph } from '../functions/webhook-graph.js';
+import { buildServices, setServices } from '../shared/app/composition-root.js';
+import { loadConfig } from '../shared/config/config.js';
+import { sendJson } from '../shared/queue/queue-writer.js';
+import type { HttpFunctionDefinition } from '../shared/runtime/function-definitions.js';
+import { ensureStorage } from '../shared/storage/ensure-storage.js';
+import { QUEUES, TABLES } from '../shared/storage/names.js';
+import { hashClientState } from '../shared/subscriptions/client-state.js';
+import { SubscriptionStore } from '../shared/subscriptions/subscription-store.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const RATES = [100, 500];
+const TIMEOUT_MS = 10_000;
+
+const azurite = await startAzurite();
+try {
+  const tenantId = randomUUID();
+  const config = loadConfig({ AzureWebJobsStorage: azurite.connectionString, MS_TENANT_ID: tenantId });
+  const base = buildServices(config);
+  await ensureStorage(base.storage);
+  // Each measured phase gets its own empty queue: Azurite slows down while it disposes of a large
+  // cleared queue, which would otherwise penalise whichever side runs next.
+  let phase = 0;
+  const phaseQueueName = () => `bench-${phase}-${QUEUES.graphNotifications}`;
+  const services = buildServices(config, {
+    storage: {
+      ...base.storage,
+      queue: (name) => base.storage.queue(name === QUEUES.graphNotifications ? phaseQueueName() : name),
+    },
+  });
+  const nextPhase = async () => {
+    phase += 1;
+    await services.storage.queue(QUEUES.graphNotifications).createIfNotExists();
+    // A new Services object makes the webhook rebuild its clients on the new queue.
+    setServices({ ...services });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  };
+  setServices(services);
+  await nextPhase();
+  const clientState = randomBytes(32).toString('base64url');
+  const subscriptionId = randomUUID();
+  await new SubscriptionStore(services.storage.table(TABLES.subscriptions)).put({
+    subscriptionId,
+    kbId: 'bench',
+    sourceId: 'src',
+    tenantId,
+    clientStateSha256: hashClientState(clientState),
+    expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+    createdAt: new Date().toISOString(),
+  });
+  // The floor: the least any webhook must do (read the body, enqueue one message, answer 202).
+  const floor: HttpFunctionDefinition = {
+    kind: 'http',
+    name: 'floor',
+    methods: ['POST'],
+    route: 'floor',
+    authLevel: 'anonymous',
+    handler: async (request) => {
+      await request.text();
+      await sendJson(services.storage.queue(QUEUES.graphNotifications), {
+        kind: 'notifications',
+        items: [{ subscriptionId, kbId: 'bench', sourceId: 'src', count: 1 }],
+        receivedAt: new Date().toISOString(),
+      });
+      return { status: 202 };
+    },
+  };
+  const host = await startLocalHost({
+    definitions: [webhookGraph, floor],
+    port: 0,
+    storageConnectionString: azurite.connectionString,
+    functionKey: randomBytes(16).toString('hex'),
+    log: () => undefined,
+  });
+  const body = JSON.stringify({
+    value: [
+      {
+        subscriptionId,
+        subscriptionExpirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+        changeType: 'updated',
+        resource: '/drives/b!bench/root',
+        clientState,
+        tenantId,
+        resourceData: null,
+      },
+    ],
+  });
+
+  // Warm-up (JIT, connection pools, the subscription row cache) for both, not measured.
+  await load(`${host.baseUrl}/api/floor`, body, 100, 2);
+  await load(`${host.baseUrl}/api/webhooks/graph`, body, 100, 2);
+  console.log(`webhook acknowledgement latency, ${SECONDS} s per rate, open-loop on loopback (ms)`);
+  console.log('rate/s  endpoint  requests    p50     p99    max   5xx  other-non-202');
+  for (const rate of RATES) {
+    await nextPhase();
+    const floorResult = await load(`${host.baseUrl}/api/floor`, body, rate);
+    await nextPhase();
+    const webhookResult = await load(`${host.baseUrl}/api/webhooks/graph`, body, rate);
+    print(rate, 'floor', floorResult);
+    print(rate, 'webhook', webhookResult);
+    const ratio = webhookResult.p99 / floorResult.p99;
+    console.log(`        p99 ratio webhook/floor: ${ratio.toFixed(2)} (goal ≤ 1.5)`);
+  }
+  await host.stop();
+} finally {
+  await azurite.stop();
+}
+
+interface LoadResult {
+  requests: number;
+  p50: number;
+  p99: number;
+  max: number;
+  serverErrors: number;
+  otherNon202: number;
+}
+
+async function load(url: string, body: string, rate: number, seconds = SECONDS): Promise<LoadResult> {
+  const total = rate * seconds;
+  const started = performance.now();
+  const latencies: number[] = [];
+  let serverErrors = 0;
+  let otherNon202 = 0;
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(
+      (async () => {
+        const sent = performance.now();
+        try {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+            signal: AbortSignal.timeout(TIMEOUT_MS),
+          });
+          await response.arrayBuffer();
+          if (response.status >= 500) serverErrors += 1;
+          else if (response.status !== 202) otherNon202 += 1;
+        } catch {
+          serverErrors += 1;
+        }
+        latencies.push(performance.now() - sent);
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { requests: total, p50: at(0.5), p99: at(0.99), max: at(1), serverErrors, otherNon202 };
+}
+
+function print(rate: number, name: string, result: LoadResult): void {
+  console.log(
+    `${String(rate).padStart(6)}  ${name.padEnd(8)}  ${String(result.requests).padStart(8)}  ${result.p50
+      .toFixed(1)
+      .padStart(6)}  ${result.p99.toFixed(1).padStart(6)}  ${result.max.toFixed(0).padStart(5)}  ${String(
+      result.serverErrors,
+    ).padStart(4)}  ${String(result.otherNon202).padStart(13)}`,
+  );
+}
