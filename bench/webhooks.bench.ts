@@ -99,7 +99,7 @@ try {
   await load(`${host.baseUrl}/api/floor`, body, 100, 2);
   await load(`${host.baseUrl}/api/webhooks/graph`, body, 100, 2);
   console.log(`webhook acknowledgement latency, ${SECONDS} s per rate, open-loop on loopback (ms)`);
-  console.log('rate/s  endpoint  requests    p50     p99    max   5xx  other-non-202');
+  console.log('rate/s  endpoint  requests    p50     p99    max   5xx+timeouts  other-non-202');
   for (const rate of RATES) {
     await nextPhase();
     const floorResult = await load(`${host.baseUrl}/api/floor`, body, rate);
@@ -167,6 +167,6 @@ function print(rate: number, name: string, result: LoadResult): void {
       .toFixed(1)
       .padStart(6)}  ${result.p99.toFixed(1).padStart(6)}  ${result.max.toFixed(0).padStart(5)}  ${String(
       result.serverErrors,
-    ).padStart(4)}  ${String(result.otherNon202).padStart(13)}`,
+    ).padStart(12)}  ${String(result.otherNon202).padStart(13)}`,
   );
 }

@@ -4,7 +4,8 @@
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import type { SourceKey } from '../domain/source.js';
-import { isRestError, safeKey } from '../storage/table-keys.js';
+import { isRestError } from '../storage/table-keys.js';
+import { deletePerSourceRow, perSourceRowKey } from '../notifications/per-source-row.js';
 
 const PARTITION = 'maintenance';
 
@@ -20,7 +21,7 @@ export class MaintenanceMarksStore {
 
   async read(key: SourceKey): Promise<MaintenanceMarks> {
     try {
-      const parsed = maintenanceMarksSchema.safeParse(await this.table.getEntity(PARTITION, rowKey(key)));
+      const parsed = maintenanceMarksSchema.safeParse(await this.table.getEntity(PARTITION, perSourceRowKey(key)));
       return parsed.success ? parsed.data : {};
     } catch (error) {
       if (isRestError(error, 404)) return {};
@@ -30,18 +31,10 @@ export class MaintenanceMarksStore {
 
   /** Merges the given marks (one worker per source per run, so last-writer-wins is enough). */
   async mark(key: SourceKey, marks: MaintenanceMarks): Promise<void> {
-    await this.table.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(key), ...marks }, 'Merge');
+    await this.table.upsertEntity({ partitionKey: PARTITION, rowKey: perSourceRowKey(key), ...marks }, 'Merge');
   }
 
   async delete(key: SourceKey): Promise<void> {
-    try {
-      await this.table.deleteEntity(PARTITION, rowKey(key));
-    } catch (error) {
-      if (!isRestError(error, 404)) throw error;
-    }
+    await deletePerSourceRow(this.table, PARTITION, key);
   }
-}
-
-function rowKey(key: SourceKey): string {
-  return safeKey(`${key.kbId}|${key.sourceId}`);
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import type { SyncJobMessage } from '../queue/messages.js';
 import type { SourceStore } from '../sources/source-store.js';
 import type { SubscriptionManager, SubscriptionOutcome } from '../subscriptions/subscription-manager.js';
+import { markNeedsReauth } from '../subscriptions/mark-needs-reauth.js';
 import { ReauthRequiredError } from '../sync/errors.js';
 import type { TokenManager } from '../sync/ports.js';
 import type { MaintenanceMarks, MaintenanceMarksStore } from './maintenance-marks.js';
@@ -97,12 +98,7 @@ export class SourceMaintenance {
       return true;
     } catch (error) {
       if (!(error instanceof ReauthRequiredError)) throw error;
-      await this.deps.sources.update(key, (current) => ({
-        ...current,
-        state: 'needs_reauth',
-        stateReason: error.reason,
-      }));
-      this.deps.log.warn('maintenance.needs_reauth', { ...key });
+      await markNeedsReauth(this.deps.sources, key, error, this.deps.log, 'maintenance.needs_reauth');
       return false;
     }
   }

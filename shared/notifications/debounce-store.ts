@@ -4,7 +4,8 @@
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import type { SourceKey } from '../domain/source.js';
-import { isRestError, safeKey } from '../storage/table-keys.js';
+import { isRestError } from '../storage/table-keys.js';
+import { deletePerSourceRow, perSourceRowKey } from './per-source-row.js';
 
 const PARTITION = 'sync-debounce';
 
@@ -35,7 +36,7 @@ export class DebounceStore {
 
   async read(key: SourceKey): Promise<StoredDebounceState> {
     try {
-      const entity = await this.table.getEntity(PARTITION, rowKey(key));
+      const entity = await this.table.getEntity(PARTITION, perSourceRowKey(key));
       const parsed = debounceStateSchema.safeParse(entity);
       // A corrupt row is overwritten (with its ETag) as if nothing were pending: at worst one extra sync.
       return { state: parsed.success ? parsed.data : {}, etag: entity.etag };
@@ -48,15 +49,17 @@ export class DebounceStore {
   /** Writes `state` only if the row is still at `etag` (or still absent); false when someone else won. */
   async write(key: SourceKey, state: DebounceState, etag: string | undefined): Promise<boolean> {
     // Replace drops the properties left out, which is how a field is cleared.
-    const entity: Record<string, string | number> = { partitionKey: PARTITION, rowKey: rowKey(key) };
+    const entity: Record<string, string | number> = { partitionKey: PARTITION, rowKey: perSourceRowKey(key) };
     for (const [field, value] of Object.entries(debounceStateSchema.parse(state))) {
       if (value !== undefined) entity[field] = value;
     }
     try {
       if (etag === undefined)
-        await this.table.createEntity({ ...entity, partitionKey: PARTITION, rowKey: rowKey(key) });
+        await this.table.createEntity({ ...entity, partitionKey: PARTITION, rowKey: perSourceRowKey(key) });
       else
-        await this.table.updateEntity({ ...entity, partitionKey: PARTITION, rowKey: rowKey(key) }, 'Replace', { etag });
+        await this.table.updateEntity({ ...entity, partitionKey: PARTITION, rowKey: perSourceRowKey(key) }, 'Replace', {
+          etag,
+        });
       return true;
     } catch (error) {
       if (isRestError(error, 409) || isRestError(error, 412) || isRestError(error, 404)) return false;
@@ -65,14 +68,6 @@ export class DebounceStore {
   }
 
   async delete(key: SourceKey): Promise<void> {
-    try {
-      await this.table.deleteEntity(PARTITION, rowKey(key));
-    } catch (error) {
-      if (!isRestError(error, 404)) throw error;
-    }
+    await deletePerSourceRow(this.table, PARTITION, key);
   }
-}
-
-function rowKey(key: SourceKey): string {
-  return safeKey(`${key.kbId}|${key.sourceId}`);
 }

@@ -2,12 +2,11 @@
 // already verified; one whose source is gone or no longer active is dropped. Malformed messages go
 // straight to the poison queue (design.md invariant 7).
 import type { QueueClient } from '@azure/storage-queue';
-import { describeIssues } from '../http/request-parsing.js';
 import type { Logger } from '../logging/logger.js';
-import { sendToPoison } from '../queue/queue-writer.js';
 import type { SourceStore } from '../sources/source-store.js';
 import { notificationsQueueMessageSchema } from './notification-messages.js';
 import type { CheckOutcome, NotificationOutcome, SyncCoalescer } from './sync-coalescer.js';
+import { parseOrPoison } from './parse-queue-message.js';
 
 export interface NotificationsQueueDeps {
   sources: Pick<SourceStore, 'get'>;
@@ -20,16 +19,9 @@ export async function handleNotificationsMessage(
   deps: NotificationsQueueDeps,
   raw: unknown,
 ): Promise<NotificationOutcome | CheckOutcome | 'poisoned' | 'dropped'> {
-  const parsed = notificationsQueueMessageSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = describeIssues(parsed.error)
-      .map((issue) => `${issue.path}: ${issue.message}`)
-      .join('; ');
-    await sendToPoison(deps.poisonQueue, raw, `not a notifications message: ${issues}`);
-    deps.log.warn('notifications.rejected', { issues });
-    return 'poisoned';
-  }
-  const message = parsed.data;
+  const parsed = await parseOrPoison(notificationsQueueMessageSchema, raw, { ...deps, what: 'notifications' });
+  if (!parsed.ok) return 'poisoned';
+  const message = parsed.value;
   if (message.kind === 'debounce-check') return deps.coalescer.onCheck(message);
 
   // One coalescer call per source, whatever the number of notifications or subscriptions behind it.

@@ -14,6 +14,7 @@ import type { TableLeaseStore } from '../storage/table-lease.js';
 import { NotFoundError, ReauthRequiredError } from '../sync/errors.js';
 import type { ProviderRegistry } from '../sync/ports.js';
 import { hashClientState, newClientState } from './client-state.js';
+import { markNeedsReauth } from './mark-needs-reauth.js';
 import { minutesLeft, subscriptionExpiry } from './subscription-expiry.js';
 import type { SubscriptionRow, SubscriptionStore } from './subscription-store.js';
 import { webhookUrls } from './webhook-urls.js';
@@ -206,12 +207,7 @@ export class SubscriptionManager {
       return await work(current);
     } catch (error) {
       if (!(error instanceof ReauthRequiredError)) throw error;
-      await this.deps.sources.update(key, (current) => ({
-        ...current,
-        state: 'needs_reauth',
-        stateReason: error.reason,
-      }));
-      this.deps.log.warn('subscription.needs_reauth', { ...key });
+      await markNeedsReauth(this.deps.sources, key, error, this.deps.log, 'subscription.needs_reauth');
       return 'needs-reauth';
     } finally {
       await lease.release().catch(() => undefined);

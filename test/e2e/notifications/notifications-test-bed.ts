@@ -23,17 +23,16 @@ import { syncJob } from '../../../functions/sync-job.js';
 import { webhookGraph } from '../../../functions/webhook-graph.js';
 import { webhookLifecycle } from '../../../functions/webhook-lifecycle.js';
 import { buildServices, setServices, type Services } from '../../../shared/app/composition-root.js';
-import { loadConfig } from '../../../shared/config/config.js';
 import { setNotificationServiceOptions } from '../../../shared/notifications/notification-services.js';
 import type { FunctionDefinition } from '../../../shared/runtime/function-definitions.js';
 import { createTokenManager } from '../../../shared/tokens/create-token-manager.js';
-import { generateLocalTokenKeyEntry } from '../../../shared/tokens/local-token-keys.js';
 import {
   createAppStorage,
   isolatedStorage,
   type IsolatedStorage,
 } from '../../helpers/notifications/isolated-storage.js';
 import { storageConnectionString } from '../../helpers/storage.js';
+import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
 import { waitFor } from '../helpers/host-wait.js';
 
 export interface NotificationsTestBed {
@@ -64,14 +63,7 @@ export async function startNotificationsTestBed(env: Record<string, string> = {}
   const port = await freePort();
   const storage = isolatedStorage(storageConnectionString());
   await createAppStorage(storage);
-  const config = loadConfig({
-    AzureWebJobsStorage: storageConnectionString(),
-    GRAPH_BASE_URL: sandbox.graphBaseUrl,
-    AUTHORITY_HOST: sandbox.authorityHost,
-    MS_TENANT_ID: sandbox.tenantId,
-    MS_CLIENT_ID: sandbox.clientId,
-    MS_CLIENT_SECRET: sandbox.clientSecret,
-    LOCAL_TOKEN_KEYS: generateLocalTokenKeyEntry('k1'),
+  const config = sandboxAppConfig(sandbox, {
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     NOTIFICATION_DEBOUNCE_MS: '500',
     ...env,

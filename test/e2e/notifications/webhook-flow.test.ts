@@ -35,8 +35,11 @@ describe('webhook source', () => {
     const file = await bed.sandbox.control.createFile(driveId, rootId, 'fresh.txt', 'hello');
     const event = await bed.waitForEvent(kbId, (candidate) => candidate.itemId === file.id);
     expect(event).toMatchObject({ op: 'upsert', name: 'fresh.txt' });
-    const reasons = bed.syncReasons(kbId);
-    expect(reasons).toContain('notification');
+    // The job logs sync_job.done just after its events are in the feed.
+    const reasons = await waitFor('the notification sync to be logged', () => {
+      const logged = bed.syncReasons(kbId);
+      return logged.includes('notification') ? logged : undefined;
+    });
     expect(reasons).not.toContain('poll');
     expect(reasons).not.toContain('safety-net');
     // The clientState never reaches a log line (it is registered nowhere, so check the shape instead).
