@@ -16,6 +16,7 @@ export const notificationsWorker = defineQueueFunction({
       {
         sources: notifications.services.sources,
         coalescer: notifications.coalescer(log),
+        forgetSubscription: (id) => notifications.subscriptionStore.delete(id),
         poisonQueue: notifications.services.storage.queue(poisonQueueName(QUEUES.graphNotifications)),
         log,
       },

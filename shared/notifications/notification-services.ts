@@ -22,6 +22,7 @@ export const SUBSCRIPTION_LEASE_SCOPE = 'subscription';
 
 export interface NotificationServices {
   services: Services;
+  subscriptionStore: SubscriptionStore;
   coalescer(log: Logger): SyncCoalescer;
   subscriptions(log: Logger): SubscriptionManager;
   maintenance(log: Logger): SourceMaintenance;
@@ -65,6 +66,7 @@ export function buildNotificationServices(
 
   return {
     services,
+    subscriptionStore,
     enqueueSync,
     subscriptions,
     coalescer: (log) =>

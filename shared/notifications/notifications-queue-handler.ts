@@ -4,13 +4,15 @@
 import type { QueueClient } from '@azure/storage-queue';
 import type { Logger } from '../logging/logger.js';
 import type { SourceStore } from '../sources/source-store.js';
-import { notificationsQueueMessageSchema } from './notification-messages.js';
+import { notificationsQueueMessageSchema, type NotificationItem } from './notification-messages.js';
 import type { CheckOutcome, NotificationOutcome, SyncCoalescer } from './sync-coalescer.js';
 import { parseOrPoison } from './parse-queue-message.js';
 
 export interface NotificationsQueueDeps {
   sources: Pick<SourceStore, 'get'>;
   coalescer: Pick<SyncCoalescer, 'onNotification' | 'onCheck'>;
+  /** Forgets the subscription row of a source that is gone, so its notifications stop at the webhook. */
+  forgetSubscription(subscriptionId: string): Promise<void>;
   poisonQueue: QueueClient;
   log: Logger;
 }
@@ -25,13 +27,26 @@ export async function handleNotificationsMessage(
   if (message.kind === 'debounce-check') return deps.coalescer.onCheck(message);
 
   // One coalescer call per source, whatever the number of notifications or subscriptions behind it.
-  const sources = new Map(message.items.map((item) => [`${item.kbId}|${item.sourceId}`, item]));
+  const bySource = new Map<string, NotificationItem[]>();
+  for (const item of message.items) {
+    const id = `${item.kbId}|${item.sourceId}`;
+    bySource.set(id, [...(bySource.get(id) ?? []), item]);
+  }
   const outcomes: (NotificationOutcome | 'dropped')[] = [];
-  for (const item of sources.values()) {
-    const key = { kbId: item.kbId, sourceId: item.sourceId };
+  for (const items of bySource.values()) {
+    const key = { kbId: items[0]!.kbId, sourceId: items[0]!.sourceId };
     const source = (await deps.sources.get(key))?.record;
-    if (!source || source.state !== 'active') {
-      deps.log.info('notifications.dropped', { ...key, reason: source ? `source ${source.state}` : 'source gone' });
+    if (!source) {
+      // Removing a source deletes its Graph subscription; a late notification still finds the row.
+      for (const subscriptionId of new Set(items.map((item) => item.subscriptionId))) {
+        await deps.forgetSubscription(subscriptionId);
+      }
+      deps.log.info('notifications.dropped', { ...key, reason: 'source gone' });
+      outcomes.push('dropped');
+      continue;
+    }
+    if (source.state !== 'active') {
+      deps.log.info('notifications.dropped', { ...key, reason: `source ${source.state}` });
       outcomes.push('dropped');
       continue;
     }

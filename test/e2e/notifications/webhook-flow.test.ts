@@ -66,4 +66,12 @@ describe('webhook source', () => {
       await bed.subscriptionsControl.settings({ duplicateRate: 0 });
     }
   });
+
+  test('removing the source deletes its subscription in Graph', async () => {
+    const kbId = uniqueName('kb');
+    const { subscriptionId } = await bed.registerWebhookSource(kbId);
+    const removed = await bed.call('DELETE', `kbs/${kbId}/sources/src`);
+    expect(removed.status).toBeLessThan(300);
+    expect((await bed.subscriptionsControl.list()).map((entry) => entry.id)).not.toContain(subscriptionId);
+  });
 });
