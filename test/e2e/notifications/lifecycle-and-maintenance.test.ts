@@ -3,6 +3,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { z } from 'zod';
 import { TABLES } from '../../../shared/storage/names.js';
 import { hashClientState } from '../../../shared/subscriptions/client-state.js';
 import { SubscriptionStore } from '../../../shared/subscriptions/subscription-store.js';
@@ -47,6 +48,44 @@ describe('lifecycle events', () => {
       organizationIdVariant: true,
     });
     await waitFor('the reauthorize call', async () => (await requestsTo(`${subscriptionId}/reauthorize`, 'POST')) > 0);
+  });
+
+  test('when reauthorize fails, a renewing PATCH follows', async () => {
+    const kbId = uniqueName('kb');
+    const { subscriptionId } = await bed.registerWebhookSource(kbId);
+    const patchesBefore = await requestsTo(`/subscriptions/${subscriptionId}`, 'PATCH');
+    // More 503s than the Graph client retries, so the reauthorize call itself fails.
+    await bed.sandbox.control.injectFault({
+      method: 'POST',
+      pathPattern: `/subscriptions/${subscriptionId}/reauthorize$`,
+      kind: '503',
+      count: 10,
+      retryAfterSeconds: 0,
+    });
+    try {
+      await bed.subscriptionsControl.sendLifecycle(subscriptionId, { lifecycleEvent: 'reauthorizationRequired' });
+      await waitFor(
+        'the renewing PATCH',
+        async () => (await requestsTo(`/subscriptions/${subscriptionId}`, 'PATCH')) > patchesBefore,
+      );
+    } finally {
+      await bed.sandbox.control.clearFaults();
+    }
+  });
+
+  test('a permanently invalid token puts the source in needs_reauth', async () => {
+    const kbId = uniqueName('kb');
+    const { subscriptionId } = await bed.registerWebhookSource(kbId);
+    await bed.sandbox.control.revokeGrant(bed.sandbox.defaultUserId);
+    // Past the access token's lifetime, so the next Graph call needs a refresh, which now fails.
+    await bed.sandbox.control.advanceClock(3 * 3_600_000);
+    await bed.subscriptionsControl.sendLifecycle(subscriptionId, { lifecycleEvent: 'reauthorizationRequired' });
+    const status = await waitFor('needs_reauth', async () => {
+      const answer = await bed.call('GET', `kbs/${kbId}/sources/src`);
+      const view = z.object({ state: z.string(), stateReason: z.string().optional() }).parse(answer.json);
+      return view.state === 'needs_reauth' ? view : undefined;
+    });
+    expect(status.stateReason).toEqual(expect.any(String));
   });
 
   test('subscriptionRemoved → a new subscription, then a delta that brings the changes made meanwhile', async () => {
