@@ -7,17 +7,20 @@
 // only events below the lowest range in flight (the watermark). A writer that crashed leaves its
 // reservation behind; it stops holding the watermark after RESERVATION_TTL_MS.
 //
-// Layout: events are spread over partitions by sequence number: a bucket of BUCKET_SIZE consecutive
-// numbers, striped over EVENT_SHARDS partitions (PartitionKey `kbId|bucket|shard`, RowKey the
-// zero-padded sequence). Writes of a page go to several partitions at once (one partition is the
-// throughput limit, in Azurite even more than in Azure) and none grows without bound; a read after
-// a cursor range-scans the shards of one or two buckets and merges them in order.
+// Layout: events are packed into chunks of up to CHUNK_EVENTS consecutive events of one append (one
+// source), one row per chunk: RowKey = the chunk's first sequence number (zero-padded), `events` = a
+// JSON array. Entity writes, not bytes, are what Table Storage (and Azurite even more) limits, so a
+// 100,000-file crawl writes about 1,000 feed rows instead of 100,000. Rows live in partitions of
+// BUCKET_SIZE sequence numbers (PartitionKey `kbId|bucket`), and a chunk never spans two buckets,
+// so a read after a cursor is a range scan that starts at most CHUNK_EVENTS-1 numbers earlier.
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { ChangeEvent, ChangeEventBody } from '../domain/change-event.js';
 import { isRestError, safeKey } from '../storage/table-keys.js';
 
-export const BUCKET_SIZE = 10_000;
-export const EVENT_SHARDS = 8;
+export const BUCKET_SIZE = 100_000;
+export const CHUNK_EVENTS = 100;
+/** A string property holds at most 64 KiB of UTF-16; stay well below it. */
+const CHUNK_MAX_CHARS = 28_000;
 const RESERVATION_TTL_MS = 5 * 60_000;
 const BATCH_LIMIT = 100;
 const PAD = 16;
@@ -43,9 +46,7 @@ export interface FeedPage {
 
 const pad = (seq: number) => seq.toString().padStart(PAD, '0');
 const bucketOf = (seq: number) => Math.floor(seq / BUCKET_SIZE);
-const partitionOf = (kbId: string, bucket: number, shard: number) =>
-  safeKey(`${kbId}|${bucket.toString().padStart(8, '0')}|${shard}`);
-const partitionOfSeq = (kbId: string, seq: number) => partitionOf(kbId, bucketOf(seq), seq % EVENT_SHARDS);
+const partitionOf = (kbId: string, bucket: number) => safeKey(`${kbId}|${bucket.toString().padStart(8, '0')}`);
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 export function parseCursor(cursor: string | undefined): number | undefined {
@@ -77,36 +78,28 @@ export class ChangeFeedStore {
     const watermark = await this.watermark(kbId);
     const events: ChangeEvent[] = [];
     let bucket = bucketOf(afterCursor + 1);
-    const lastBucket = bucketOf(Math.max(watermark, 0));
-    while (events.length < limit && bucket <= lastBucket && afterCursor < watermark) {
-      const wanted = limit - events.length;
-      const shards = await Promise.all(
-        Array.from({ length: EVENT_SHARDS }, (_, shard) =>
-          this.readShard(kbId, bucket, shard, afterCursor, watermark, wanted),
-        ),
-      );
-      const merged = shards.flat().sort((a, b) => Number(a.cursor) - Number(b.cursor));
-      events.push(...merged.slice(0, wanted));
+    while (events.length < limit && afterCursor < watermark && bucket <= bucketOf(watermark)) {
+      // The chunk holding afterCursor + 1 starts at most CHUNK_EVENTS - 1 numbers before it.
+      const from = Math.max(bucket * BUCKET_SIZE, afterCursor + 2 - CHUNK_EVENTS);
+      const filter =
+        `PartitionKey eq ${quote(partitionOf(kbId, bucket))}` +
+        ` and RowKey ge '${pad(from)}' and RowKey le '${pad(watermark)}'`;
+      const pages = this.events.listEntities<ChunkEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: 100 });
+      scan: for await (const page of pages) {
+        for (const chunk of page) {
+          for (const event of unpackChunk(chunk)) {
+            const seq = Number(event.cursor);
+            if (seq <= afterCursor || seq > watermark) continue;
+            events.push(event);
+            if (events.length >= limit) break scan;
+          }
+        }
+      }
       bucket++;
     }
     const last = events.at(-1);
     const nextCursor = last ? last.cursor : String(afterCursor);
     return { events, nextCursor, hasMore: Number(nextCursor) < watermark };
-  }
-
-  private async readShard(kbId: string, bucket: number, shard: number, after: number, upTo: number, limit: number) {
-    const filter =
-      `PartitionKey eq ${quote(partitionOf(kbId, bucket, shard))}` +
-      ` and RowKey gt '${pad(after)}' and RowKey le '${pad(upTo)}'`;
-    const out: ChangeEvent[] = [];
-    const pages = this.events
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
-      .byPage({ maxPageSize: Math.min(1000, limit) });
-    for await (const page of pages) {
-      for (const entity of page) out.push(fromEntity(entity));
-      if (out.length >= limit) break;
-    }
-    return out.slice(0, limit);
   }
 
   /** Highest sequence number a reader may see: below every range still being written. */
@@ -118,23 +111,23 @@ export class ChangeFeedStore {
     return lowestInFlight - 1;
   }
 
-  /** Removes a source's events from the feed (source deleted). */
+  /** Removes a source's events from the feed (source deleted). A chunk holds one source's events. */
   async deleteSourceEvents(kbId: string, sourceId: string): Promise<number> {
     const counter = await this.readCounter(kbId);
     if (!counter) return 0;
     let removed = 0;
     for (let bucket = 0; bucket <= bucketOf(counter.next); bucket++) {
-      for (let shard = 0; shard < EVENT_SHARDS; shard++) {
-        const partition = partitionOf(kbId, bucket, shard);
-        const filter = `PartitionKey eq ${quote(partition)} and sourceId eq ${quote(sourceId)}`;
-        const actions: TransactionAction[] = [];
-        for await (const entity of this.events.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
-          actions.push(['delete', { partitionKey: partition, rowKey: entity.rowKey! }]);
-        }
-        for (let i = 0; i < actions.length; i += BATCH_LIMIT) {
-          await this.events.submitTransaction(actions.slice(i, i + BATCH_LIMIT));
-        }
-        removed += actions.length;
+      const partition = partitionOf(kbId, bucket);
+      const filter = `PartitionKey eq ${quote(partition)} and sourceId eq ${quote(sourceId)}`;
+      const actions: TransactionAction[] = [];
+      for await (const chunk of this.events.listEntities<ChunkEntity>({
+        queryOptions: { filter, select: ['RowKey', 'count'] },
+      })) {
+        actions.push(['delete', { partitionKey: partition, rowKey: chunk.rowKey }]);
+        removed += chunk.count;
+      }
+      for (let i = 0; i < actions.length; i += BATCH_LIMIT) {
+        await this.events.submitTransaction(actions.slice(i, i + BATCH_LIMIT));
       }
     }
     return removed;
@@ -142,12 +135,12 @@ export class ChangeFeedStore {
 
   private async writeEvents(kbId: string, events: ChangeEvent[], start: number): Promise<void> {
     const byPartition = new Map<string, TransactionAction[]>();
-    events.forEach((event, i) => {
-      const partitionKey = partitionOfSeq(kbId, start + i);
+    for (const chunk of packChunks(events, start)) {
+      const partitionKey = partitionOf(kbId, bucketOf(chunk.first));
       const list = byPartition.get(partitionKey) ?? [];
-      list.push(['upsert', { partitionKey, rowKey: pad(start + i), ...toEntityFields(event) }, 'Replace']);
+      list.push(['upsert', { partitionKey, ...chunk }, 'Replace']);
       byPartition.set(partitionKey, list);
-    });
+    }
     const batches: TransactionAction[][] = [];
     for (const actions of byPartition.values()) {
       for (let i = 0; i < actions.length; i += BATCH_LIMIT) batches.push(actions.slice(i, i + BATCH_LIMIT));
@@ -222,49 +215,51 @@ function parseReservations(text: string | undefined): Reservation[] {
   }
 }
 
-const EVENT_FIELDS = [
-  'eventId',
-  'kbId',
-  'sourceId',
-  'itemId',
-  'op',
-  'contentChanged',
-  'name',
-  'path',
-  'mimeType',
-  'size',
-  'eTag',
-  'quickXorHash',
-  'lastModifiedDateTime',
-  'webUrl',
-] as const;
-
-function toEntityFields(event: ChangeEvent): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of EVENT_FIELDS) {
-    const value = event[field];
-    if (value !== null && value !== undefined) out[field] = value;
-  }
-  return out;
+interface ChunkEntity {
+  partitionKey: string;
+  rowKey: string;
+  sourceId: string;
+  first: number;
+  count: number;
+  /** JSON array of event bodies; event i has sequence number `first + i`. */
+  events: string;
 }
 
-function fromEntity(entity: Record<string, unknown>): ChangeEvent {
-  const get = <T>(field: string): T | null => (entity[field] === undefined ? null : (entity[field] as T));
-  return {
-    cursor: String(Number(entity.rowKey)),
-    eventId: entity.eventId as string,
-    kbId: entity.kbId as string,
-    sourceId: entity.sourceId as string,
-    itemId: entity.itemId as string,
-    op: entity.op as ChangeEvent['op'],
-    contentChanged: entity.contentChanged === true,
-    name: get('name'),
-    path: get('path'),
-    mimeType: get('mimeType'),
-    size: get('size'),
-    eTag: get('eTag'),
-    quickXorHash: get('quickXorHash'),
-    lastModifiedDateTime: get('lastModifiedDateTime'),
-    webUrl: get('webUrl'),
+/** Splits one append's events into chunks: at most CHUNK_EVENTS each, never across a bucket. */
+function packChunks(events: readonly ChangeEvent[], start: number): Array<Omit<ChunkEntity, 'partitionKey'>> {
+  const chunks: Array<Omit<ChunkEntity, 'partitionKey'>> = [];
+  let bodies: string[] = [];
+  let chars = 0;
+  let first = start;
+  const close = () => {
+    if (bodies.length === 0) return;
+    chunks.push({
+      rowKey: pad(first),
+      sourceId: events[first - start]!.sourceId,
+      first,
+      count: bodies.length,
+      events: `[${bodies.join(',')}]`,
+    });
+    first += bodies.length;
+    bodies = [];
+    chars = 0;
   };
+  events.forEach((event, i) => {
+    const seq = start + i;
+    const { cursor: _cursor, ...body } = event;
+    const json = JSON.stringify(body);
+    const crossesBucket = bodies.length > 0 && bucketOf(seq) !== bucketOf(first);
+    // One source per chunk, so removing a source removes whole rows.
+    const otherSource = bodies.length > 0 && events[first - start]!.sourceId !== event.sourceId;
+    if (bodies.length >= CHUNK_EVENTS || chars + json.length > CHUNK_MAX_CHARS || crossesBucket || otherSource) close();
+    bodies.push(json);
+    chars += json.length + 1;
+  });
+  close();
+  return chunks;
+}
+
+function unpackChunk(chunk: ChunkEntity): ChangeEvent[] {
+  const bodies = JSON.parse(chunk.events) as ChangeEventBody[];
+  return bodies.map((body, i) => ({ ...body, cursor: String(chunk.first + i) }));
 }

@@ -97,4 +97,15 @@ describe('ChangeFeedStore (Azurite)', () => {
     expect(await feed.deleteSourceEvents('kb', 'drop')).toBe(1);
     expect((await feed.read('kb', 0, 10)).events.map((e) => e.itemId)).toEqual(['a', 'c']);
   });
+  it('packs events into chunks and reads from the middle of one', async () => {
+    const feed = await newFeed();
+    const bodies = Array.from({ length: 250 }, (_, i) => body('kb', 's', `i${i}`));
+    await feed.append('kb', bodies);
+    const page = await feed.read('kb', 37, 100);
+    expect(page.events.map((e) => Number(e.cursor))).toEqual(Array.from({ length: 100 }, (_, i) => 38 + i));
+    expect(page.events[0]!.itemId).toBe('i37');
+    const rest = await feed.read('kb', Number(page.nextCursor), 1000);
+    expect(rest.events).toHaveLength(113);
+    expect(rest.hasMore).toBe(false);
+  });
 });
