@@ -82,7 +82,7 @@ describe('lifecycle events', () => {
     await bed.subscriptionsControl.sendLifecycle(subscriptionId, { lifecycleEvent: 'reauthorizationRequired' });
     const status = await waitFor('needs_reauth', async () => {
       const answer = await bed.call('GET', `kbs/${kbId}/sources/src`);
-      const view = z.object({ state: z.string(), stateReason: z.string().optional() }).parse(answer.json);
+      const view = z.object({ state: z.string(), stateReason: z.string().nullish() }).parse(answer.json);
       return view.state === 'needs_reauth' ? view : undefined;
     });
     expect(status.stateReason).toEqual(expect.any(String));
