@@ -1,0 +1,91 @@
+// Maintenance's storage-facing parts against Azurite: the fan-out queues one message per source
+// (spread over the visibility window), and the expired-lease cleanup deletes only lease rows that
+// expired long ago, never live leases or the other rows that share the leases table.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { SourceRecord } from '../../../shared/domain/source.js';
+import { deleteExpiredLeases } from '../../../shared/maintenance/expired-lease-cleanup.js';
+import { fanOutMaintenance } from '../../../shared/maintenance/maintenance-fan-out.js';
+import { MaintenanceMarksStore } from '../../../shared/maintenance/maintenance-marks.js';
+import type { MaintenanceWorkMessage } from '../../../shared/maintenance/maintenance-messages.js';
+import { DebounceStore } from '../../../shared/notifications/debounce-store.js';
+import { sendJson } from '../../../shared/queue/queue-writer.js';
+import { SourceStore } from '../../../shared/sources/source-store.js';
+import { QUEUES, TABLES } from '../../../shared/storage/names.js';
+import { TableLeaseStore } from '../../../shared/storage/table-lease.js';
+import { createAppStorage, isolatedStorage } from '../../helpers/notifications/isolated-storage.js';
+import { storageConnectionString } from '../../helpers/storage.js';
+
+let storage: ReturnType<typeof isolatedStorage>;
+
+beforeAll(async () => {
+  storage = isolatedStorage(storageConnectionString());
+  await createAppStorage(storage);
+});
+
+afterAll(async () => {
+  await storage.queue(QUEUES.maintenanceWork).delete();
+});
+
+function source(kbId: string, sourceId: string): SourceRecord {
+  const now = new Date().toISOString();
+  return {
+    kbId,
+    sourceId,
+    type: 'onedrive',
+    drive: { driveId: 'd' },
+    driveId: 'd',
+    driveType: 'business',
+    filters: {},
+    pollIntervalSeconds: 900,
+    auth: 'delegated',
+    state: 'active',
+    mode: 'polling',
+    createdAt: now,
+    updatedAt: now,
+    itemCount: 0,
+  };
+}
+
+describe('fanOutMaintenance', () => {
+  test('queues exactly one message per source, spread over the window', async () => {
+    const sources = new SourceStore(storage.table(TABLES.sources));
+    for (let kb = 0; kb < 5; kb++) {
+      await Promise.all(Array.from({ length: 50 }, (_, i) => sources.put(source(`kb${kb}`, `s${i}`))));
+    }
+    const queue = storage.queue(QUEUES.maintenanceWork);
+    const sent: { message: MaintenanceWorkMessage; delaySeconds: number }[] = [];
+    const { queued } = await fanOutMaintenance({
+      listSources: () => sources.listAll(),
+      send: async (message, delaySeconds) => {
+        sent.push({ message, delaySeconds });
+        await sendJson(queue, message, { delaySeconds });
+      },
+      spreadSeconds: 60,
+    });
+    expect(queued).toBe(250);
+    expect(new Set(sent.map(({ message }) => `${message.kbId}|${message.sourceId}`)).size).toBe(250);
+    expect(Math.max(...sent.map(({ delaySeconds }) => delaySeconds))).toBe(59);
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(250);
+  });
+});
+
+describe('deleteExpiredLeases', () => {
+  test('deletes leases expired long ago and nothing else', async () => {
+    const table = storage.table(TABLES.leases);
+    const longAgo = Date.now() - 2 * 3_600_000;
+    const oldLeases = new TableLeaseStore(table, 'sync', { now: () => longAgo });
+    await oldLeases.tryAcquire('old-1', 1_000);
+    await oldLeases.tryAcquire('old-2', 1_000);
+    const live = new TableLeaseStore(table, 'sync');
+    await live.tryAcquire('live', 60_000);
+    const justExpired = new TableLeaseStore(table, 'sync', { now: () => Date.now() - 60_000 });
+    await justExpired.tryAcquire('just-expired', 1_000);
+    await new DebounceStore(table).write({ kbId: 'kb', sourceId: 's' }, { lastNotificationAtMs: longAgo }, undefined);
+    await new MaintenanceMarksStore(table).mark({ kbId: 'kb', sourceId: 's' }, { pollQueuedAtMs: longAgo });
+
+    expect(await deleteExpiredLeases(table)).toBe(2);
+    const left: string[] = [];
+    for await (const entity of table.listEntities()) left.push(`${entity.partitionKey}/${entity.rowKey}`);
+    expect(left.sort()).toEqual(['maintenance/kb|s', 'sync-debounce/kb|s', 'sync/just-expired', 'sync/live']);
+  });
+});
