@@ -3,13 +3,16 @@
 // measured in the same run: a bare handler on the same host that only enqueues the same message.
 // The load generator is open-loop (requests start on schedule, not when the previous one ends),
 // bounded in count (rate × seconds) and time, and talks only to 127.0.0.1.
-// Goal: webhook p99 ≤ 1.5 × floor p99, and zero 5xx.
+// Goal: webhook p99 ≤ 1.5 × floor p99, and zero 5xx. Then one maintenance fan-out over
+// BENCH_FANOUT_SOURCES (default 10,000) sources: how long the timer's share of a run takes.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startAzurite } from '../dev/azurite/azurite-process.js';
 import { startLocalHost } from '../dev/host/local-host.js';
 import { webhookGraph } from '../functions/webhook-graph.js';
 import { buildServices, setServices } from '../shared/app/composition-root.js';
 import { loadConfig } from '../shared/config/config.js';
+import type { SourceRecord } from '../shared/domain/source.js';
+import { fanOutMaintenance } from '../shared/maintenance/maintenance-fan-out.js';
 import { sendJson } from '../shared/queue/queue-writer.js';
 import type { HttpFunctionDefinition } from '../shared/runtime/function-definitions.js';
 import { ensureStorage } from '../shared/storage/ensure-storage.js';
@@ -18,6 +21,8 @@ import { hashClientState } from '../shared/subscriptions/client-state.js';
 import { SubscriptionStore } from '../shared/subscriptions/subscription-store.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+/** Also measured: one maintenance fan-out over this many sources (0 skips it). */
+const FANOUT_SOURCES = Number(process.env.BENCH_FANOUT_SOURCES ?? 10_000);
 const RATES = [100, 500];
 const TIMEOUT_MS = 10_000;
 
@@ -111,8 +116,49 @@ try {
     console.log(`        p99 ratio webhook/floor: ${ratio.toFixed(2)} (goal ≤ 1.5)`);
   }
   await host.stop();
+
+  if (FANOUT_SOURCES > 0) {
+    // The maintenance timer's share of a run: page through every source and queue one message each.
+    const sources = services.sources;
+    for (let i = 0; i < FANOUT_SOURCES; i += 100) {
+      const kbId = `kb${Math.floor(i / 100)}`;
+      await Promise.all(
+        Array.from({ length: Math.min(100, FANOUT_SOURCES - i) }, (_, j) => sources.put(fanOutSource(kbId, `s${j}`))),
+      );
+    }
+    const maintenanceQueue = services.storage.queue(QUEUES.maintenanceWork);
+    const fanOutStarted = performance.now();
+    const { queued } = await fanOutMaintenance({
+      listSources: () => sources.listAll(),
+      send: (message, delaySeconds) => sendJson(maintenanceQueue, message, { delaySeconds }),
+    });
+    const seconds = (performance.now() - fanOutStarted) / 1000;
+    console.log(
+      `maintenance fan-out: ${queued} sources queued in ${seconds.toFixed(1)} s (${Math.round(queued / seconds)}/s)`,
+    );
+  }
 } finally {
   await azurite.stop();
+}
+
+function fanOutSource(kbId: string, sourceId: string): SourceRecord {
+  const now = new Date().toISOString();
+  return {
+    kbId,
+    sourceId,
+    type: 'onedrive',
+    drive: { driveId: 'd' },
+    driveId: 'd',
+    driveType: 'business',
+    filters: {},
+    pollIntervalSeconds: 900,
+    auth: 'delegated',
+    state: 'active',
+    mode: 'webhook',
+    createdAt: now,
+    updatedAt: now,
+    itemCount: 0,
+  };
 }
 
 interface LoadResult {
