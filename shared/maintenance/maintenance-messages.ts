@@ -5,7 +5,7 @@ import { idSchema } from '../domain/source.js';
 export const maintenanceWorkMessageSchema = z.object({
   kbId: idSchema,
   sourceId: idSchema,
-  /** ISO time of the timer run that queued it; a message older than a few runs is skipped. */
+  /** ISO time of the timer run that queued it; a message older than 30 minutes is skipped. */
   runAt: z.iso.datetime(),
 });
 export type MaintenanceWorkMessage = z.infer<typeof maintenanceWorkMessageSchema>;
