@@ -121,7 +121,9 @@ try {
   let throttled = 0;
   let queue = [rootId];
   const token = await tokens.getAccessToken(key);
-  const getPage = async (url: string): Promise<{ value: Array<{ id: string; folder?: unknown }>; '@odata.nextLink'?: string }> => {
+  const getPage = async (
+    url: string,
+  ): Promise<{ value: Array<{ id: string; folder?: unknown }>; '@odata.nextLink'?: string }> => {
     for (;;) {
       const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       naiveRequests++;
