@@ -8,7 +8,7 @@ import type { SourceKey } from '../domain/source.js';
 import { isRestError, safeKey } from '../storage/table-keys.js';
 import type { ItemState } from './item-state.js';
 
-export const SHARDS = 16;
+export const SHARDS = 64;
 const BATCH_LIMIT = 100; // entity group transactions take at most 100 operations
 const PARALLEL_BATCHES = 16;
 const OR_TERMS_PER_QUERY = 15;

@@ -36,7 +36,7 @@ export interface SyncDependencies {
   leaseMs: number;
   massDeleteRatio: number;
   massDeleteMinItems: number;
-  /** Rows + events gathered before a write (and a cursor move); 1 writes every page. Default 2,000. */
+  /** Rows + events gathered before a write (and a cursor move); 1 writes every page. Default 5,000. */
   flushSize?: number;
   faults?: SyncFaultHook;
   now?: () => Date;
@@ -113,7 +113,7 @@ export class SourceSyncer {
     if (resumed || (source.pendingCount ?? 0) > 0)
       applier.rememberPending(await this.deps.items.query(source, 'pending eq true'));
     const staged = new Map<string, ItemState>();
-    const flushSize = this.deps.flushSize ?? 2_000;
+    const flushSize = this.deps.flushSize ?? 5_000;
     let cursor = source.cursor;
     let pages = 0;
     let flushes = 0;
