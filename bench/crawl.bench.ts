@@ -5,7 +5,6 @@
 // Set BENCH_ITEMS for a smaller drive (e.g. BENCH_ITEMS=20000) on a slow machine.
 import { TableClient } from '@azure/data-tables';
 import { startAzurite } from '../dev/azurite/azurite-process.js';
-import type { SourceRecord } from '../shared/domain/source.js';
 import { ChangeFeedStore } from '../shared/feed/change-feed-store.js';
 import { ItemStore } from '../shared/items/item-store.js';
 import { createLogger } from '../shared/logging/logger.js';
@@ -14,6 +13,7 @@ import { SourceStore } from '../shared/sources/source-store.js';
 import { TableLeaseStore } from '../shared/storage/table-lease.js';
 import { SourceSyncer } from '../shared/sync/sync-source.js';
 import { sandboxAppTokens } from '../test/helpers/sandbox-app-tokens.js';
+import { sourceRecord } from '../test/helpers/source-record.js';
 import { median, rssSampler, startSandboxProcess } from './helpers/sandbox-process.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -55,22 +55,7 @@ try {
   );
 
   const key = { kbId: 'bench', sourceId: 'drive' };
-  const now = new Date().toISOString();
-  const record: SourceRecord = {
-    ...key,
-    type: 'onedrive',
-    drive: { driveId },
-    driveId,
-    driveType: 'business',
-    filters: {},
-    pollIntervalSeconds: 900,
-    auth: 'app',
-    state: 'active',
-    mode: 'polling',
-    createdAt: now,
-    updatedAt: now,
-    itemCount: 0,
-  };
+  const record = sourceRecord({ ...key, drive: { driveId }, driveId, auth: 'app' });
   await sources.put(record);
 
   await c.clearRequestLog();

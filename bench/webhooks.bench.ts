@@ -11,6 +11,7 @@ import { startLocalHost } from '../dev/host/local-host.js';
 import { webhookGraph } from '../functions/webhook-graph.js';
 import { buildServices, setServices } from '../shared/app/composition-root.js';
 import { loadConfig } from '../shared/config/config.js';
+import { sourceRecord } from '../test/helpers/source-record.js';
 import type { SourceRecord } from '../shared/domain/source.js';
 import { fanOutMaintenance } from '../shared/maintenance/maintenance-fan-out.js';
 import { sendJson } from '../shared/queue/queue-writer.js';
@@ -142,23 +143,7 @@ try {
 }
 
 function fanOutSource(kbId: string, sourceId: string): SourceRecord {
-  const now = new Date().toISOString();
-  return {
-    kbId,
-    sourceId,
-    type: 'onedrive',
-    drive: { driveId: 'd' },
-    driveId: 'd',
-    driveType: 'business',
-    filters: {},
-    pollIntervalSeconds: 900,
-    auth: 'delegated',
-    state: 'active',
-    mode: 'webhook',
-    createdAt: now,
-    updatedAt: now,
-    itemCount: 0,
-  };
+  return sourceRecord({ kbId, sourceId, mode: 'webhook' });
 }
 
 interface LoadResult {

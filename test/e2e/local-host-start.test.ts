@@ -40,7 +40,8 @@ describe('npm start (dev/start.ts)', () => {
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
-    expect(started.output()).toContain(healthUrl);
+    // The host answers as soon as it listens; the banner is printed just after.
+    await waitFor('the printed health URL', () => started.output().includes(healthUrl), { timeoutMs: 10_000 });
   });
 
   test('a function-key route of the app refuses a request without the key, and serves one with it', async () => {

@@ -13,6 +13,7 @@ import type { SandboxSettingsPatch } from '../../dev/sandbox/state/sandbox-setti
 import type { ProviderRegistry } from '../../shared/sync/ports.js';
 import { SourceSyncer, type SyncFaultHook } from '../../shared/sync/sync-source.js';
 import { sandboxAppTokens } from './sandbox-app-tokens.js';
+import { sourceRecord } from './source-record.js';
 import { freshTable } from './storage.js';
 
 export interface SyncHarness {
@@ -79,25 +80,17 @@ export async function startSyncHarness(settings: SandboxSettingsPatch = {}): Pro
     async register({ kbId = 'kb', sourceId = 'src', driveId, scope, filters = {} }) {
       const provider = providers.get('onedrive');
       const location = await provider.resolveLocation({ kbId, sourceId }, { driveId }, scope);
-      const now = new Date().toISOString();
-      const record: SourceRecord = {
+      const record = sourceRecord({
         kbId,
         sourceId,
-        type: 'onedrive',
         drive: { driveId },
         driveId: location.driveId,
         driveType: location.driveType,
         scope,
         scopeItemId: location.scopeItemId,
         filters,
-        pollIntervalSeconds: 900,
         auth: 'app',
-        state: 'active',
-        mode: 'polling',
-        createdAt: now,
-        updatedAt: now,
-        itemCount: 0,
-      };
+      });
       await sources.put(record);
       return record;
     },

@@ -2,6 +2,7 @@
 // (spread over the visibility window), and the expired-lease cleanup deletes only lease rows that
 // expired long ago, never live leases or the other rows that share the leases table.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sourceRecord } from '../../helpers/source-record.js';
 import type { SourceRecord } from '../../../shared/domain/source.js';
 import { deleteExpiredLeases } from '../../../shared/maintenance/expired-lease-cleanup.js';
 import { fanOutMaintenance } from '../../../shared/maintenance/maintenance-fan-out.js';
@@ -27,23 +28,7 @@ afterAll(async () => {
 });
 
 function source(kbId: string, sourceId: string): SourceRecord {
-  const now = new Date().toISOString();
-  return {
-    kbId,
-    sourceId,
-    type: 'onedrive',
-    drive: { driveId: 'd' },
-    driveId: 'd',
-    driveType: 'business',
-    filters: {},
-    pollIntervalSeconds: 900,
-    auth: 'delegated',
-    state: 'active',
-    mode: 'polling',
-    createdAt: now,
-    updatedAt: now,
-    itemCount: 0,
-  };
+  return sourceRecord({ kbId, sourceId });
 }
 
 describe('fanOutMaintenance', () => {

@@ -2,6 +2,7 @@
 // sandbox are exercised by the integration and e2e tests).
 import { describe, expect, it } from 'vitest';
 import type { RemoteItem } from '../../../shared/domain/remote-item.js';
+import { sourceRecord } from '../../helpers/source-record.js';
 import type { SourceRecord } from '../../../shared/domain/source.js';
 import type { ItemState } from '../../../shared/items/item-state.js';
 import { ChangeApplier, type ItemLookup } from '../../../shared/sync/change-applier.js';
@@ -38,23 +39,7 @@ class MemoryItems {
 }
 
 function source(overrides: Partial<SourceRecord> = {}): SourceRecord {
-  return {
-    kbId: 'kb',
-    sourceId: 's',
-    type: 'onedrive',
-    drive: { driveId: 'd' },
-    driveId: 'd',
-    driveType: 'business',
-    filters: {},
-    pollIntervalSeconds: 900,
-    auth: 'delegated',
-    state: 'active',
-    mode: 'polling',
-    createdAt: '',
-    updatedAt: '',
-    itemCount: 0,
-    ...overrides,
-  };
+  return sourceRecord(overrides);
 }
 
 const root: RemoteItem = { id: 'root', isFolder: true, isRoot: true, deleted: false, name: 'root' };
