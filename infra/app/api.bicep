@@ -45,6 +45,9 @@ param msTenantId string
 @description('Required. Application (client) ID of the Entra app registration (MS_CLIENT_ID).')
 param msClientId string
 
+@description('Optional. NCRONTAB schedule of the maintenance timer (six fields).')
+param maintenanceSchedule string = '0 */5 * * * *'
+
 @description('Optional. Name of the vault secret holding the client secret. Empty: secretless mode (MS_FEDERATED_IDENTITY_CLIENT_ID instead of MS_CLIENT_SECRET).')
 param clientSecretName string = ''
 
@@ -95,6 +98,9 @@ var applicationSettings = {
   MS_CLIENT_ID: msClientId
   PUBLIC_BASE_URL: publicBaseUrl
   KEY_VAULT_URL: keyVault.properties.vaultUri
+  // The maintenance timer's schedule is the binding expression %MAINTENANCE_SCHEDULE%, which the
+  // Functions host resolves from app settings (not from the app's config defaults): it must be set.
+  MAINTENANCE_SCHEDULE: maintenanceSchedule
 }
 
 // The connect flow (GET /api/connect/start, /api/connect/callback): the HMAC key of its signed state, a

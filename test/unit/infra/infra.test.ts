@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadFunctionDefinitions } from '../../../dev/host/load-functions.js';
 import { ALL_QUEUES, ALL_TABLES, poisonQueueName } from '../../../shared/storage/names.js';
 import { azureSettingRules, hasSafeDefault, SCHEMA_SETTINGS } from './azure-settings.js';
 import {
@@ -82,6 +83,20 @@ describe('infra templates (read as text; the Bicep CLI cannot be installed here)
 
   it('sets every setting the app needs in Azure, deploys no local-only one, and secrets only as Key Vault references', () => {
     expect(checkAppSettings(text(API), azureSettingRules())).toEqual([]);
+  });
+
+  it('sets every app setting a trigger names as a binding expression (%SETTING%)', async () => {
+    // The Functions host resolves %NAME% in trigger options from app settings only; a config
+    // default does not help it, so such settings must be deployed even when the schema has one.
+    const named = new Set<string>();
+    for (const definition of await loadFunctionDefinitions()) {
+      const options =
+        definition.kind === 'timer' ? definition.schedule : definition.kind === 'queue' ? definition.queueName : '';
+      for (const match of options.matchAll(/%([A-Za-z0-9_]+)%/g)) named.add(match[1]!);
+    }
+    expect([...named]).toContain('MAINTENANCE_SCHEDULE');
+    const settings = appSettings(text(API));
+    expect([...named].filter((name) => !settings.has(name))).toEqual([]);
   });
 
   it('points PUBLIC_BASE_URL at the app’s own host name', () => {
