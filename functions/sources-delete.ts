@@ -2,6 +2,7 @@ import { getServices } from '../shared/app/composition-root.js';
 import { problem, retryableProblem } from '../shared/http/problem.js';
 import { parseSourceKey } from '../shared/http/request-parsing.js';
 import { createLogger } from '../shared/logging/logger.js';
+import { getNotificationServices } from '../shared/notifications/notification-services.js';
 import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
 import { deleteSource } from '../shared/sources/delete-source.js';
 
@@ -15,8 +16,16 @@ export const sourcesDelete = defineHttpFunction({
     const key = parseSourceKey(request);
     if (!key.ok) return key.response;
     const services = getServices();
+    const { subscriptionStore, debounceStore, maintenanceMarks } = getNotificationServices();
     const result = await deleteSource(
-      { ...services, leaseMs: services.config.syncLeaseSeconds * 1000, log: createLogger(context) },
+      {
+        ...services,
+        subscriptionStore,
+        debounceStore,
+        maintenanceMarks,
+        leaseMs: services.config.syncLeaseSeconds * 1000,
+        log: createLogger(context),
+      },
       key.value,
     );
     switch (result.kind) {

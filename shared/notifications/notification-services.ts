@@ -23,6 +23,9 @@ export const SUBSCRIPTION_LEASE_SCOPE = 'subscription';
 export interface NotificationServices {
   services: Services;
   subscriptionStore: SubscriptionStore;
+  /** Per-source rows that removing a source deletes (delete-source.ts). */
+  debounceStore: DebounceStore;
+  maintenanceMarks: MaintenanceMarksStore;
   coalescer(log: Logger): SyncCoalescer;
   subscriptions(log: Logger): SubscriptionManager;
   maintenance(log: Logger): SourceMaintenance;
@@ -67,6 +70,8 @@ export function buildNotificationServices(
   return {
     services,
     subscriptionStore,
+    debounceStore,
+    maintenanceMarks: marks,
     enqueueSync,
     subscriptions,
     coalescer: (log) =>

@@ -5,7 +5,10 @@ import type { SourceKey, SourceRecord } from '../domain/source.js';
 import type { ChangeFeedStore } from '../feed/change-feed-store.js';
 import type { ItemStore } from '../items/item-store.js';
 import type { Logger } from '../logging/logger.js';
+import type { MaintenanceMarksStore } from '../maintenance/maintenance-marks.js';
+import type { DebounceStore } from '../notifications/debounce-store.js';
 import type { TableLeaseStore } from '../storage/table-lease.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { NotFoundError } from '../sync/errors.js';
 import type { ProviderRegistry, TokenManager } from '../sync/ports.js';
 import { syncLeaseKey } from '../sync/sync-source.js';
@@ -18,6 +21,10 @@ export interface DeleteSourceDependencies {
   tokens: TokenManager;
   providers: ProviderRegistry;
   syncLeases: TableLeaseStore;
+  /** Rows the notification and maintenance parts keep per source; left behind, they outlive it. */
+  subscriptionStore: Pick<SubscriptionStore, 'delete'>;
+  debounceStore: Pick<DebounceStore, 'delete'>;
+  maintenanceMarks: Pick<MaintenanceMarksStore, 'delete'>;
   leaseMs: number;
   log: Logger;
 }
@@ -31,6 +38,8 @@ export async function deleteSource(deps: DeleteSourceDependencies, key: SourceKe
     const stored = await deps.sources.get(key);
     if (!stored) return { kind: 'not_found' };
     await deleteSubscription(deps, stored.record);
+    await deps.debounceStore.delete(key);
+    await deps.maintenanceMarks.delete(key);
     await deps.tokens.revoke(key);
     await deps.items.deleteAll(key);
     const events = await deps.feed.deleteSourceEvents(key.kbId, key.sourceId);
@@ -42,14 +51,15 @@ export async function deleteSource(deps: DeleteSourceDependencies, key: SourceKe
   }
 }
 
-/** The webhook issue adds `subscriptionId` to the record; until then there is none to delete. */
+/** In Graph first, then our row: a row without a subscription is harmless, the reverse is not. */
 async function deleteSubscription(deps: DeleteSourceDependencies, record: SourceRecord): Promise<void> {
-  const subscriptionId = (record as SourceRecord & { subscriptionId?: unknown }).subscriptionId;
-  if (typeof subscriptionId !== 'string' || subscriptionId === '') return;
+  const subscriptionId = record.subscriptionId;
+  if (subscriptionId === undefined || subscriptionId === '') return;
   try {
     await deps.providers.get(record.type).deleteSubscription(record, subscriptionId);
   } catch (error) {
     // Already gone in Graph (expired or removed): nothing left to delete.
     if (!(error instanceof NotFoundError)) throw error;
   }
+  await deps.subscriptionStore.delete(subscriptionId);
 }

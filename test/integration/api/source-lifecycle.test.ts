@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleLogger } from '../../../shared/logging/logger.js';
 import type { SourceKey } from '../../../shared/domain/source.js';
 import { feedQuerySchema, readFeed } from '../../../shared/feed/read-feed.js';
+import { buildNotificationServices } from '../../../shared/notifications/notification-services.js';
 import { confirmDeletes } from '../../../shared/sources/confirm-deletes.js';
 import { deleteSource } from '../../../shared/sources/delete-source.js';
 import { openItemContent } from '../../../shared/sources/item-content.js';
@@ -138,7 +139,7 @@ describe('deleteSource', () => {
     const { driveId } = await driveWithFiles(['x.txt', 'y.txt']);
     const key = await registeredAndSynced(driveId);
     const other = await registeredAndSynced(driveId);
-    const deps = { ...bed.services, leaseMs, log };
+    const deps = { ...bed.services, ...buildNotificationServices(bed.services), leaseMs, log };
     expect(await deleteSource(deps, key)).toEqual({ kind: 'deleted' });
     expect(await bed.services.sources.get(key)).toBeUndefined();
     expect(await bed.services.items.query(key)).toEqual([]);
@@ -147,6 +148,29 @@ describe('deleteSource', () => {
     expect(await deleteSource(deps, key)).toEqual({ kind: 'not_found' });
     // Another source (another KB here) is untouched.
     expect((await bed.services.feed.read(other.kbId, 0, 100)).events).toHaveLength(2);
+  });
+
+  it("also removes the source's subscription row, debounce state and maintenance marks", async () => {
+    const { driveId } = await driveWithFiles(['s.txt']);
+    const key = await registeredAndSynced(driveId);
+    const notifications = buildNotificationServices(bed.services);
+    // A subscription id the sandbox does not know: deleting it in Graph answers 404, which counts as done.
+    const subscriptionId = 'subscription-of-a-removed-source';
+    await bed.services.sources.update(key, (record) => ({ ...record, subscriptionId }));
+    await notifications.subscriptionStore.put({
+      subscriptionId,
+      ...key,
+      clientStateSha256: '0'.repeat(64),
+      expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
+      createdAt: new Date().toISOString(),
+    });
+    expect(await notifications.debounceStore.write(key, { pendingSinceMs: 1, armId: 'arm' }, undefined)).toBe(true);
+    await notifications.maintenanceMarks.mark(key, { pollQueuedAtMs: 1 });
+
+    expect(await deleteSource({ ...bed.services, ...notifications, leaseMs, log }, key)).toEqual({ kind: 'deleted' });
+    expect(await notifications.subscriptionStore.get(subscriptionId)).toBeUndefined();
+    expect(await notifications.debounceStore.read(key)).toEqual({ state: {}, etag: undefined });
+    expect(await notifications.maintenanceMarks.read(key)).toEqual({});
   });
 });
 
