@@ -133,6 +133,31 @@ describe('registerSource', () => {
     });
   });
 
+  it('puts a needs_reauth source back to active on a new refresh token, and keeps its subscription', async () => {
+    const key = bed.newSource();
+    const drive = { type: 'onedrive', drive: { me: true } };
+    await registerSource(bed.services, key, body({ ...drive, refreshToken: await bed.refreshToken() }));
+    // What the sync engine and the subscription manager leave on the record (sync-source.ts recordFailure,
+    // subscription-manager.ts recordOnSource).
+    const subscription = { subscriptionId: 'subscription-1', subscriptionExpiresAt: '2099-01-01T00:00:00.000Z' };
+    await bed.services.sources.update(key, (record) => ({
+      ...record,
+      ...subscription,
+      state: 'needs_reauth',
+      stateReason: 'the grant was revoked',
+    }));
+    expect((await bed.services.syncer().run(key)).status).toBe('skipped');
+    await bed.syncJobs();
+
+    const again = await registerSource(bed.services, key, body({ ...drive, refreshToken: await bed.refreshToken() }));
+    expect(again.kind).toBe('updated');
+    const record = (await bed.services.sources.get(key))!.record;
+    expect(record).toMatchObject({ state: 'active', ...subscription });
+    expect(record.stateReason).toBeUndefined();
+    expect(await bed.syncJobs()).toEqual([expect.objectContaining({ ...key, reason: 'registered' })]);
+    expect((await bed.services.syncer().run(key)).status).toBe('synced');
+  });
+
   it('rejects a refresh token whose grant was revoked, with the reason', async () => {
     const user = await bed.sandbox.control.createUser();
     await bed.sandbox.control.createDrive({ driveType: 'business', ownerUserId: user.id });
