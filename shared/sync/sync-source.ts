@@ -172,7 +172,15 @@ export class SourceSyncer {
       this.deps.faults?.('release', flushes - 1);
       const end = await this.finishRun(source, staged, resumed, log);
       eventCount += end.events;
+      // A completed sync shows that an earlier permanent error (access denied, say) is over; left in
+      // `error`, the source would get no polls, notifications or subscription (maintenance and the
+      // notification path act on active sources only).
+      const recovered: Partial<SourceRecord> =
+        end.source.state === 'error' && !('state' in end.stateChange)
+          ? { state: 'active', stateReason: undefined }
+          : {};
       source = await this.saveCursor(end.source, {
+        ...recovered,
         ...end.stateChange,
         cursor: page.finalCursor,
         cursorKind: 'final',

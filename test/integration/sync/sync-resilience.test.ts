@@ -190,6 +190,18 @@ describe('sync resilience', () => {
     expect(hostView(await h.allEvents(key.kbId)).size).toBe(30);
   });
 
+  it('puts a source in error back to active once a sync of it succeeds', async () => {
+    const d = await buildDrive(h, 2);
+    const key = { kbId: 'kberror', sourceId: 's' };
+    await h.register({ ...key, driveId: d.driveId });
+    // What a PermanentSourceError (access denied) leaves; access has been granted again since.
+    await h.sources.update(key, (record) => ({ ...record, state: 'error', stateReason: 'access denied (403)' }));
+    expect(await h.syncer().run(key)).toMatchObject({ status: 'synced' });
+    const record = (await h.sources.get(key))!.record;
+    expect(record.state).toBe('active');
+    expect(record.stateReason).toBeUndefined();
+  });
+
   it('holds a mass delete until confirmed, then releases every delete', async () => {
     const d = await buildDrive(h, 10);
     const key = { kbId: 'kbmass', sourceId: 's' };
