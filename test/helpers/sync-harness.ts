@@ -10,7 +10,7 @@ import { createProviderRegistry } from '../../shared/providers/registry.js';
 import { SourceStore } from '../../shared/sources/source-store.js';
 import { TableLeaseStore } from '../../shared/storage/table-lease.js';
 import type { SandboxSettingsPatch } from '../../dev/sandbox/state/sandbox-settings.js';
-import type { ProviderRegistry } from '../../shared/sync/ports.js';
+import type { ProviderRegistry, TokenManager } from '../../shared/sync/ports.js';
 import { SourceSyncer, type SyncFaultHook } from '../../shared/sync/sync-source.js';
 import { sandboxAppTokens } from './sandbox-app-tokens.js';
 import { sourceRecord } from './source-record.js';
@@ -39,14 +39,23 @@ export interface SyncHarness {
   stop(): Promise<void>;
 }
 
-export async function startSyncHarness(settings: SandboxSettingsPatch = {}): Promise<SyncHarness> {
+export interface SyncHarnessOptions {
+  /** The token manager the provider uses; by default app-only tokens from the sandbox. */
+  tokens?: (sandbox: Sandbox) => Promise<TokenManager> | TokenManager;
+}
+
+export async function startSyncHarness(
+  settings: SandboxSettingsPatch = {},
+  options: SyncHarnessOptions = {},
+): Promise<SyncHarness> {
   const seed = process.env.SYNC_TEST_SEED ? Number(process.env.SYNC_TEST_SEED) : undefined;
   const sandbox = await startSandbox({ settings, ...(seed === undefined ? {} : { seed }) });
   const sources = new SourceStore(await freshTable('sources'));
   const items = new ItemStore(await freshTable('items'));
   const feed = new ChangeFeedStore(await freshTable('changes'), await freshTable('counters'));
   const leases = new TableLeaseStore(await freshTable('leases'), 'sync');
-  const providers = createProviderRegistry({ graphBaseUrl: sandbox.graphBaseUrl, tokens: sandboxAppTokens(sandbox) });
+  const tokens = options.tokens ? await options.tokens(sandbox) : sandboxAppTokens(sandbox);
+  const providers = createProviderRegistry({ graphBaseUrl: sandbox.graphBaseUrl, tokens });
   const logLines: string[] = [];
   const sink = {
     debug: (l: string) => logLines.push(l),
