@@ -2,6 +2,7 @@ import { getServices } from '../shared/app/composition-root.js';
 import { problem, json, retryableProblem } from '../shared/http/problem.js';
 import { parseJsonBody, parseSourceKey } from '../shared/http/request-parsing.js';
 import { createLogger } from '../shared/logging/logger.js';
+import { getNotificationServices } from '../shared/notifications/notification-services.js';
 import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
 import { registerSourceBodySchema } from '../shared/sources/register-source-body.js';
 import { registerSource } from '../shared/sources/register-source.js';
@@ -18,7 +19,8 @@ export const sourcesPut = defineHttpFunction({
     if (!key.ok) return key.response;
     const body = await parseJsonBody(request, registerSourceBodySchema);
     if (!body.ok) return body.response;
-    const result = await registerSource(getServices(), key.value, body.value);
+    const { subscriptionStore } = getNotificationServices();
+    const result = await registerSource({ ...getServices(), subscriptionStore }, key.value, body.value);
     createLogger(context).info('source.register', { ...key.value, result: result.kind });
     switch (result.kind) {
       case 'created':

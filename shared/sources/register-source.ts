@@ -10,6 +10,7 @@ import type { Config } from '../config/config.js';
 import type { SourceKey, SourceRecord, SourceState } from '../domain/source.js';
 import type { SyncJobQueue } from '../queue/sync-job-queue.js';
 import type { TableLeaseStore } from '../storage/table-lease.js';
+import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { NotFoundError, PermanentSourceError, ReauthRequiredError, TransientError } from '../sync/errors.js';
 import type { ProviderRegistry, ResolvedLocation, TokenManager } from '../sync/ports.js';
 import { syncLeaseKey } from '../sync/sync-source.js';
@@ -24,6 +25,8 @@ export interface RegisterSourceDependencies {
   providers: ProviderRegistry;
   syncLeases: TableLeaseStore;
   syncJobs: SyncJobQueue;
+  /** A source moved to another drive gives up the old drive's subscription (its row goes too). */
+  subscriptionStore: Pick<SubscriptionStore, 'delete'>;
   now?: () => Date;
 }
 
@@ -108,10 +111,8 @@ export async function registerSource(
     return { kind: 'created', source: record };
   }
 
-  const locationChanged =
-    existing.type !== body.type ||
-    existing.driveId !== location.driveId ||
-    (existing.scopeItemId ?? null) !== (location.scopeItemId ?? null);
+  const driveChanged = existing.type !== body.type || existing.driveId !== location.driveId;
+  const locationChanged = driveChanged || (existing.scopeItemId ?? null) !== (location.scopeItemId ?? null);
   const apply = (current: SourceRecord): SourceRecord => {
     const state = nextState(current.state, pending, locationChanged);
     const updated: SourceRecord = {
@@ -122,6 +123,8 @@ export async function registerSource(
       ...(locationChanged
         ? { cursor: undefined, cursorKind: undefined, cursorUpdatedAt: undefined, resyncRunId: randomUUID() }
         : {}),
+      // The subscription watches the old drive's root; the sync after this one subscribes to the new drive.
+      ...(driveChanged ? { subscriptionId: undefined, subscriptionExpiresAt: undefined } : {}),
     };
     return withoutUndefined(updated);
   };
@@ -131,6 +134,10 @@ export async function registerSource(
     const lease = await deps.syncLeases.tryAcquire(syncLeaseKey(key), deps.config.syncLeaseSeconds * 1000);
     if (!lease) return { kind: 'busy', retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS };
     try {
+      if (driveChanged) {
+        const unsubscribed = await unsubscribeOldDrive(deps, key);
+        if (unsubscribed) return unsubscribed;
+      }
       updated = await deps.sources.update(key, apply);
     } finally {
       await lease.release();
@@ -181,12 +188,42 @@ async function resolve(
       return { kind: 'reauth_required', reason: error.reason };
     }
     if (error instanceof PermanentSourceError) return { kind: 'rejected', reason: error.reason };
-    if (error instanceof TransientError) {
-      const seconds = error.retryAfterMs ? Math.ceil(error.retryAfterMs / 1000) : DEFAULT_RETRY_AFTER_SECONDS;
-      return { kind: 'unavailable', retryAfterSeconds: seconds, detail: error.message };
-    }
+    if (error instanceof TransientError) return unavailable(error);
     throw error;
   }
+}
+
+/**
+ * Deletes the subscription of a source about to move to another drive, in Graph and here. Left alone,
+ * the subscription manager would keep renewing it as "current" while it reports the old drive's
+ * changes, and the new drive would get no notifications (only the safety-net delta).
+ */
+async function unsubscribeOldDrive(
+  deps: RegisterSourceDependencies,
+  key: SourceKey,
+): Promise<RegisterSourceResult | undefined> {
+  const current = (await deps.sources.get(key))?.record;
+  const subscriptionId = current?.subscriptionId;
+  if (!current || subscriptionId === undefined || subscriptionId === '') return undefined;
+  try {
+    await deps.providers.get(current.type).deleteSubscription(current, subscriptionId);
+  } catch (error) {
+    if (error instanceof TransientError) return unavailable(error);
+    // Already gone in Graph; anything else (a dead grant, access denied) must not block the move.
+    if (!(
+      error instanceof NotFoundError ||
+      error instanceof ReauthRequiredError ||
+      error instanceof PermanentSourceError
+    ))
+      throw error;
+  }
+  await deps.subscriptionStore.delete(subscriptionId);
+  return undefined;
+}
+
+function unavailable(error: TransientError): RegisterSourceResult {
+  const seconds = error.retryAfterMs ? Math.ceil(error.retryAfterMs / 1000) : DEFAULT_RETRY_AFTER_SECONDS;
+  return { kind: 'unavailable', retryAfterSeconds: seconds, detail: error.message };
 }
 
 /** A successful registration proves the credentials and drive work, so earlier failures are cleared. */

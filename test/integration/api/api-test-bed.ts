@@ -8,6 +8,8 @@ import { buildServices, type Services } from '../../../shared/app/composition-ro
 import { loadConfig, type Config } from '../../../shared/config/config.js';
 import type { SourceKey } from '../../../shared/domain/source.js';
 import type { SyncJobMessage } from '../../../shared/queue/messages.js';
+import { buildNotificationServices } from '../../../shared/notifications/notification-services.js';
+import type { RegisterSourceDependencies } from '../../../shared/sources/register-source.js';
 import { ALL_QUEUES, ALL_TABLES, poisonQueueName } from '../../../shared/storage/names.js';
 import { createStorageClients, type StorageClients } from '../../../shared/storage/storage-clients.js';
 import { generateLocalTokenKeyEntry } from '../../../shared/tokens/local-token-keys.js';
@@ -16,6 +18,8 @@ import { storageConnectionString, uniqueName } from '../../helpers/storage.js';
 export interface ApiTestBed {
   sandbox: Sandbox;
   services: Services;
+  /** What PUT hands registerSource: the services and the subscription store. */
+  registerDeps(): RegisterSourceDependencies;
   /** A fresh KB id and a source key in it. */
   newSource(): SourceKey;
   /** A refresh token the sandbox accepts for its default user (Files.Read.All + offline_access). */
@@ -78,6 +82,7 @@ export async function startApiTestBed(env: Record<string, string> = {}): Promise
   return {
     sandbox,
     services,
+    registerDeps: () => ({ ...services, subscriptionStore: buildNotificationServices(services).subscriptionStore }),
     newSource: () => ({ kbId: uniqueName('kb'), sourceId: 'src-1' }),
     refreshToken: async () =>
       (

@@ -1,6 +1,7 @@
 // PUT semantics of the sources API, through the use case with the real token manager, provider and
 // stores against the sandbox tenant and Azurite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildNotificationServices } from '../../../shared/notifications/notification-services.js';
 import { registerSourceBodySchema, type RegisterSourceBody } from '../../../shared/sources/register-source-body.js';
 import { registerSource } from '../../../shared/sources/register-source.js';
 import { toStatusView } from '../../../shared/sources/source-status-view.js';
@@ -21,7 +22,7 @@ describe('registerSource', () => {
     const key = bed.newSource();
     const refreshToken = await bed.refreshToken();
     const result = await registerSource(
-      bed.services,
+      bed.registerDeps(),
       key,
       body({ type: 'onedrive', drive: { userId: bed.sandbox.defaultUserId }, refreshToken }),
     );
@@ -49,13 +50,13 @@ describe('registerSource', () => {
     await c.createFile(driveId, docs.id, 'a.txt', 'alpha');
     const key = bed.newSource();
     const first = body({ type: 'onedrive', drive: { driveId }, refreshToken: await bed.refreshToken() });
-    expect((await registerSource(bed.services, key, first)).kind).toBe('created');
+    expect((await registerSource(bed.registerDeps(), key, first)).kind).toBe('created');
     expect((await bed.services.syncer().run(key)).status).toBe('synced');
     const synced = (await bed.services.sources.get(key))!.record;
     expect(synced.cursorKind).toBe('final');
 
     const filtersOnly = body({ type: 'onedrive', drive: { driveId }, filters: { extensions: ['txt'] } });
-    const updated = await registerSource(bed.services, key, filtersOnly);
+    const updated = await registerSource(bed.registerDeps(), key, filtersOnly);
     expect(updated.kind).toBe('updated');
     const afterFilters = (await bed.services.sources.get(key))!.record;
     expect(afterFilters.cursor).toBe(synced.cursor);
@@ -63,7 +64,7 @@ describe('registerSource', () => {
     expect(afterFilters.resyncRunId).toBeUndefined();
 
     const scoped = body({ type: 'onedrive', drive: { driveId }, scope: { itemId: docs.id } });
-    expect((await registerSource(bed.services, key, scoped)).kind).toBe('updated');
+    expect((await registerSource(bed.registerDeps(), key, scoped)).kind).toBe('updated');
     const afterScope = (await bed.services.sources.get(key))!.record;
     expect(afterScope.scopeItemId).toBe(docs.id);
     expect(afterScope.cursor).toBeUndefined();
@@ -71,15 +72,52 @@ describe('registerSource', () => {
     expect(afterScope.createdAt).toBe(synced.createdAt);
   });
 
+  it("gives up the old drive's subscription when the source moves to another drive", async () => {
+    const key = bed.newSource();
+    const refreshToken = await bed.refreshToken();
+    await registerSource(bed.registerDeps(), key, body({ type: 'onedrive', drive: { me: true }, refreshToken }));
+    const subscriptions = buildNotificationServices(bed.services).subscriptionStore;
+    // An id the sandbox does not know: deleting it in Graph answers 404, which counts as done.
+    const subscriptionId = 'subscription-on-the-old-drive';
+    await subscriptions.put({
+      subscriptionId,
+      ...key,
+      clientStateSha256: '0'.repeat(64),
+      expirationDateTime: '2099-01-01T00:00:00.000Z',
+      createdAt: new Date().toISOString(),
+    });
+    await bed.services.sources.update(key, (record) => ({
+      ...record,
+      subscriptionId,
+      subscriptionExpiresAt: '2099-01-01T00:00:00.000Z',
+    }));
+
+    const other = await bed.sandbox.control.createDrive({
+      driveType: 'business',
+      ownerUserId: bed.sandbox.defaultUserId,
+    });
+    const moved = await registerSource(
+      bed.registerDeps(),
+      key,
+      body({ type: 'onedrive', drive: { driveId: other.driveId } }),
+    );
+    expect(moved.kind).toBe('updated');
+    const record = (await bed.services.sources.get(key))!.record;
+    expect(record.driveId).toBe(other.driveId);
+    expect(record.subscriptionId).toBeUndefined();
+    expect(record.subscriptionExpiresAt).toBeUndefined();
+    expect(await subscriptions.get(subscriptionId)).toBeUndefined();
+  });
+
   it('answers busy instead of moving the source while a sync holds its lease', async () => {
     const key = bed.newSource();
     const refreshToken = await bed.refreshToken();
-    await registerSource(bed.services, key, body({ type: 'onedrive', drive: { me: true }, refreshToken }));
+    await registerSource(bed.registerDeps(), key, body({ type: 'onedrive', drive: { me: true }, refreshToken }));
     const lease = await bed.services.syncLeases.tryAcquire(syncLeaseKey(key), 60_000);
     try {
       const other = await bed.sandbox.control.createDrive({ driveType: 'business' });
       const result = await registerSource(
-        bed.services,
+        bed.registerDeps(),
         key,
         body({ type: 'onedrive', drive: { driveId: other.driveId } }),
       );
@@ -94,13 +132,13 @@ describe('registerSource', () => {
     const key = bed.newSource();
     const refreshToken = await bed.refreshToken();
     const missingDrive = await registerSource(
-      bed.services,
+      bed.registerDeps(),
       key,
       body({ type: 'onedrive', drive: { driveId: 'no-such-drive' }, refreshToken }),
     );
     expect(missingDrive.kind).toBe('location_not_found');
     const missingFolder = await registerSource(
-      bed.services,
+      bed.registerDeps(),
       key,
       body({ type: 'onedrive', drive: { me: true }, scope: { itemId: 'no-such-folder' }, refreshToken }),
     );
@@ -113,7 +151,7 @@ describe('registerSource', () => {
   it('registers a delegated source without credentials as pending_auth, and queues nothing', async () => {
     const key = bed.newSource();
     await bed.syncJobs();
-    const result = await registerSource(bed.services, key, body({ type: 'onedrive', drive: { me: true } }));
+    const result = await registerSource(bed.registerDeps(), key, body({ type: 'onedrive', drive: { me: true } }));
     expect(result.kind).toBe('created');
     const pending = (await bed.services.sources.get(key))!.record;
     expect(pending.state).toBe('pending_auth');
@@ -122,7 +160,7 @@ describe('registerSource', () => {
 
     // A refresh token given later activates it.
     const later = await registerSource(
-      bed.services,
+      bed.registerDeps(),
       key,
       body({ type: 'onedrive', drive: { me: true }, refreshToken: await bed.refreshToken() }),
     );
@@ -136,7 +174,7 @@ describe('registerSource', () => {
   it('puts a needs_reauth source back to active on a new refresh token, and keeps its subscription', async () => {
     const key = bed.newSource();
     const drive = { type: 'onedrive', drive: { me: true } };
-    await registerSource(bed.services, key, body({ ...drive, refreshToken: await bed.refreshToken() }));
+    await registerSource(bed.registerDeps(), key, body({ ...drive, refreshToken: await bed.refreshToken() }));
     // What the sync engine and the subscription manager leave on the record (sync-source.ts recordFailure,
     // subscription-manager.ts recordOnSource).
     const subscription = { subscriptionId: 'subscription-1', subscriptionExpiresAt: '2099-01-01T00:00:00.000Z' };
@@ -149,7 +187,11 @@ describe('registerSource', () => {
     expect((await bed.services.syncer().run(key)).status).toBe('skipped');
     await bed.syncJobs();
 
-    const again = await registerSource(bed.services, key, body({ ...drive, refreshToken: await bed.refreshToken() }));
+    const again = await registerSource(
+      bed.registerDeps(),
+      key,
+      body({ ...drive, refreshToken: await bed.refreshToken() }),
+    );
     expect(again.kind).toBe('updated');
     const record = (await bed.services.sources.get(key))!.record;
     expect(record).toMatchObject({ state: 'active', ...subscription });
@@ -167,7 +209,7 @@ describe('registerSource', () => {
     });
     await bed.sandbox.control.revokeGrant(user.id);
     const result = await registerSource(
-      bed.services,
+      bed.registerDeps(),
       bed.newSource(),
       body({ type: 'onedrive', drive: { me: true }, refreshToken }),
     );
@@ -181,7 +223,7 @@ describe('registerSource', () => {
   it('registers an app-only source with the client credentials of the app and no refresh token', async () => {
     const key = bed.newSource();
     const result = await registerSource(
-      bed.services,
+      bed.registerDeps(),
       key,
       body({ type: 'sharepoint', drive: { driveId: bed.sandbox.defaultDriveId }, auth: 'app' }),
     );
@@ -193,7 +235,7 @@ describe('registerSource', () => {
   it('shows a status without the cursor or any credential', async () => {
     const key = bed.newSource();
     const refreshToken = await bed.refreshToken();
-    await registerSource(bed.services, key, body({ type: 'onedrive', drive: { me: true }, refreshToken }));
+    await registerSource(bed.registerDeps(), key, body({ type: 'onedrive', drive: { me: true }, refreshToken }));
     await bed.services.syncer().run(key);
     const record = (await bed.services.sources.get(key))!.record;
     expect(record.cursor).toEqual(expect.any(String));

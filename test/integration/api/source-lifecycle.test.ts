@@ -43,7 +43,7 @@ async function registeredAndSynced(driveId: string, extra: Record<string, unknow
     refreshToken: await bed.refreshToken(),
     ...extra,
   });
-  expect((await registerSource(bed.services, key, body)).kind).toBe('created');
+  expect((await registerSource(bed.registerDeps(), key, body)).kind).toBe('created');
   expect((await bed.services.syncer().run(key)).status).toBe('synced');
   return key;
 }
