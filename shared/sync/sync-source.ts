@@ -12,6 +12,7 @@ import type { ChangeFeedStore } from '../feed/change-feed-store.js';
 import type { ItemState } from '../items/item-state.js';
 import type { ItemStore } from '../items/item-store.js';
 import type { Logger } from '../logging/logger.js';
+import { redactText } from '../logging/redact.js';
 import type { SourceStore } from '../sources/source-store.js';
 import type { TableLeaseStore } from '../storage/table-lease.js';
 import { ChangeApplier } from './change-applier.js';
@@ -341,7 +342,9 @@ export class SourceSyncer {
       }));
       return { status: 'error', reason: error.reason };
     }
-    const message = error instanceof Error ? error.message : String(error);
+    // Stored on the record and shown by the status API (plain JSON, not a redacted problem body): an
+    // unexpected error's message may quote a request, so it is redacted like a log line.
+    const message = redactText(error instanceof Error ? error.message : String(error));
     log.warn('sync.transient-error', { error: message });
     await this.deps.sources.update(key, (s) => ({ ...s, ...stamp, lastError: message })).catch(() => undefined);
     // Rethrow: the queue retries later, and after maxDequeueCount the job lands in the poison queue.

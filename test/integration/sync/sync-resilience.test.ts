@@ -202,6 +202,20 @@ describe('sync resilience', () => {
     expect(record.stateReason).toBeUndefined();
   });
 
+  it('keeps credentials quoted by an unexpected error out of lastError, which the status API shows', async () => {
+    const d = await buildDrive(h, 1);
+    const key = { kbId: 'kbleak', sourceId: 's' };
+    await h.register({ ...key, driveId: d.driveId });
+    const secret = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl';
+    const failing: SyncFaultHook = (step) => {
+      if (step === 'fetch') throw new Error(`request failed: Authorization: Bearer ${secret}`);
+    };
+    await expect(h.syncer(failing).run(key)).rejects.toThrow('request failed');
+    const record = (await h.sources.get(key))!.record;
+    expect(record.lastError).toContain('request failed');
+    expect(record.lastError).not.toContain(secret);
+  });
+
   it('holds a mass delete until confirmed, then releases every delete', async () => {
     const d = await buildDrive(h, 10);
     const key = { kbId: 'kbmass', sourceId: 's' };
