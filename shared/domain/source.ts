@@ -15,6 +15,15 @@ export type SourceType = (typeof SOURCE_TYPES)[number];
 export const SOURCE_STATES = ['active', 'needs_reauth', 'error', 'held', 'pending_auth'] as const;
 export type SourceState = (typeof SOURCE_STATES)[number];
 
+/**
+ * States in which a source is synced without being asked: polls, safety-net deltas, notifications and
+ * its subscription. A held source keeps syncing (docs/sync-engine.md: later deletes join the hold, and
+ * the hold ends by itself when the files come back).
+ */
+export function syncsOnItsOwn(state: SourceState): boolean {
+  return state === 'active' || state === 'held';
+}
+
 /** How changes are noticed: Graph webhooks, or polling when no public URL is configured. */
 export type SourceMode = 'webhook' | 'polling';
 

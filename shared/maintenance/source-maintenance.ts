@@ -2,7 +2,7 @@
 // recreate, periodic check), queue a poll when a polling source is due, queue the daily safety-net
 // delta of a webhook source (drive subscriptions lose notifications silently, graph-behaviour.md §4),
 // and keep an idle grant alive so its 90-day sliding lifetime never runs out (§6).
-import type { SourceKey, SourceRecord } from '../domain/source.js';
+import { syncsOnItsOwn, type SourceKey, type SourceRecord } from '../domain/source.js';
 import type { Logger } from '../logging/logger.js';
 import type { SyncJobMessage } from '../queue/messages.js';
 import type { SourceStore } from '../sources/source-store.js';
@@ -62,12 +62,12 @@ export class SourceMaintenance {
         subscriptionError = error instanceof Error ? error : new Error(String(error));
       }
       const lastSafetyNet = Math.max(lastSyncMs, marks.safetyNetQueuedAtMs ?? 0);
-      if (source.state === 'active' && now - lastSafetyNet >= this.deps.safetyNetIntervalMinutes * 60_000) {
+      if (syncsOnItsOwn(source.state) && now - lastSafetyNet >= this.deps.safetyNetIntervalMinutes * 60_000) {
         await this.deps.enqueueSync(key, 'safety-net');
         newMarks.safetyNetQueuedAtMs = now;
         report.queued = 'safety-net';
       }
-    } else if (source.state === 'active') {
+    } else if (syncsOnItsOwn(source.state)) {
       const intervalMs = (source.pollIntervalSeconds || this.deps.defaultPollIntervalSeconds) * 1000;
       const dueMs = Math.max(lastSyncMs, marks.pollQueuedAtMs ?? 0) + intervalMs;
       if (now >= Math.min(dueMs, parseMs(source.nextPollAt) || dueMs)) {

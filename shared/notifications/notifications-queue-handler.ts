@@ -2,6 +2,7 @@
 // already verified; one whose source is gone or no longer active is dropped. Malformed messages go
 // straight to the poison queue (design.md invariant 7).
 import type { QueueClient } from '@azure/storage-queue';
+import { syncsOnItsOwn } from '../domain/source.js';
 import type { Logger } from '../logging/logger.js';
 import type { SourceStore } from '../sources/source-store.js';
 import { notificationsQueueMessageSchema, type NotificationItem } from './notification-messages.js';
@@ -45,7 +46,7 @@ export async function handleNotificationsMessage(
       outcomes.push('dropped');
       continue;
     }
-    if (source.state !== 'active') {
+    if (!syncsOnItsOwn(source.state)) {
       deps.log.info('notifications.dropped', { ...key, reason: `source ${source.state}` });
       outcomes.push('dropped');
       continue;

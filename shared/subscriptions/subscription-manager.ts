@@ -6,7 +6,7 @@
 //
 // Time comes from `now`, which is Graph's clock: expiry is Graph's notion, and tests that move the
 // sandbox clock pass the sandbox's.
-import type { SourceKey, SourceRecord } from '../domain/source.js';
+import { syncsOnItsOwn, type SourceKey, type SourceRecord } from '../domain/source.js';
 import type { Logger } from '../logging/logger.js';
 import type { SyncJobMessage } from '../queue/messages.js';
 import type { SourceStore } from '../sources/source-store.js';
@@ -197,7 +197,7 @@ export class SubscriptionManager {
   ): Promise<SubscriptionOutcome> {
     const stored = await this.deps.sources.get(key);
     if (!stored || !this.wantsSubscription(stored.record)) return 'not-webhook';
-    if (stored.record.state !== 'active') return 'inactive';
+    if (!syncsOnItsOwn(stored.record.state)) return 'inactive';
     const lease = await this.deps.leases.tryAcquire(`subscription|${key.kbId}|${key.sourceId}`, LEASE_MS);
     if (!lease) return 'busy';
     try {
