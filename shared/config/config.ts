@@ -39,7 +39,6 @@ export const configSchema = z.object({
   SYNC_LEASE_SECONDS: integer(60, 15, 600),
   MASS_DELETE_RATIO: ratio(0.5),
   MASS_DELETE_MIN_ITEMS: integer(100, 1, 1_000_000),
-  MAX_REQUEST_BODY_BYTES: integer(1_048_576, 1_024, 104_857_600),
   /** PEM file holding the app registration's certificate and private key (secretless client auth). */
   MS_CLIENT_CERTIFICATE_PATH: optionalString,
   /** Client id of a user-assigned managed identity whose token is the app's federated client assertion. */
@@ -147,7 +146,6 @@ export interface Config {
   syncLeaseSeconds: number;
   massDeleteRatio: number;
   massDeleteMinItems: number;
-  maxRequestBodyBytes: number;
   clientCertificatePath: string | undefined;
   federatedIdentityClientId: string | undefined;
   keyVaultPurgeOnDelete: boolean;
@@ -217,7 +215,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncLeaseSeconds: s.SYNC_LEASE_SECONDS,
     massDeleteRatio: s.MASS_DELETE_RATIO,
     massDeleteMinItems: s.MASS_DELETE_MIN_ITEMS,
-    maxRequestBodyBytes: s.MAX_REQUEST_BODY_BYTES,
     clientCertificatePath: s.MS_CLIENT_CERTIFICATE_PATH,
     federatedIdentityClientId: s.MS_FEDERATED_IDENTITY_CLIENT_ID,
     keyVaultPurgeOnDelete: s.KEY_VAULT_PURGE_ON_DELETE,
