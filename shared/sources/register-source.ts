@@ -10,6 +10,7 @@ import type { Config } from '../config/config.js';
 import type { SourceKey, SourceRecord, SourceState } from '../domain/source.js';
 import type { SyncJobQueue } from '../queue/sync-job-queue.js';
 import type { TableLeaseStore } from '../storage/table-lease.js';
+import { giveUpSubscription } from '../subscriptions/give-up-subscription.js';
 import type { SubscriptionStore } from '../subscriptions/subscription-store.js';
 import { NotFoundError, PermanentSourceError, ReauthRequiredError, TransientError } from '../sync/errors.js';
 import type { ProviderRegistry, ResolvedLocation, TokenManager } from '../sync/ports.js';
@@ -194,30 +195,22 @@ async function resolve(
 }
 
 /**
- * Deletes the subscription of a source about to move to another drive, in Graph and here. Left alone,
- * the subscription manager would keep renewing it as "current" while it reports the old drive's
- * changes, and the new drive would get no notifications (only the safety-net delta).
+ * A source about to move to another drive gives up its subscription (record read again just before the
+ * move). Left alone, the subscription manager would keep renewing it as "current" while it reports the
+ * old drive's changes, and the new drive would get no notifications (only the safety-net delta).
  */
 async function unsubscribeOldDrive(
   deps: RegisterSourceDependencies,
   key: SourceKey,
 ): Promise<RegisterSourceResult | undefined> {
   const current = (await deps.sources.get(key))?.record;
-  const subscriptionId = current?.subscriptionId;
-  if (!current || subscriptionId === undefined || subscriptionId === '') return undefined;
+  if (!current) return undefined;
   try {
-    await deps.providers.get(current.type).deleteSubscription(current, subscriptionId);
+    await giveUpSubscription(deps.providers, deps.subscriptionStore, current);
   } catch (error) {
     if (error instanceof TransientError) return unavailable(error);
-    // Already gone in Graph; anything else (a dead grant, access denied) must not block the move.
-    if (!(
-      error instanceof NotFoundError ||
-      error instanceof ReauthRequiredError ||
-      error instanceof PermanentSourceError
-    ))
-      throw error;
+    throw error;
   }
-  await deps.subscriptionStore.delete(subscriptionId);
   return undefined;
 }
 

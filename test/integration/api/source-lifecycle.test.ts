@@ -174,6 +174,25 @@ describe('deleteSource', () => {
   });
 });
 
+describe('deleteSource without a working grant', () => {
+  it('removes a source whose grant is dead even though its subscription cannot be deleted in Graph', async () => {
+    const { driveId } = await driveWithFiles(['z.txt']);
+    const key = await registeredAndSynced(driveId);
+    const notifications = buildNotificationServices(bed.services);
+    const subscriptionId = 'subscription-of-a-source-in-needs-reauth';
+    await bed.services.sources.update(key, (record) => ({
+      ...record,
+      subscriptionId,
+      state: 'needs_reauth',
+      stateReason: 'revoked',
+    }));
+    // The grant is gone: no token for the DELETE /subscriptions call (ReauthRequiredError).
+    await bed.services.tokens.revoke(key);
+    expect(await deleteSource({ ...bed.services, ...notifications, leaseMs, log }, key)).toEqual({ kind: 'deleted' });
+    expect(await bed.services.sources.get(key)).toBeUndefined();
+  });
+});
+
 describe('runSyncJob', () => {
   const deps = () => ({
     syncer: bed.services.syncer(log),
