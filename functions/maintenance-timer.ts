@@ -1,3 +1,4 @@
+import { ConnectStateStore } from '../shared/connect/connect-state-store.js';
 import { createLogger } from '../shared/logging/logger.js';
 import { deleteExpiredLeases } from '../shared/maintenance/expired-lease-cleanup.js';
 import { fanOutMaintenance } from '../shared/maintenance/maintenance-fan-out.js';
@@ -7,7 +8,7 @@ import { defineTimerFunction } from '../shared/runtime/function-definitions.js';
 import { QUEUES, TABLES } from '../shared/storage/names.js';
 
 // Every MAINTENANCE_SCHEDULE: one maintenance-work message per source (maintenance-worker does the
-// work), then a bounded cleanup of long-expired lease rows.
+// work), then bounded cleanups of long-expired lease rows and of abandoned connect flows.
 export const maintenanceTimer = defineTimerFunction({
   name: 'maintenance-timer',
   schedule: '%MAINTENANCE_SCHEDULE%',
@@ -21,6 +22,9 @@ export const maintenanceTimer = defineTimerFunction({
       send: (message, delaySeconds) => sendJson(queue, message, { delaySeconds }),
     });
     const leasesDeleted = await deleteExpiredLeases(services.storage.table(TABLES.leases));
-    log.info('maintenance.fanned_out', { queued, leasesDeleted });
+    const connectFlowsPurged = await new ConnectStateStore(services.storage.table(TABLES.connectStates)).purgeExpired(
+      Date.now(),
+    );
+    log.info('maintenance.fanned_out', { queued, leasesDeleted, connectFlowsPurged });
   },
 });
