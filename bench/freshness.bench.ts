@@ -16,9 +16,8 @@ import { syncJob } from '../functions/sync-job.js';
 import { webhookGraph } from '../functions/webhook-graph.js';
 import { webhookLifecycle } from '../functions/webhook-lifecycle.js';
 import { buildServices, setServices } from '../shared/app/composition-root.js';
-import { loadConfig } from '../shared/config/config.js';
 import { ensureStorage } from '../shared/storage/ensure-storage.js';
-import { generateLocalTokenKeyEntry } from '../shared/tokens/local-token-keys.js';
+import { appConfigFor } from '../test/helpers/sandbox-app-config.js';
 import { startSandboxProcess } from './helpers/sandbox-process.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
@@ -36,14 +35,7 @@ const azurite = await startAzurite();
 const sandbox = await startSandboxProcess();
 try {
   const port = await freePort();
-  const config = loadConfig({
-    AzureWebJobsStorage: azurite.connectionString,
-    GRAPH_BASE_URL: sandbox.graphBaseUrl,
-    AUTHORITY_HOST: sandbox.authorityHost,
-    MS_TENANT_ID: sandbox.tenantId,
-    MS_CLIENT_ID: sandbox.clientId,
-    MS_CLIENT_SECRET: sandbox.clientSecret,
-    LOCAL_TOKEN_KEYS: generateLocalTokenKeyEntry('k1'),
+  const config = appConfigFor(sandbox, azurite.connectionString, {
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     NOTIFICATION_DEBOUNCE_MS: DEBOUNCE_MS,
   });

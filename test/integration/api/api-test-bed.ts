@@ -5,14 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { buildServices, type Services } from '../../../shared/app/composition-root.js';
-import { loadConfig, type Config } from '../../../shared/config/config.js';
+import type { Config } from '../../../shared/config/config.js';
 import type { SourceKey } from '../../../shared/domain/source.js';
 import type { SyncJobMessage } from '../../../shared/queue/messages.js';
 import { buildNotificationServices } from '../../../shared/notifications/notification-services.js';
 import type { RegisterSourceDependencies } from '../../../shared/sources/register-source.js';
 import { ALL_QUEUES, ALL_TABLES, poisonQueueName } from '../../../shared/storage/names.js';
 import { createStorageClients, type StorageClients } from '../../../shared/storage/storage-clients.js';
-import { generateLocalTokenKeyEntry } from '../../../shared/tokens/local-token-keys.js';
+import { appConfigFor } from '../../helpers/sandbox-app-config.js';
 import { storageConnectionString, uniqueName } from '../../helpers/storage.js';
 
 export interface ApiTestBed {
@@ -32,16 +32,7 @@ export interface ApiTestBed {
 
 /** The app's config pointed at the shared Azurite and at the sandbox tenant (its confidential client). */
 export function sandboxAppConfig(sandbox: Sandbox, env: Record<string, string> = {}): Config {
-  return loadConfig({
-    AzureWebJobsStorage: storageConnectionString(),
-    GRAPH_BASE_URL: sandbox.graphBaseUrl,
-    AUTHORITY_HOST: sandbox.authorityHost,
-    MS_TENANT_ID: sandbox.tenantId,
-    MS_CLIENT_ID: sandbox.clientId,
-    MS_CLIENT_SECRET: sandbox.clientSecret,
-    LOCAL_TOKEN_KEYS: generateLocalTokenKeyEntry('k1'),
-    ...env,
-  });
+  return appConfigFor(sandbox, storageConnectionString(), env);
 }
 
 export async function startApiTestBed(env: Record<string, string> = {}): Promise<ApiTestBed> {
