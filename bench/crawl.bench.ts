@@ -5,15 +5,15 @@
 // Set BENCH_ITEMS for a smaller drive (e.g. BENCH_ITEMS=20000) on a slow machine.
 import { TableClient } from '@azure/data-tables';
 import { startAzurite } from '../dev/azurite/azurite-process.js';
-import { ChangeFeedStore } from '../shared/feed/change-feed-store.js';
-import { ItemStore } from '../shared/items/item-store.js';
-import { createLogger } from '../shared/logging/logger.js';
-import { createProviderRegistry } from '../shared/providers/registry.js';
-import { SourceStore } from '../shared/sources/source-store.js';
-import { TableLeaseStore } from '../shared/storage/table-lease.js';
-import { SourceSyncer } from '../shared/sync/sync-source.js';
-import { sandboxAppTokens } from '../test/helpers/sandbox-app-tokens.js';
-import { sourceRecord } from '../test/helpers/source-record.js';
+import { ChangeFeedStore } from '../shared/adapters/azure-tables/change-feed-store.js';
+import { ItemStore } from '../shared/adapters/azure-tables/item-store.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { createProviderRegistry } from '../shared/app/provider-registry.js';
+import { SourceStore } from '../shared/adapters/azure-tables/source-store.js';
+import { TableLeaseStore } from '../shared/adapters/azure-tables/table-lease.js';
+import { SourceSyncer } from '../shared/core/sync/sync-source.js';
+import { sandboxAppTokens } from '../test/support/sandbox-app-tokens.js';
+import { sourceRecord } from '../test/support/source-record.js';
 import { median, rssSampler, startSandboxProcess } from './helpers/sandbox-process.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);

@@ -16,8 +16,8 @@ import { syncJob } from '../functions/sync-job.js';
 import { webhookGraph } from '../functions/webhook-graph.js';
 import { webhookLifecycle } from '../functions/webhook-lifecycle.js';
 import { buildServices, setServices } from '../shared/app/composition-root.js';
-import { ensureStorage } from '../shared/storage/ensure-storage.js';
-import { appConfigFor } from '../test/helpers/sandbox-app-config.js';
+import { ensureStorage } from '../shared/adapters/storage/ensure-storage.js';
+import { appConfigFor } from '../test/support/sandbox-app-config.js';
 import { startSandboxProcess } from './helpers/sandbox-process.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);

@@ -10,16 +10,16 @@ import { startAzurite } from '../dev/azurite/azurite-process.js';
 import { startLocalHost } from '../dev/host/local-host.js';
 import { webhookGraph } from '../functions/webhook-graph.js';
 import { buildServices, setServices } from '../shared/app/composition-root.js';
-import { loadConfig } from '../shared/config/config.js';
-import { sourceRecord } from '../test/helpers/source-record.js';
-import type { SourceRecord } from '../shared/domain/source.js';
-import { fanOutMaintenance } from '../shared/maintenance/maintenance-fan-out.js';
-import { sendJson } from '../shared/queue/queue-writer.js';
-import type { HttpFunctionDefinition } from '../shared/runtime/function-definitions.js';
-import { ensureStorage } from '../shared/storage/ensure-storage.js';
-import { QUEUES, TABLES } from '../shared/storage/names.js';
-import { hashClientState } from '../shared/subscriptions/client-state.js';
-import { SubscriptionStore } from '../shared/subscriptions/subscription-store.js';
+import { loadConfig } from '../shared/app/config.js';
+import { sourceRecord } from '../test/support/source-record.js';
+import type { SourceRecord } from '../shared/core/domain/source.js';
+import { fanOutMaintenance } from '../shared/core/maintenance/maintenance-fan-out.js';
+import { sendJson } from '../shared/adapters/azure-queues/queue-writer.js';
+import type { HttpFunctionDefinition } from '../shared/app/function-definitions.js';
+import { ensureStorage } from '../shared/adapters/storage/ensure-storage.js';
+import { QUEUES, TABLES } from '../shared/adapters/storage/names.js';
+import { hashClientState } from '../shared/providers/microsoft/webhooks/client-state.js';
+import { SubscriptionStore } from '../shared/adapters/azure-tables/subscription-store.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 /** Also measured: one maintenance fan-out over this many sources (0 skips it). */

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigError } from '../shared/config/config.js';
-import { redactText, registerSecret } from '../shared/logging/redact.js';
+import type { ConfigError } from '../shared/app/config.js';
+import { redactText, registerSecret } from '../shared/adapters/logging/redact.js';
 import { isPortFree, startAzurite, type AzuritePorts } from './azurite/azurite-process.js';
 import {
   addMissingLocalSetting,
@@ -27,9 +27,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
  */
 async function importApp() {
   const [config, ensure, clients, load, host] = await Promise.all([
-    import('../shared/config/config.js'),
-    import('../shared/storage/ensure-storage.js'),
-    import('../shared/storage/storage-clients.js'),
+    import('../shared/app/config.js'),
+    import('../shared/adapters/storage/ensure-storage.js'),
+    import('../shared/adapters/storage/storage-clients.js'),
     import('./host/load-functions.js'),
     import('./host/local-host.js'),
   ]);

@@ -1,8 +1,8 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { feedQuerySchema, readFeed } from '../shared/feed/read-feed.js';
-import { json, problem } from '../shared/http/problem.js';
-import { parseQuery, parseRouteIds } from '../shared/http/request-parsing.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+import { feedQuerySchema, readFeed } from '../shared/core/feed/read-feed.js';
+import { json, problem } from '../shared/adapters/http/problem.js';
+import { parseQuery, parseRouteIds } from '../shared/adapters/http/request-parsing.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
 
 // The KB's ordered change feed: { events, nextCursor, hasMore }. docs/api.md says how to consume it.
 export const changes = defineHttpFunction({

@@ -1,9 +1,9 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { completeConnect, connectCallbackQuerySchema } from '../shared/connect/complete-connect.js';
-import { connectServices } from '../shared/connect/connect-services.js';
-import { browserRedirect, errorPage } from '../shared/connect/connect-responses.js';
-import { createLogger } from '../shared/logging/logger.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+import { completeConnect, connectCallbackQuerySchema } from '../shared/core/connect/complete-connect.js';
+import { connectServices } from '../shared/app/connect-services.js';
+import { browserRedirect, errorPage } from '../shared/adapters/http/connect-responses.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
 
 // Microsoft's authorize endpoint sends the browser here with a code (or an error) and our state;
 // the answer is a redirect back to the host's returnTo, or an error page (docs/connect.md).

@@ -1,11 +1,11 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { connectServices } from '../shared/connect/connect-services.js';
-import { browserRedirect } from '../shared/connect/connect-responses.js';
-import { connectStartQuerySchema, startConnect } from '../shared/connect/start-connect.js';
-import { problem } from '../shared/http/problem.js';
-import { parseQuery } from '../shared/http/request-parsing.js';
-import { createLogger } from '../shared/logging/logger.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+import { connectServices } from '../shared/app/connect-services.js';
+import { browserRedirect } from '../shared/adapters/http/connect-responses.js';
+import { connectStartQuerySchema, startConnect } from '../shared/core/connect/start-connect.js';
+import { problem } from '../shared/adapters/http/problem.js';
+import { parseQuery } from '../shared/adapters/http/request-parsing.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
 
 // The user's browser starts connecting a source here and is sent to Microsoft sign-in (docs/connect.md).
 // Anonymous: a browser has no function key; the signed state protects the flow.

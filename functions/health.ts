@@ -1,7 +1,7 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { storageAnswers } from '../shared/health/check-storage.js';
-import { json } from '../shared/http/problem.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
+import { storageAnswers } from '../shared/adapters/storage/check-storage.js';
+import { json } from '../shared/adapters/http/problem.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
 
 // Anonymous probe: says only whether storage answers, never why not.
 export const health = defineHttpFunction({

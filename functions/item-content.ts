@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { getServices } from '../shared/app/composition-root.js';
-import { problem } from '../shared/http/problem.js';
-import { providerFailureProblem } from '../shared/http/provider-failure-problem.js';
-import { invalidInput, parseSourceKey } from '../shared/http/request-parsing.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
-import { openItemContent } from '../shared/sources/item-content.js';
+import { problem } from '../shared/adapters/http/problem.js';
+import { providerFailureProblem } from '../shared/adapters/http/provider-failure-problem.js';
+import { invalidInput, parseSourceKey } from '../shared/adapters/http/request-parsing.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
+import { openItemContent } from '../shared/core/sources/item-content.js';
 
 const itemIdSchema = z.string().min(1).max(256);
 

@@ -1,8 +1,8 @@
-import { createLogger } from '../shared/logging/logger.js';
-import { handleLifecycleMessage } from '../shared/notifications/lifecycle-queue-handler.js';
-import { getNotificationServices } from '../shared/notifications/notification-services.js';
-import { defineQueueFunction } from '../shared/runtime/function-definitions.js';
-import { poisonQueueName, QUEUES } from '../shared/storage/names.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { handleLifecycleMessage } from '../shared/core/watch/lifecycle-queue-handler.js';
+import { getNotificationServices } from '../shared/app/notification-services.js';
+import { defineQueueFunction } from '../shared/app/function-definitions.js';
+import { poisonQueueName, QUEUES } from '../shared/adapters/storage/names.js';
 
 // Verified lifecycle events: reauthorize, recreate then delta, or delta (docs/notifications.md).
 export const lifecycleWorker = defineQueueFunction({

@@ -1,11 +1,11 @@
-import { ConnectStateStore } from '../shared/connect/connect-state-store.js';
-import { createLogger } from '../shared/logging/logger.js';
-import { deleteExpiredLeases } from '../shared/maintenance/expired-lease-cleanup.js';
-import { fanOutMaintenance } from '../shared/maintenance/maintenance-fan-out.js';
-import { getNotificationServices } from '../shared/notifications/notification-services.js';
-import { sendJson } from '../shared/queue/queue-writer.js';
-import { defineTimerFunction } from '../shared/runtime/function-definitions.js';
-import { QUEUES, TABLES } from '../shared/storage/names.js';
+import { ConnectStateStore } from '../shared/adapters/azure-tables/connect-state-store.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { deleteExpiredLeases } from '../shared/adapters/azure-tables/expired-lease-cleanup.js';
+import { fanOutMaintenance } from '../shared/core/maintenance/maintenance-fan-out.js';
+import { getNotificationServices } from '../shared/app/notification-services.js';
+import { sendJson } from '../shared/adapters/azure-queues/queue-writer.js';
+import { defineTimerFunction } from '../shared/app/function-definitions.js';
+import { QUEUES, TABLES } from '../shared/adapters/storage/names.js';
 
 // Every MAINTENANCE_SCHEDULE: one maintenance-work message per source (maintenance-worker does the
 // work), then bounded cleanups of long-expired lease rows and of abandoned connect flows.

@@ -1,8 +1,8 @@
-import { createLogger } from '../shared/logging/logger.js';
-import { handleMaintenanceMessage } from '../shared/maintenance/maintenance-queue-handler.js';
-import { getNotificationServices } from '../shared/notifications/notification-services.js';
-import { defineQueueFunction } from '../shared/runtime/function-definitions.js';
-import { poisonQueueName, QUEUES } from '../shared/storage/names.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { handleMaintenanceMessage } from '../shared/core/maintenance/maintenance-queue-handler.js';
+import { getNotificationServices } from '../shared/app/notification-services.js';
+import { defineQueueFunction } from '../shared/app/function-definitions.js';
+import { poisonQueueName, QUEUES } from '../shared/adapters/storage/names.js';
 
 // Maintenance of one source: subscription renewal/recreation, due polls, safety-net delta, token keep-alive.
 export const maintenanceWorker = defineQueueFunction({

@@ -1,8 +1,8 @@
-import { createLogger } from '../shared/logging/logger.js';
-import { getNotificationServices } from '../shared/notifications/notification-services.js';
-import { handleNotificationsMessage } from '../shared/notifications/notifications-queue-handler.js';
-import { defineQueueFunction } from '../shared/runtime/function-definitions.js';
-import { poisonQueueName, QUEUES } from '../shared/storage/names.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { getNotificationServices } from '../shared/app/notification-services.js';
+import { handleNotificationsMessage } from '../shared/core/notifications/notifications-queue-handler.js';
+import { defineQueueFunction } from '../shared/app/function-definitions.js';
+import { poisonQueueName, QUEUES } from '../shared/adapters/storage/names.js';
 
 // Verified change notifications (and the coalescer's own debounce checks) → at most one pending sync
 // job per source (docs/notifications.md, "Coalescing").

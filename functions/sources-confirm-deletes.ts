@@ -1,10 +1,10 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { json, problem, retryableProblem } from '../shared/http/problem.js';
-import { parseSourceKey } from '../shared/http/request-parsing.js';
-import { createLogger } from '../shared/logging/logger.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
-import { confirmDeletes } from '../shared/sources/confirm-deletes.js';
-import { toStatusView } from '../shared/sources/source-status-view.js';
+import { json, problem, retryableProblem } from '../shared/adapters/http/problem.js';
+import { parseSourceKey } from '../shared/adapters/http/request-parsing.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
+import { confirmDeletes } from '../shared/core/sources/confirm-deletes.js';
+import { toStatusView } from '../shared/core/sources/source-status-view.js';
 
 // The host accepts deletes held by the mass-delete guard: they are applied and the source is active again.
 export const sourcesConfirmDeletes = defineHttpFunction({

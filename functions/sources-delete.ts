@@ -1,10 +1,10 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { problem, retryableProblem } from '../shared/http/problem.js';
-import { parseSourceKey } from '../shared/http/request-parsing.js';
-import { createLogger } from '../shared/logging/logger.js';
-import { getNotificationServices } from '../shared/notifications/notification-services.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
-import { deleteSource } from '../shared/sources/delete-source.js';
+import { problem, retryableProblem } from '../shared/adapters/http/problem.js';
+import { parseSourceKey } from '../shared/adapters/http/request-parsing.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { getNotificationServices } from '../shared/app/notification-services.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
+import { deleteSource } from '../shared/core/sources/delete-source.js';
 
 // Remove a source: subscription, credentials, item state, its events, then the source. 204.
 export const sourcesDelete = defineHttpFunction({

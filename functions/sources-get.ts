@@ -1,8 +1,8 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { json, problem } from '../shared/http/problem.js';
-import { parseSourceKey } from '../shared/http/request-parsing.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
-import { getSourceStatus } from '../shared/sources/source-queries.js';
+import { json, problem } from '../shared/adapters/http/problem.js';
+import { parseSourceKey } from '../shared/adapters/http/request-parsing.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
+import { getSourceStatus } from '../shared/core/sources/source-queries.js';
 
 // Status of one source.
 export const sourcesGet = defineHttpFunction({

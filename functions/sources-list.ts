@@ -1,8 +1,8 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { json, problem } from '../shared/http/problem.js';
-import { parseRouteIds } from '../shared/http/request-parsing.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
-import { listSourceStatuses } from '../shared/sources/source-queries.js';
+import { json, problem } from '../shared/adapters/http/problem.js';
+import { parseRouteIds } from '../shared/adapters/http/request-parsing.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
+import { listSourceStatuses } from '../shared/core/sources/source-queries.js';
 
 // Status of every source of a KB; 404 for a KB without sources.
 export const sourcesList = defineHttpFunction({

@@ -1,12 +1,12 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { problem, json, retryableProblem } from '../shared/http/problem.js';
-import { parseJsonBody, parseSourceKey } from '../shared/http/request-parsing.js';
-import { createLogger } from '../shared/logging/logger.js';
-import { getNotificationServices } from '../shared/notifications/notification-services.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
-import { registerSourceBodySchema } from '../shared/sources/register-source-body.js';
-import { registerSource } from '../shared/sources/register-source.js';
-import { toStatusView } from '../shared/sources/source-status-view.js';
+import { problem, json, retryableProblem } from '../shared/adapters/http/problem.js';
+import { parseJsonBody, parseSourceKey } from '../shared/adapters/http/request-parsing.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { getNotificationServices } from '../shared/app/notification-services.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
+import { registerSourceBodySchema } from '../shared/core/sources/register-source-body.js';
+import { registerSource } from '../shared/core/sources/register-source.js';
+import { toStatusView } from '../shared/core/sources/source-status-view.js';
 
 // Register or update a source (idempotent): 201 created, 200 updated. docs/api.md.
 export const sourcesPut = defineHttpFunction({

@@ -1,8 +1,8 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { json, problem } from '../shared/http/problem.js';
-import { parseSourceKey } from '../shared/http/request-parsing.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
-import { requestSync } from '../shared/sources/request-sync.js';
+import { json, problem } from '../shared/adapters/http/problem.js';
+import { parseSourceKey } from '../shared/adapters/http/request-parsing.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
+import { requestSync } from '../shared/core/sources/request-sync.js';
 
 // Sync now: queues a job and answers 202 at once.
 export const sourcesSync = defineHttpFunction({

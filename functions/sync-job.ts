@@ -1,10 +1,10 @@
 import { getServices } from '../shared/app/composition-root.js';
-import { createLogger } from '../shared/logging/logger.js';
-import { getNotificationServices } from '../shared/notifications/notification-services.js';
-import { defineQueueFunction } from '../shared/runtime/function-definitions.js';
-import { runSyncJob } from '../shared/sources/run-sync-job.js';
-import { poisonQueueName, QUEUES } from '../shared/storage/names.js';
-import { subscribeAfterSync } from '../shared/subscriptions/subscribe-after-sync.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { getNotificationServices } from '../shared/app/notification-services.js';
+import { defineQueueFunction } from '../shared/app/function-definitions.js';
+import { runSyncJob } from '../shared/core/sync/run-sync-job.js';
+import { poisonQueueName, QUEUES } from '../shared/adapters/storage/names.js';
+import { subscribeAfterSync } from '../shared/core/watch/subscribe-after-sync.js';
 
 // One sync of one source per message. Malformed messages go to sync-jobs-poison; thrown errors retry.
 export const syncJob = defineQueueFunction({

@@ -1,8 +1,8 @@
-import { createLogger } from '../shared/logging/logger.js';
-import { handleWebhookRequest } from '../shared/notifications/webhook-http.js';
-import { getWebhookServices } from '../shared/notifications/webhook-services.js';
-import { defineHttpFunction } from '../shared/runtime/function-definitions.js';
-import { LIFECYCLE_WEBHOOK_ROUTE } from '../shared/subscriptions/webhook-urls.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
+import { handleWebhookRequest } from '../shared/providers/microsoft/webhooks/webhook-http.js';
+import { getWebhookServices } from '../shared/app/webhook-services.js';
+import { defineHttpFunction } from '../shared/app/function-definitions.js';
+import { LIFECYCLE_WEBHOOK_ROUTE } from '../shared/providers/microsoft/webhooks/webhook-urls.js';
 
 // Graph's lifecycle notifications (reauthorizationRequired, subscriptionRemoved, missed): the same
 // checks as webhook-graph, queued to graph-lifecycle for lifecycle-worker.

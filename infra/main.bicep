@@ -147,7 +147,7 @@ module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
 }
 
 // Declares every queue (and its -poison twin) and table the app uses, so the app never needs to create
-// them (shared/storage/names.ts is the source; the infra test compares the two).
+// them (shared/adapters/storage/names.ts is the source; the infra test compares the two).
 module storageQueuesAndTables 'app/storage-queues-tables.bicep' = {
   name: 'storageQueuesAndTables'
   scope: rg

@@ -4,9 +4,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import azureFunctions from '@azure/functions';
 import type { HttpResponseInit } from '@azure/functions';
-import { problem } from '../../shared/http/problem.js';
-import { formatLogLine } from '../../shared/logging/logger.js';
-import type { HttpFunctionDefinition } from '../../shared/runtime/function-definitions.js';
+import { problem } from '../../shared/adapters/http/problem.js';
+import { formatLogLine } from '../../shared/adapters/logging/logger.js';
+import type { HttpFunctionDefinition } from '../../shared/app/function-definitions.js';
 import { keysMatch } from './function-key.js';
 import { writeHttpResponse, toHttpResponse } from './http-response-writer.js';
 import type { InFlight } from './in-flight.js';

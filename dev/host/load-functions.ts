@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { definedFunctions, type FunctionDefinition } from '../../shared/runtime/function-definitions.js';
+import { definedFunctions, type FunctionDefinition } from '../../shared/app/function-definitions.js';
 
 export const FUNCTIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'functions');
 

@@ -1,18 +1,18 @@
 // The local stand-in for `func start`: serves HTTP functions, polls queue functions against Azurite
 // and runs timers, all from the same definitions functions/ registers with the real host
-// (shared/runtime/function-definitions.ts). What it does and does not emulate: docs/local-host.md.
+// (shared/app/function-definitions.ts). What it does and does not emulate: docs/local-host.md.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { formatLogLine } from '../../shared/logging/logger.js';
-import { registerSecret } from '../../shared/logging/redact.js';
+import { formatLogLine } from '../../shared/adapters/logging/logger.js';
+import { registerSecret } from '../../shared/adapters/logging/redact.js';
 import type {
   FunctionDefinition,
   HttpFunctionDefinition,
   QueueFunctionDefinition,
   TimerFunctionDefinition,
-} from '../../shared/runtime/function-definitions.js';
-import { poisonQueueName } from '../../shared/storage/names.js';
+} from '../../shared/app/function-definitions.js';
+import { poisonQueueName } from '../../shared/adapters/storage/names.js';
 import { readHostJson, type HostJsonQueues } from './host-json.js';
 import { createHttpDispatcher } from './http-dispatcher.js';
 import { InFlight } from './in-flight.js';

@@ -8,8 +8,8 @@
 //   text to `<queue>-poison` and deletes it.
 import type { QueueClient } from '@azure/storage-queue';
 import { z } from 'zod';
-import { formatLogLine } from '../../shared/logging/logger.js';
-import type { QueueFunctionDefinition } from '../../shared/runtime/function-definitions.js';
+import { formatLogLine } from '../../shared/adapters/logging/logger.js';
+import type { QueueFunctionDefinition } from '../../shared/app/function-definitions.js';
 import type { HostJsonQueues } from './host-json.js';
 import { InFlight } from './in-flight.js';
 import { createInvocationContext, type LineSink } from './invocation-context.js';

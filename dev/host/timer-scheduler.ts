@@ -6,8 +6,8 @@
 // (Microsoft Learn, "Timer trigger for Azure Functions": NCRONTAB expressions, runOnStartup.)
 import type { Timer } from '@azure/functions';
 import { CronExpressionParser } from 'cron-parser';
-import { formatLogLine } from '../../shared/logging/logger.js';
-import type { TimerFunctionDefinition } from '../../shared/runtime/function-definitions.js';
+import { formatLogLine } from '../../shared/adapters/logging/logger.js';
+import type { TimerFunctionDefinition } from '../../shared/app/function-definitions.js';
 import { createInvocationContext, type LineSink } from './invocation-context.js';
 import { sleep } from './sleep.js';
 

@@ -1,5 +1,5 @@
 // The function app: Flex Consumption, Node.js, running as the user-assigned identity, with every
-// setting shared/config/config.ts needs in Azure. Only identity-based connections: no connection
+// setting shared/app/config.ts needs in Azure. Only identity-based connections: no connection
 // string, account key or instrumentation key anywhere.
 //
 // functionAppConfig and `configs` follow Azure-Samples/functions-quickstart-javascript-azd
@@ -74,7 +74,7 @@ param maximumInstanceCount int = 100
 var publicBaseUrl = 'https://${name}.azurewebsites.net'
 
 // Functions host storage through the managed identity (AzureWebJobsStorage__*). The app's own
-// queue and table clients read the same queue/table URIs and client ID (shared/config/config.ts).
+// queue and table clients read the same queue/table URIs and client ID (shared/app/config.ts).
 var storageSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId

@@ -1,6 +1,6 @@
 // Declares every queue (with the -poison queue the Functions host moves failed messages to) and every
-// table the app uses. shared/storage/names.ts is the source of these names and
-// shared/storage/ensure-storage.ts creates the same set at start-up; declaring them here means the app's
+// table the app uses. shared/adapters/storage/names.ts is the source of these names and
+// shared/adapters/storage/ensure-storage.ts creates the same set at start-up; declaring them here means the app's
 // identity never has to create anything on a locked-down account. test/unit/infra/infra.test.ts fails
 // when this list and names.ts disagree.
 

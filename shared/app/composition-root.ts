@@ -1,21 +1,21 @@
 // The composition root: builds the real adapters once per process, from config. Functions ask it for
 // what they need; tests build their own from their config (Azurite connection string, sandbox URLs)
 // with `buildServices`, then install them with `setServices`.
-import { getConfig, type Config } from '../config/config.js';
-import { ChangeFeedStore } from '../feed/change-feed-store.js';
-import { ItemStore } from '../items/item-store.js';
-import { consoleLogger, type Logger } from '../logging/logger.js';
-import { registerSecret } from '../logging/redact.js';
-import { createProviderRegistry } from '../providers/registry.js';
-import { SyncJobQueue } from '../queue/sync-job-queue.js';
-import { SourceStore } from '../sources/source-store.js';
-import { TABLES } from '../storage/names.js';
-import { createStorageClients, type StorageClients } from '../storage/storage-clients.js';
-import { TableLeaseStore } from '../storage/table-lease.js';
-import type { ProviderRegistry, TokenManager } from '../sync/ports.js';
-import { SourceSyncer } from '../sync/sync-source.js';
-import { createTokenManager } from '../tokens/create-token-manager.js';
-import type { AppOnlyTokenGrants } from '../tokens/microsoft-token-manager.js';
+import { getConfig, type Config } from './config.js';
+import { ChangeFeedStore } from '../adapters/azure-tables/change-feed-store.js';
+import { ItemStore } from '../adapters/azure-tables/item-store.js';
+import { consoleLogger, type Logger } from '../adapters/logging/logger.js';
+import { registerSecret } from '../adapters/logging/redact.js';
+import { createProviderRegistry } from './provider-registry.js';
+import { SyncJobQueue } from '../adapters/azure-queues/sync-job-queue.js';
+import { SourceStore } from '../adapters/azure-tables/source-store.js';
+import { TABLES } from '../adapters/storage/names.js';
+import { createStorageClients, type StorageClients } from '../adapters/storage/storage-clients.js';
+import { TableLeaseStore } from '../adapters/azure-tables/table-lease.js';
+import type { ProviderRegistry, TokenManager } from '../core/ports/provider-ports.js';
+import { SourceSyncer } from '../core/sync/sync-source.js';
+import { createTokenManager } from './create-token-manager.js';
+import type { AppOnlyTokenGrants } from '../providers/microsoft/identity/microsoft-token-manager.js';
 
 /** Lease scope of "one sync per source" in the `leases` table (the token manager uses its own). */
 export const SYNC_LEASE_SCOPE = 'sync';

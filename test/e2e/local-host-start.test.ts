@@ -5,14 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { waitFor } from './helpers/host-wait.js';
+import { waitFor } from '../support/host-wait.js';
 import {
   spawnStart,
   startEnvironment,
   stopProcess,
   type StartEnvironment,
   type StartedProcess,
-} from './helpers/host-process.js';
+} from '../support/host-process.js';
 
 let environment: StartEnvironment;
 let started: StartedProcess;

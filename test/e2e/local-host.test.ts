@@ -7,10 +7,10 @@ import type { HttpRequest, InvocationContext, Timer } from '@azure/functions';
 import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalHost, type RunningLocalHost } from '../../dev/host/local-host.js';
-import type { FunctionDefinition } from '../../shared/runtime/function-definitions.js';
-import { poisonQueueName } from '../../shared/storage/names.js';
-import { storageConnectionString, uniqueName } from '../helpers/storage.js';
-import { gate, waitFor } from './helpers/host-wait.js';
+import type { FunctionDefinition } from '../../shared/app/function-definitions.js';
+import { poisonQueueName } from '../../shared/adapters/storage/names.js';
+import { storageConnectionString, uniqueName } from '../support/storage.js';
+import { gate, waitFor } from '../support/host-wait.js';
 
 const BODY_LIMIT = 1024;
 const MAX_DEQUEUE_COUNT = 3;

@@ -8,7 +8,7 @@ import { app } from '@azure/functions';
 import type { HttpFunctionOptions, StorageQueueFunctionOptions, TimerFunctionOptions } from '@azure/functions';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { FUNCTIONS_DIR, functionModuleFiles } from '../../dev/host/load-functions.js';
-import { definedFunctions, STORAGE_CONNECTION } from '../../shared/runtime/function-definitions.js';
+import { definedFunctions, STORAGE_CONNECTION } from '../../shared/app/function-definitions.js';
 
 type Registration =
   | { kind: 'http'; name: string; options: HttpFunctionOptions }

@@ -22,12 +22,12 @@ import { sourcesPut } from '../../../functions/sources-put.js';
 import { sourcesSync } from '../../../functions/sources-sync.js';
 import { syncJob } from '../../../functions/sync-job.js';
 import { buildServices, setServices, type Services } from '../../../shared/app/composition-root.js';
-import { encodeMessage } from '../../../shared/queue/queue-writer.js';
-import { ensureStorage } from '../../../shared/storage/ensure-storage.js';
-import { poisonQueueName, QUEUES } from '../../../shared/storage/names.js';
-import { storageConnectionString, uniqueName } from '../../helpers/storage.js';
+import { encodeMessage } from '../../../shared/adapters/azure-queues/queue-writer.js';
+import { ensureStorage } from '../../../shared/adapters/storage/ensure-storage.js';
+import { poisonQueueName, QUEUES } from '../../../shared/adapters/storage/names.js';
+import { storageConnectionString, uniqueName } from '../../support/storage.js';
 import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
-import { waitFor } from '../helpers/host-wait.js';
+import { waitFor } from '../../support/host-wait.js';
 
 const functionKey = randomBytes(24).toString('base64url');
 let sandbox: Sandbox;

@@ -4,11 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { TABLES } from '../../../shared/storage/names.js';
-import { hashClientState } from '../../../shared/subscriptions/client-state.js';
-import { SubscriptionStore } from '../../../shared/subscriptions/subscription-store.js';
-import { uniqueName } from '../../helpers/storage.js';
-import { waitFor } from '../helpers/host-wait.js';
+import { TABLES } from '../../../shared/adapters/storage/names.js';
+import { hashClientState } from '../../../shared/providers/microsoft/webhooks/client-state.js';
+import { SubscriptionStore } from '../../../shared/adapters/azure-tables/subscription-store.js';
+import { uniqueName } from '../../support/storage.js';
+import { waitFor } from '../../support/host-wait.js';
 import { startNotificationsTestBed, type NotificationsTestBed } from './notifications-test-bed.js';
 
 let bed: NotificationsTestBed;

@@ -4,7 +4,7 @@
 // clock (notifications-test-bed.ts), as they would follow real time in production.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { uniqueName } from '../../helpers/storage.js';
+import { uniqueName } from '../../support/storage.js';
 import { startNotificationsTestBed, type NotificationsTestBed } from './notifications-test-bed.js';
 
 const DAY_MS = 86_400_000;

@@ -23,17 +23,13 @@ import { syncJob } from '../../../functions/sync-job.js';
 import { webhookGraph } from '../../../functions/webhook-graph.js';
 import { webhookLifecycle } from '../../../functions/webhook-lifecycle.js';
 import { buildServices, setServices, type Services } from '../../../shared/app/composition-root.js';
-import { setNotificationServiceOptions } from '../../../shared/notifications/notification-services.js';
-import type { FunctionDefinition } from '../../../shared/runtime/function-definitions.js';
-import { createTokenManager } from '../../../shared/tokens/create-token-manager.js';
-import {
-  createAppStorage,
-  isolatedStorage,
-  type IsolatedStorage,
-} from '../../helpers/notifications/isolated-storage.js';
-import { storageConnectionString } from '../../helpers/storage.js';
+import { setNotificationServiceOptions } from '../../../shared/app/notification-services.js';
+import type { FunctionDefinition } from '../../../shared/app/function-definitions.js';
+import { createTokenManager } from '../../../shared/app/create-token-manager.js';
+import { createAppStorage, isolatedStorage, type IsolatedStorage } from '../../support/isolated-storage.js';
+import { storageConnectionString } from '../../support/storage.js';
 import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
-import { waitFor } from '../helpers/host-wait.js';
+import { waitFor } from '../../support/host-wait.js';
 
 export interface NotificationsTestBed {
   sandbox: Sandbox;

@@ -3,8 +3,8 @@
 // and bursts are coalesced. Waits are bounded polls, never timing assertions.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { uniqueName } from '../../helpers/storage.js';
-import { waitFor } from '../helpers/host-wait.js';
+import { uniqueName } from '../../support/storage.js';
+import { waitFor } from '../../support/host-wait.js';
 import { startNotificationsTestBed, type NotificationsTestBed } from './notifications-test-bed.js';
 
 let bed: NotificationsTestBed;

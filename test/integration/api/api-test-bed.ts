@@ -5,15 +5,15 @@ import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { buildServices, type Services } from '../../../shared/app/composition-root.js';
-import type { Config } from '../../../shared/config/config.js';
-import type { SourceKey } from '../../../shared/domain/source.js';
-import type { SyncJobMessage } from '../../../shared/queue/messages.js';
-import { buildNotificationServices } from '../../../shared/notifications/notification-services.js';
-import type { RegisterSourceDependencies } from '../../../shared/sources/register-source.js';
-import { ALL_QUEUES, ALL_TABLES, poisonQueueName } from '../../../shared/storage/names.js';
-import { createStorageClients, type StorageClients } from '../../../shared/storage/storage-clients.js';
-import { appConfigFor } from '../../helpers/sandbox-app-config.js';
-import { storageConnectionString, uniqueName } from '../../helpers/storage.js';
+import type { Config } from '../../../shared/app/config.js';
+import type { SourceKey } from '../../../shared/core/domain/source.js';
+import type { SyncJobMessage } from '../../../shared/core/queue/messages.js';
+import { buildNotificationServices } from '../../../shared/app/notification-services.js';
+import type { RegisterSourceDependencies } from '../../../shared/core/sources/register-source.js';
+import { ALL_QUEUES, ALL_TABLES, poisonQueueName } from '../../../shared/adapters/storage/names.js';
+import { createStorageClients, type StorageClients } from '../../../shared/adapters/storage/storage-clients.js';
+import { appConfigFor } from '../../support/sandbox-app-config.js';
+import { storageConnectionString, uniqueName } from '../../support/storage.js';
 
 export interface ApiTestBed {
   sandbox: Sandbox;

@@ -1,12 +1,15 @@
 // PUT semantics of the sources API, through the use case with the real token manager, provider and
 // stores against the sandbox tenant and Azurite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildNotificationServices } from '../../../shared/notifications/notification-services.js';
-import { registerSourceBodySchema, type RegisterSourceBody } from '../../../shared/sources/register-source-body.js';
-import { registerSource } from '../../../shared/sources/register-source.js';
-import { toStatusView } from '../../../shared/sources/source-status-view.js';
-import { ReauthRequiredError } from '../../../shared/sync/errors.js';
-import { syncLeaseKey } from '../../../shared/sync/sync-source.js';
+import { buildNotificationServices } from '../../../shared/app/notification-services.js';
+import {
+  registerSourceBodySchema,
+  type RegisterSourceBody,
+} from '../../../shared/core/sources/register-source-body.js';
+import { registerSource } from '../../../shared/core/sources/register-source.js';
+import { toStatusView } from '../../../shared/core/sources/source-status-view.js';
+import { ReauthRequiredError } from '../../../shared/core/domain/errors.js';
+import { syncLeaseKey } from '../../../shared/core/sync/sync-source.js';
 import { startApiTestBed, type ApiTestBed } from './api-test-bed.js';
 
 let bed: ApiTestBed;

@@ -2,19 +2,19 @@
 // confirmation, deletion and the sync-job handler, against the sandbox tenant and Azurite.
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleLogger } from '../../../shared/logging/logger.js';
-import type { SourceKey } from '../../../shared/domain/source.js';
-import { feedQuerySchema, readFeed } from '../../../shared/feed/read-feed.js';
-import { buildNotificationServices } from '../../../shared/notifications/notification-services.js';
-import { confirmDeletes } from '../../../shared/sources/confirm-deletes.js';
-import { deleteSource } from '../../../shared/sources/delete-source.js';
-import { openItemContent } from '../../../shared/sources/item-content.js';
-import { registerSourceBodySchema } from '../../../shared/sources/register-source-body.js';
-import { registerSource } from '../../../shared/sources/register-source.js';
-import { runSyncJob } from '../../../shared/sources/run-sync-job.js';
-import { encodeMessage } from '../../../shared/queue/queue-writer.js';
-import { ReauthRequiredError } from '../../../shared/sync/errors.js';
-import { syncLeaseKey } from '../../../shared/sync/sync-source.js';
+import { consoleLogger } from '../../../shared/adapters/logging/logger.js';
+import type { SourceKey } from '../../../shared/core/domain/source.js';
+import { feedQuerySchema, readFeed } from '../../../shared/core/feed/read-feed.js';
+import { buildNotificationServices } from '../../../shared/app/notification-services.js';
+import { confirmDeletes } from '../../../shared/core/sources/confirm-deletes.js';
+import { deleteSource } from '../../../shared/core/sources/delete-source.js';
+import { openItemContent } from '../../../shared/core/sources/item-content.js';
+import { registerSourceBodySchema } from '../../../shared/core/sources/register-source-body.js';
+import { registerSource } from '../../../shared/core/sources/register-source.js';
+import { runSyncJob } from '../../../shared/core/sync/run-sync-job.js';
+import { encodeMessage } from '../../../shared/adapters/azure-queues/queue-writer.js';
+import { ReauthRequiredError } from '../../../shared/core/domain/errors.js';
+import { syncLeaseKey } from '../../../shared/core/sync/sync-source.js';
 import { startApiTestBed, type ApiTestBed } from './api-test-bed.js';
 
 let bed: ApiTestBed;

@@ -1,9 +1,9 @@
 // The connect flow's one-time rows against Azurite through the real Tables SDK.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConnectStateStore, type PendingConnect } from '../../../shared/connect/connect-state-store.js';
-import { createCodeVerifier } from '../../../shared/connect/pkce.js';
-import { freshTable } from '../../helpers/storage.js';
+import { ConnectStateStore, type PendingConnect } from '../../../shared/adapters/azure-tables/connect-state-store.js';
+import { createCodeVerifier } from '../../../shared/core/connect/pkce.js';
+import { freshTable } from '../../support/storage.js';
 
 function flow(expiresAtMs: number): PendingConnect {
   return {

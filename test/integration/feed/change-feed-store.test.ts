@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { deriveEventId, type ChangeEventBody } from '../../../shared/domain/change-event.js';
-import { BUCKET_SIZE, ChangeFeedStore } from '../../../shared/feed/change-feed-store.js';
-import { freshTable } from '../../helpers/storage.js';
+import { deriveEventId, type ChangeEventBody } from '../../../shared/core/domain/change-event.js';
+import { BUCKET_SIZE, ChangeFeedStore } from '../../../shared/adapters/azure-tables/change-feed-store.js';
+import { freshTable } from '../../support/storage.js';
 
 function body(kbId: string, sourceId: string, itemId: string): ChangeEventBody {
   const partial = {

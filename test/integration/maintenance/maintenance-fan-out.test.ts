@@ -2,19 +2,19 @@
 // (spread over the visibility window), and the expired-lease cleanup deletes only lease rows that
 // expired long ago, never live leases or the other rows that share the leases table.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sourceRecord } from '../../helpers/source-record.js';
-import type { SourceRecord } from '../../../shared/domain/source.js';
-import { deleteExpiredLeases } from '../../../shared/maintenance/expired-lease-cleanup.js';
-import { fanOutMaintenance } from '../../../shared/maintenance/maintenance-fan-out.js';
-import { MaintenanceMarksStore } from '../../../shared/maintenance/maintenance-marks.js';
-import type { MaintenanceWorkMessage } from '../../../shared/maintenance/maintenance-messages.js';
-import { DebounceStore } from '../../../shared/notifications/debounce-store.js';
-import { sendJson } from '../../../shared/queue/queue-writer.js';
-import { SourceStore } from '../../../shared/sources/source-store.js';
-import { QUEUES, TABLES } from '../../../shared/storage/names.js';
-import { TableLeaseStore } from '../../../shared/storage/table-lease.js';
-import { createAppStorage, isolatedStorage } from '../../helpers/notifications/isolated-storage.js';
-import { storageConnectionString } from '../../helpers/storage.js';
+import { sourceRecord } from '../../support/source-record.js';
+import type { SourceRecord } from '../../../shared/core/domain/source.js';
+import { deleteExpiredLeases } from '../../../shared/adapters/azure-tables/expired-lease-cleanup.js';
+import { fanOutMaintenance } from '../../../shared/core/maintenance/maintenance-fan-out.js';
+import { MaintenanceMarksStore } from '../../../shared/adapters/azure-tables/maintenance-marks.js';
+import type { MaintenanceWorkMessage } from '../../../shared/core/maintenance/maintenance-messages.js';
+import { DebounceStore } from '../../../shared/adapters/azure-tables/debounce-store.js';
+import { sendJson } from '../../../shared/adapters/azure-queues/queue-writer.js';
+import { SourceStore } from '../../../shared/adapters/azure-tables/source-store.js';
+import { QUEUES, TABLES } from '../../../shared/adapters/storage/names.js';
+import { TableLeaseStore } from '../../../shared/adapters/azure-tables/table-lease.js';
+import { createAppStorage, isolatedStorage } from '../../support/isolated-storage.js';
+import { storageConnectionString } from '../../support/storage.js';
 
 let storage: ReturnType<typeof isolatedStorage>;
 

@@ -2,11 +2,11 @@
 // without our token, with Range and If-None-Match; bodies are streams.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceRecord } from '../../../shared/domain/source.js';
-import { NotFoundError } from '../../../shared/sync/errors.js';
-import type { ContentResponse } from '../../../shared/sync/ports.js';
-import { startProviderHarness, type ProviderHarness } from './helpers/provider-harness.js';
-import { sourceRecordFor } from './helpers/source-record.js';
+import type { SourceRecord } from '../../../shared/core/domain/source.js';
+import { NotFoundError } from '../../../shared/core/domain/errors.js';
+import type { ContentResponse } from '../../../shared/core/ports/provider-ports.js';
+import { startProviderHarness, type ProviderHarness } from '../../support/provider-harness.js';
+import { sourceRecordFor } from '../../support/provider-source-record.js';
 
 const CONTENT = 'The quick brown fox jumps over the lazy dog.\n'.repeat(2_000);
 

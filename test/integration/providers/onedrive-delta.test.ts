@@ -1,12 +1,12 @@
 // fetchChanges against the sandbox tenant: full enumeration through absolute nextLinks, incremental
 // from a deltaLink, 410 → restart, gone drive → permanent error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangePage, RemoteItem } from '../../../shared/domain/remote-item.js';
-import type { SourceRecord } from '../../../shared/domain/source.js';
-import type { SyncProvider } from '../../../shared/sync/ports.js';
-import { CursorExpiredError, PermanentSourceError } from '../../../shared/sync/errors.js';
-import { startProviderHarness, type ProviderHarness } from './helpers/provider-harness.js';
-import { sourceRecordFor } from './helpers/source-record.js';
+import type { ChangePage, RemoteItem } from '../../../shared/core/domain/remote-item.js';
+import type { SourceRecord } from '../../../shared/core/domain/source.js';
+import type { SyncProvider } from '../../../shared/core/ports/provider-ports.js';
+import { CursorExpiredError, PermanentSourceError } from '../../../shared/core/domain/errors.js';
+import { startProviderHarness, type ProviderHarness } from '../../support/provider-harness.js';
+import { sourceRecordFor } from '../../support/provider-source-record.js';
 
 const MAX_PAGES = 200;
 

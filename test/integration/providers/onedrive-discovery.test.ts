@@ -1,10 +1,10 @@
 // resolveLocation (every drive selector, folder scopes) and listSubtree against the sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RemoteItem } from '../../../shared/domain/remote-item.js';
-import type { SourceKey } from '../../../shared/domain/source.js';
-import { NotFoundError } from '../../../shared/sync/errors.js';
-import { startProviderHarness, type ProviderHarness } from './helpers/provider-harness.js';
-import { sourceRecordFor } from './helpers/source-record.js';
+import type { RemoteItem } from '../../../shared/core/domain/remote-item.js';
+import type { SourceKey } from '../../../shared/core/domain/source.js';
+import { NotFoundError } from '../../../shared/core/domain/errors.js';
+import { startProviderHarness, type ProviderHarness } from '../../support/provider-harness.js';
+import { sourceRecordFor } from '../../support/provider-source-record.js';
 
 const key: SourceKey = { kbId: 'kb-discovery', sourceId: 'src-1' };
 const MAX_SUBTREE_PAGES = 100;

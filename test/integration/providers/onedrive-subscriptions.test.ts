@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubscriptionsControl } from '../../../dev/sandbox/subscriptions/subscriptions-control.js';
 import { WebhookReceiver } from '../../../dev/sandbox/subscriptions/webhook-receiver.js';
-import type { SourceRecord } from '../../../shared/domain/source.js';
-import { NotFoundError, PermanentSourceError } from '../../../shared/sync/errors.js';
-import type { SubscriptionRequest } from '../../../shared/sync/ports.js';
-import { startProviderHarness, type ProviderHarness } from './helpers/provider-harness.js';
-import { sourceRecordFor } from './helpers/source-record.js';
+import type { SourceRecord } from '../../../shared/core/domain/source.js';
+import { NotFoundError, PermanentSourceError } from '../../../shared/core/domain/errors.js';
+import type { SubscriptionRequest } from '../../../shared/core/ports/provider-ports.js';
+import { startProviderHarness, type ProviderHarness } from '../../support/provider-harness.js';
+import { sourceRecordFor } from '../../support/provider-source-record.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

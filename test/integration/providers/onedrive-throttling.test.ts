@@ -1,12 +1,12 @@
 // Throttling, resets and authentication failures, through the real Graph client against the
 // sandbox: what the client retries itself, what the provider turns into which engine error.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SourceKey, SourceRecord } from '../../../shared/domain/source.js';
-import { ReauthRequiredError, TransientError } from '../../../shared/sync/errors.js';
-import type { TokenManager } from '../../../shared/sync/ports.js';
-import { startProviderHarness, type ProviderHarness } from './helpers/provider-harness.js';
-import { FlakyTokenManager } from './helpers/sandbox-token-manager.js';
-import { sourceRecordFor } from './helpers/source-record.js';
+import type { SourceKey, SourceRecord } from '../../../shared/core/domain/source.js';
+import { ReauthRequiredError, TransientError } from '../../../shared/core/domain/errors.js';
+import type { TokenManager } from '../../../shared/core/ports/provider-ports.js';
+import { startProviderHarness, type ProviderHarness } from '../../support/provider-harness.js';
+import { FlakyTokenManager } from '../../support/sandbox-token-manager.js';
+import { sourceRecordFor } from '../../support/provider-source-record.js';
 
 const DELTA = '/root/delta';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TableLeaseStore } from '../../../shared/storage/table-lease.js';
-import { freshTable } from '../../helpers/storage.js';
+import { TableLeaseStore } from '../../../shared/adapters/azure-tables/table-lease.js';
+import { freshTable } from '../../support/storage.js';
 
 describe('TableLeaseStore (Azurite)', () => {
   it('gives the lease to one holder at a time', async () => {

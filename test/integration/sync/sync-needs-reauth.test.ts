@@ -2,13 +2,13 @@
 // source in needs_reauth with the reason; the sync job ends normally (no retry, nothing poisoned),
 // and later jobs for the source make no token call at all. Real token manager, real sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SyncJobQueue } from '../../../shared/queue/sync-job-queue.js';
-import { runSyncJob } from '../../../shared/sources/run-sync-job.js';
-import { createLogger } from '../../../shared/logging/logger.js';
-import { createStorageClients } from '../../../shared/storage/storage-clients.js';
-import type { MicrosoftTokenManager } from '../../../shared/tokens/microsoft-token-manager.js';
-import { startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.js';
-import { storageConnectionString, uniqueName } from '../../helpers/storage.js';
+import { SyncJobQueue } from '../../../shared/adapters/azure-queues/sync-job-queue.js';
+import { runSyncJob } from '../../../shared/core/sync/run-sync-job.js';
+import { createLogger } from '../../../shared/adapters/logging/logger.js';
+import { createStorageClients } from '../../../shared/adapters/storage/storage-clients.js';
+import type { MicrosoftTokenManager } from '../../../shared/providers/microsoft/identity/microsoft-token-manager.js';
+import { startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
+import { storageConnectionString, uniqueName } from '../../support/storage.js';
 import { tokenTestBed, type TokenTestBed } from '../tokens/token-harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;

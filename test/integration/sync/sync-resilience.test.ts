@@ -1,9 +1,9 @@
 // Issue 4 "Must show": 410 mid-crawl and on an old deltaLink, crashes at every step of a multi-page
 // sync, two workers on one source, and the mass-delete guard, all against the sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../../shared/domain/change-event.js';
-import type { SyncFaultHook } from '../../../shared/sync/sync-source.js';
-import { describeEvents, startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.js';
+import type { ChangeEvent } from '../../../shared/core/domain/change-event.js';
+import type { SyncFaultHook } from '../../../shared/core/sync/sync-source.js';
+import { describeEvents, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -2,7 +2,7 @@
 // expected events, on a personal drive, a business drive and a folder-scoped source, with the
 // sandbox serving small pages, duplicates and children before parents.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEvents, startSyncHarness, type SyncHarness } from '../../helpers/sync-harness.js';
+import { describeEvents, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 
 const unpleasant = { defaultPageSize: 3, pageSizeJitter: 0.5, duplicateRate: 0.3, childFirst: 0.6 };
 

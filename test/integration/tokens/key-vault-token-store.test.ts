@@ -4,10 +4,10 @@
 // no SDK retries, and a zero poll interval for the delete/recover pollers.
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceKey } from '../../../shared/domain/source.js';
-import { grantSecretName } from '../../../shared/tokens/grant-secret-name.js';
-import { KeyVaultTokenStore } from '../../../shared/tokens/key-vault-token-store.js';
-import { CorruptGrantError, type StoredGrant } from '../../../shared/tokens/stored-grant.js';
+import type { SourceKey } from '../../../shared/core/domain/source.js';
+import { grantSecretName } from '../../../shared/adapters/key-vault/grant-secret-name.js';
+import { KeyVaultTokenStore } from '../../../shared/adapters/key-vault/key-vault-token-store.js';
+import { CorruptGrantError, type StoredGrant } from '../../../shared/providers/microsoft/identity/stored-grant.js';
 import { delegatedGrant } from './grant-fixture.js';
 import { secretClientFor, startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
 

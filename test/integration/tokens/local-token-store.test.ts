@@ -1,10 +1,13 @@
 // The local token store on Azurite through the real Tables SDK.
 import type { TableClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
-import { grantSecretName } from '../../../shared/tokens/grant-secret-name.js';
-import { generateLocalTokenKeyEntry, parseLocalTokenKeys } from '../../../shared/tokens/local-token-keys.js';
-import { LocalTokenStore } from '../../../shared/tokens/local-token-store.js';
-import { freshTable } from '../../helpers/storage.js';
+import { grantSecretName } from '../../../shared/adapters/key-vault/grant-secret-name.js';
+import {
+  generateLocalTokenKeyEntry,
+  parseLocalTokenKeys,
+} from '../../../shared/adapters/azure-tables/local-token-keys.js';
+import { LocalTokenStore } from '../../../shared/adapters/azure-tables/local-token-store.js';
+import { freshTable } from '../../support/storage.js';
 import { delegatedGrant } from './grant-fixture.js';
 
 const source = { kbId: 'kb1', sourceId: 'src.1' };

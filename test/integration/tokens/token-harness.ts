@@ -3,18 +3,21 @@
 // logger that keeps every line and every raw field for the no-leak checks.
 import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
-import { loadConfig, type Config } from '../../../shared/config/config.js';
-import type { SourceKey } from '../../../shared/domain/source.js';
-import { createLogger, type LogFields, type Logger } from '../../../shared/logging/logger.js';
-import { TABLES } from '../../../shared/storage/names.js';
-import { createStorageClients, type StorageClients } from '../../../shared/storage/storage-clients.js';
-import { createTokenManager, type CreateTokenManagerOptions } from '../../../shared/tokens/create-token-manager.js';
-import { parseLocalTokenKeys, generateLocalTokenKeyEntry } from '../../../shared/tokens/local-token-keys.js';
-import { LocalTokenStore } from '../../../shared/tokens/local-token-store.js';
-import type { MicrosoftTokenManager } from '../../../shared/tokens/microsoft-token-manager.js';
-import type { StoredGrant } from '../../../shared/tokens/stored-grant.js';
+import { loadConfig, type Config } from '../../../shared/app/config.js';
+import type { SourceKey } from '../../../shared/core/domain/source.js';
+import { createLogger, type LogFields, type Logger } from '../../../shared/adapters/logging/logger.js';
+import { TABLES } from '../../../shared/adapters/storage/names.js';
+import { createStorageClients, type StorageClients } from '../../../shared/adapters/storage/storage-clients.js';
+import { createTokenManager, type CreateTokenManagerOptions } from '../../../shared/app/create-token-manager.js';
+import {
+  parseLocalTokenKeys,
+  generateLocalTokenKeyEntry,
+} from '../../../shared/adapters/azure-tables/local-token-keys.js';
+import { LocalTokenStore } from '../../../shared/adapters/azure-tables/local-token-store.js';
+import type { MicrosoftTokenManager } from '../../../shared/providers/microsoft/identity/microsoft-token-manager.js';
+import type { StoredGrant } from '../../../shared/providers/microsoft/identity/stored-grant.js';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
-import { storageConnectionString, uniqueName } from '../../helpers/storage.js';
+import { storageConnectionString, uniqueName } from '../../support/storage.js';
 
 export interface CapturedLogs {
   lines: string[];

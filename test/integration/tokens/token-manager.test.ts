@@ -2,9 +2,9 @@
 // token log that names refresh tokens by opaque ids) with its lease and local store on Azurite.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
-import type { SourceKey } from '../../../shared/domain/source.js';
-import { ReauthRequiredError, TransientError } from '../../../shared/sync/errors.js';
-import type { MicrosoftTokenManager } from '../../../shared/tokens/microsoft-token-manager.js';
+import type { SourceKey } from '../../../shared/core/domain/source.js';
+import { ReauthRequiredError, TransientError } from '../../../shared/core/domain/errors.js';
+import type { MicrosoftTokenManager } from '../../../shared/providers/microsoft/identity/microsoft-token-manager.js';
 import { tokenTestBed, type TokenTestBed } from './token-harness.js';
 
 const HOUR = 3_600_000;

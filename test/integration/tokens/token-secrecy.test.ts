@@ -7,8 +7,8 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
-import type { SourceKey } from '../../../shared/domain/source.js';
-import type { MicrosoftTokenManager } from '../../../shared/tokens/microsoft-token-manager.js';
+import type { SourceKey } from '../../../shared/core/domain/source.js';
+import type { MicrosoftTokenManager } from '../../../shared/providers/microsoft/identity/microsoft-token-manager.js';
 import { secretClientFor, startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
 import { tokenTestBed, type TokenTestBed } from './token-harness.js';
 

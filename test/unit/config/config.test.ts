@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../shared/config/config.js';
+import { ConfigError, loadConfig } from '../../../shared/app/config.js';
 
 describe('config', () => {
   it('works with no settings at all (local defaults)', () => {

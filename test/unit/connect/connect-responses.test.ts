@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONNECT_ERROR_MESSAGES, type ConnectErrorCode } from '../../../shared/connect/connect-errors.js';
-import { browserRedirect, errorPage, escapeHtml } from '../../../shared/connect/connect-responses.js';
+import { CONNECT_ERROR_MESSAGES, type ConnectErrorCode } from '../../../shared/core/connect/connect-errors.js';
+import { browserRedirect, errorPage, escapeHtml } from '../../../shared/adapters/http/connect-responses.js';
 
 describe('connect responses', () => {
   it('escapes HTML metacharacters', () => {

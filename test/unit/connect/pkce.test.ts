@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeChallengeS256, createCodeVerifier } from '../../../shared/connect/pkce.js';
+import { codeChallengeS256, createCodeVerifier } from '../../../shared/core/connect/pkce.js';
 
 describe('PKCE', () => {
   it('computes the S256 challenge of RFC 7636 Appendix B', () => {

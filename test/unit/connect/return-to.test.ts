@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkReturnTo, returnToWith } from '../../../shared/connect/return-to.js';
+import { checkReturnTo, returnToWith } from '../../../shared/core/connect/return-to.js';
 
 const allowed = ['https://app.example.com', 'http://localhost:3000'];
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConnectStateSigner, type ConnectStatePayload } from '../../../shared/connect/signed-state.js';
+import { ConnectStateSigner, type ConnectStatePayload } from '../../../shared/core/connect/signed-state.js';
 
 const secret = 'a-connect-state-secret-of-at-least-32-chars';
 const payload: ConnectStatePayload = {

@@ -2,7 +2,7 @@
 // every key of configSchema is required as an app setting unless the schema gives it a default, it is
 // local-only, or Azure replaces it with something else (each exception says why).
 import type { z } from 'zod';
-import { configSchema, SECRET_SETTINGS } from '../../../shared/config/config.js';
+import { configSchema, SECRET_SETTINGS } from '../../../shared/app/config.js';
 import type { SettingRules } from './bicep-checks.js';
 
 /** Local-only settings: for workstation runs, never deployed. By convention every `LOCAL_*` setting. */

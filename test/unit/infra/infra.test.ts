@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadFunctionDefinitions } from '../../../dev/host/load-functions.js';
-import { ALL_QUEUES, ALL_TABLES, poisonQueueName } from '../../../shared/storage/names.js';
+import { ALL_QUEUES, ALL_TABLES, poisonQueueName } from '../../../shared/adapters/storage/names.js';
 import { azureSettingRules, hasSafeDefault, SCHEMA_SETTINGS } from './azure-settings.js';
 import {
   appSettings,

@@ -2,8 +2,8 @@
 // log path (structured fields, nested objects, errors, free text, URLs, headers, JSON text, the
 // console logger, child loggers) and looks for them in the output.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { consoleLogger, createLogger } from '../../../shared/logging/logger.js';
-import { REDACTED, redact, redactText, registerSecret } from '../../../shared/logging/redact.js';
+import { consoleLogger, createLogger } from '../../../shared/adapters/logging/logger.js';
+import { REDACTED, redact, redactText, registerSecret } from '../../../shared/adapters/logging/redact.js';
 
 const SECRETS = {
   refreshToken: '0.AAAA-refresh-token-value-9f8e7d6c5b4a',

@@ -2,13 +2,13 @@
 // polls and safety-net deltas, its notifications still reach the coalescer, and its subscription is
 // still kept. Pure decisions over in-memory stand-ins (the stores are exercised on Azurite elsewhere).
 import { describe, expect, test } from 'vitest';
-import type { SourceKey, SourceRecord } from '../../../shared/domain/source.js';
-import { SourceMaintenance } from '../../../shared/maintenance/source-maintenance.js';
-import { handleNotificationsMessage } from '../../../shared/notifications/notifications-queue-handler.js';
-import { SubscriptionManager } from '../../../shared/subscriptions/subscription-manager.js';
-import type { SubscriptionRow } from '../../../shared/subscriptions/subscription-store.js';
-import type { ProviderRegistry, SyncProvider } from '../../../shared/sync/ports.js';
-import { sourceRecord } from '../../helpers/source-record.js';
+import type { SourceKey, SourceRecord } from '../../../shared/core/domain/source.js';
+import { SourceMaintenance } from '../../../shared/core/maintenance/source-maintenance.js';
+import { handleNotificationsMessage } from '../../../shared/core/notifications/notifications-queue-handler.js';
+import { SubscriptionManager } from '../../../shared/core/watch/subscription-manager.js';
+import type { SubscriptionRow } from '../../../shared/adapters/azure-tables/subscription-store.js';
+import type { ProviderRegistry, SyncProvider } from '../../../shared/core/ports/provider-ports.js';
+import { sourceRecord } from '../../support/source-record.js';
 
 const key: SourceKey = { kbId: 'kb', sourceId: 'src' };
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };

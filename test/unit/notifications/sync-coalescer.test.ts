@@ -1,9 +1,9 @@
 // The coalescer's decisions with an in-memory ETag store and a hand-moved clock (pure logic; the
 // Azurite-backed store and the queues are exercised end to end in test/e2e/notifications).
 import { describe, expect, test } from 'vitest';
-import type { DebounceState, StoredDebounceState } from '../../../shared/notifications/debounce-store.js';
-import type { DebounceCheckMessage } from '../../../shared/notifications/notification-messages.js';
-import { SyncCoalescer } from '../../../shared/notifications/sync-coalescer.js';
+import type { DebounceState, StoredDebounceState } from '../../../shared/adapters/azure-tables/debounce-store.js';
+import type { DebounceCheckMessage } from '../../../shared/core/notifications/notification-messages.js';
+import { SyncCoalescer } from '../../../shared/core/notifications/sync-coalescer.js';
 
 const key = { kbId: 'kb', sourceId: 'src' };
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };

@@ -1,11 +1,11 @@
 // Tree semantics of the applier, on an in-memory item table (pure logic; the real stores and the
 // sandbox are exercised by the integration and e2e tests).
 import { describe, expect, it } from 'vitest';
-import type { RemoteItem } from '../../../shared/domain/remote-item.js';
-import { sourceRecord } from '../../helpers/source-record.js';
-import type { SourceRecord } from '../../../shared/domain/source.js';
-import type { ItemState } from '../../../shared/items/item-state.js';
-import { ChangeApplier, type ItemLookup } from '../../../shared/sync/change-applier.js';
+import type { RemoteItem } from '../../../shared/core/domain/remote-item.js';
+import { sourceRecord } from '../../support/source-record.js';
+import type { SourceRecord } from '../../../shared/core/domain/source.js';
+import type { ItemState } from '../../../shared/core/domain/item-state.js';
+import { ChangeApplier, type ItemLookup } from '../../../shared/core/sync/change-applier.js';
 
 class MemoryItems {
   rows = new Map<string, ItemState>();

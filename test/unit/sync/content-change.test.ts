@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contentChanged } from '../../../shared/sync/content-change.js';
-import { shouldHoldDeletes } from '../../../shared/sync/mass-delete-guard.js';
+import { contentChanged } from '../../../shared/core/sync/content-change.js';
+import { shouldHoldDeletes } from '../../../shared/core/sync/mass-delete-guard.js';
 
 describe('contentChanged', () => {
   it('trusts quickXorHash over eTag (Business: no cTag, eTag changes on rename)', () => {

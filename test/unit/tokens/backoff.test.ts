@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, type BackoffPolicy } from '../../../shared/tokens/backoff.js';
+import { backoffDelayMs, type BackoffPolicy } from '../../../shared/core/tokens/backoff.js';
 
 const policy: BackoffPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 3_000 };
 

@@ -6,7 +6,7 @@ import {
   certificateCredential,
   clientSecretCredential,
   managedIdentityFederationCredential,
-} from '../../../shared/tokens/client-credential.js';
+} from '../../../shared/providers/microsoft/identity/client-credential.js';
 
 // The sandbox's self-signed certificate serves as an app certificate here (any RSA certificate does).
 const certPem = readFileSync(new URL('../../../.sandbox/tls/cert.pem', import.meta.url), 'utf8');

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { open, seal } from '../../../shared/tokens/local-token-cipher.js';
-import { generateLocalTokenKeyEntry, parseLocalTokenKeys } from '../../../shared/tokens/local-token-keys.js';
+import { open, seal } from '../../../shared/adapters/azure-tables/local-token-cipher.js';
+import {
+  generateLocalTokenKeyEntry,
+  parseLocalTokenKeys,
+} from '../../../shared/adapters/azure-tables/local-token-keys.js';
 
 describe('local token cipher (AES-256-GCM)', () => {
   const ring = parseLocalTokenKeys(generateLocalTokenKeyEntry('k1'));

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateLocalTokenKeyEntry, parseLocalTokenKeys } from '../../../shared/tokens/local-token-keys.js';
+import {
+  generateLocalTokenKeyEntry,
+  parseLocalTokenKeys,
+} from '../../../shared/adapters/azure-tables/local-token-keys.js';
 
 const keyMaterial = () => randomBytes(32).toString('base64');
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTokenFailure, parseRetryAfter } from '../../../shared/tokens/token-error-classification.js';
+import {
+  classifyTokenFailure,
+  parseRetryAfter,
+} from '../../../shared/providers/microsoft/identity/token-error-classification.js';
 
 function body(error: string, code?: number) {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DRIVE_ITEM_SELECT, toRemoteItem } from '../../../../shared/providers/onedrive/drive-item-mapping.js';
-import { deltaPageSchema, driveItemSchema } from '../../../../shared/providers/onedrive/graph-schemas.js';
+import { DRIVE_ITEM_SELECT, toRemoteItem } from '../../../../shared/providers/microsoft/drive/drive-item-mapping.js';
+import { deltaPageSchema, driveItemSchema } from '../../../../shared/providers/microsoft/drive/graph-schemas.js';
 
 const map = (json: unknown) => toRemoteItem(driveItemSchema.parse(json));
 

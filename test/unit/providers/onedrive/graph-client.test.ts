@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { customHostsFor, splitGraphBaseUrl } from '../../../../shared/providers/onedrive/graph-client.js';
-import { graphPaths } from '../../../../shared/providers/onedrive/graph-paths.js';
-import { driveKindOf } from '../../../../shared/providers/onedrive/drive-discovery.js';
+import { customHostsFor, splitGraphBaseUrl } from '../../../../shared/providers/microsoft/graph/graph-client.js';
+import { graphPaths } from '../../../../shared/providers/microsoft/drive/graph-paths.js';
+import { driveKindOf } from '../../../../shared/providers/microsoft/drive/drive-discovery.js';
 
 describe('Graph client settings from GRAPH_BASE_URL', () => {
   it('splits origin and version', () => {

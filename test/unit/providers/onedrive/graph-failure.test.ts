@@ -3,14 +3,14 @@ import {
   classifyGraphFailure,
   networkFailure,
   type FailureTarget,
-} from '../../../../shared/providers/onedrive/graph-failure.js';
+} from '../../../../shared/providers/microsoft/graph/graph-failure.js';
 import {
   CursorExpiredError,
   NotFoundError,
   PermanentSourceError,
   ReauthRequiredError,
   TransientError,
-} from '../../../../shared/sync/errors.js';
+} from '../../../../shared/core/domain/errors.js';
 
 const headers = (values: Record<string, string> = {}) => new Headers(values);
 const delta: FailureTarget = {

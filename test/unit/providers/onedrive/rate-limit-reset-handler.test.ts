@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   RateLimitResetHandler,
   widenedRetryAfter,
-} from '../../../../shared/providers/onedrive/rate-limit-reset-handler.js';
-import { parseRetryAfterSeconds, requestedWaitSeconds } from '../../../../shared/providers/onedrive/retry-after.js';
+} from '../../../../shared/providers/microsoft/graph/rate-limit-reset-handler.js';
+import {
+  parseRetryAfterSeconds,
+  requestedWaitSeconds,
+} from '../../../../shared/providers/microsoft/graph/retry-after.js';
 
 describe('widenedRetryAfter', () => {
   it('uses RateLimit-Reset when it is larger than Retry-After', () => {

@@ -1,0 +1,73 @@
+// Per-source debounce state for the notification coalescer, one row per source in the `leases` table
+// (partition "sync-debounce"): it is short-lived coordination state with the same ETag discipline as
+// the leases, so it shares their table rather than adding one to every deployment.
+import type { TableClient } from '@azure/data-tables';
+import { z } from 'zod';
+import type { SourceKey } from '../../core/domain/source.js';
+import { isRestError } from './table-keys.js';
+import { deletePerSourceRow, perSourceRowKey } from './per-source-row.js';
+
+const PARTITION = 'sync-debounce';
+
+export const debounceStateSchema = z.object({
+  /** When the burst being gathered began; absent when no sync is pending for the source. */
+  pendingSinceMs: z.number().optional(),
+  /** Latest notification seen (written at most every few hundred ms during a burst). */
+  lastNotificationAtMs: z.number().optional(),
+  /** Id of the one debounce-check message that is live; other check messages are stale and ignored. */
+  armId: z.string().optional(),
+  /**
+   * The arm whose burst was handed to a sync job. Pending state is cleared before that job is queued
+   * (so no notification is absorbed by a job that may already be reading delta); if queueing then
+   * fails, the retried check message finds its arm here and queues the job.
+   */
+  releasedArmId: z.string().optional(),
+});
+export type DebounceState = z.infer<typeof debounceStateSchema>;
+
+export interface StoredDebounceState {
+  state: DebounceState;
+  /** undefined when the row does not exist yet. */
+  etag: string | undefined;
+}
+
+export class DebounceStore {
+  constructor(private readonly table: TableClient) {}
+
+  async read(key: SourceKey): Promise<StoredDebounceState> {
+    try {
+      const entity = await this.table.getEntity(PARTITION, perSourceRowKey(key));
+      const parsed = debounceStateSchema.safeParse(entity);
+      // A corrupt row is overwritten (with its ETag) as if nothing were pending: at worst one extra sync.
+      return { state: parsed.success ? parsed.data : {}, etag: entity.etag };
+    } catch (error) {
+      if (isRestError(error, 404)) return { state: {}, etag: undefined };
+      throw error;
+    }
+  }
+
+  /** Writes `state` only if the row is still at `etag` (or still absent); false when someone else won. */
+  async write(key: SourceKey, state: DebounceState, etag: string | undefined): Promise<boolean> {
+    // Replace drops the properties left out, which is how a field is cleared.
+    const entity: Record<string, string | number> = { partitionKey: PARTITION, rowKey: perSourceRowKey(key) };
+    for (const [field, value] of Object.entries(debounceStateSchema.parse(state))) {
+      if (value !== undefined) entity[field] = value;
+    }
+    try {
+      if (etag === undefined)
+        await this.table.createEntity({ ...entity, partitionKey: PARTITION, rowKey: perSourceRowKey(key) });
+      else
+        await this.table.updateEntity({ ...entity, partitionKey: PARTITION, rowKey: perSourceRowKey(key) }, 'Replace', {
+          etag,
+        });
+      return true;
+    } catch (error) {
+      if (isRestError(error, 409) || isRestError(error, 412) || isRestError(error, 404)) return false;
+      throw error;
+    }
+  }
+
+  async delete(key: SourceKey): Promise<void> {
+    await deletePerSourceRow(this.table, PARTITION, key);
+  }
+}

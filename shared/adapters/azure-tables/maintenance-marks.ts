@@ -1,0 +1,40 @@
+// When maintenance last queued a poll, a safety-net delta, or kept a source's token alive: one row
+// per source in the `leases` table (partition "maintenance"). Kept off the source record so that
+// maintenance never races the sync engine's writes to it.
+import type { TableClient } from '@azure/data-tables';
+import { z } from 'zod';
+import type { SourceKey } from '../../core/domain/source.js';
+import { isRestError } from './table-keys.js';
+import { deletePerSourceRow, perSourceRowKey } from './per-source-row.js';
+
+const PARTITION = 'maintenance';
+
+export const maintenanceMarksSchema = z.object({
+  pollQueuedAtMs: z.number().optional(),
+  safetyNetQueuedAtMs: z.number().optional(),
+  tokenKeptAliveAtMs: z.number().optional(),
+});
+export type MaintenanceMarks = z.infer<typeof maintenanceMarksSchema>;
+
+export class MaintenanceMarksStore {
+  constructor(private readonly table: TableClient) {}
+
+  async read(key: SourceKey): Promise<MaintenanceMarks> {
+    try {
+      const parsed = maintenanceMarksSchema.safeParse(await this.table.getEntity(PARTITION, perSourceRowKey(key)));
+      return parsed.success ? parsed.data : {};
+    } catch (error) {
+      if (isRestError(error, 404)) return {};
+      throw error;
+    }
+  }
+
+  /** Merges the given marks (one worker per source per run, so last-writer-wins is enough). */
+  async mark(key: SourceKey, marks: MaintenanceMarks): Promise<void> {
+    await this.table.upsertEntity({ partitionKey: PARTITION, rowKey: perSourceRowKey(key), ...marks }, 'Merge');
+  }
+
+  async delete(key: SourceKey): Promise<void> {
+    await deletePerSourceRow(this.table, PARTITION, key);
+  }
+}

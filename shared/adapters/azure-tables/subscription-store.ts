@@ -1,0 +1,54 @@
+// Subscriptions in the `subscriptions` table: PartitionKey = subscription id, so the webhook path
+// finds a notification's subscription with one point read. The row holds the digest of clientState,
+// never the value (client-state.ts).
+import type { TableClient } from '@azure/data-tables';
+import { z } from 'zod';
+import { isRestError, safeKey } from './table-keys.js';
+
+const ROW_KEY = 'subscription';
+
+export const subscriptionRowSchema = z.object({
+  subscriptionId: z.string().min(1),
+  kbId: z.string().min(1),
+  sourceId: z.string().min(1),
+  /** Tenant whose notifications are accepted; absent when the app is multi-tenant (MS_TENANT_ID unset). */
+  tenantId: z.string().min(1).optional(),
+  clientStateSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  expirationDateTime: z.string(),
+  resource: z.string().optional(),
+  createdAt: z.string(),
+  /** Last time maintenance renewed it (a renewal is also the check that it still exists). */
+  checkedAt: z.string().optional(),
+});
+export type SubscriptionRow = z.infer<typeof subscriptionRowSchema>;
+
+export class SubscriptionStore {
+  constructor(private readonly table: TableClient) {}
+
+  async get(subscriptionId: string): Promise<SubscriptionRow | undefined> {
+    try {
+      const entity = await this.table.getEntity(safeKey(subscriptionId), ROW_KEY);
+      const parsed = subscriptionRowSchema.safeParse(entity);
+      // A row that does not parse cannot vouch for anything: treat the subscription as unknown.
+      return parsed.success ? parsed.data : undefined;
+    } catch (error) {
+      if (isRestError(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  async put(row: SubscriptionRow): Promise<void> {
+    await this.table.upsertEntity(
+      { partitionKey: safeKey(row.subscriptionId), rowKey: ROW_KEY, ...subscriptionRowSchema.parse(row) },
+      'Replace',
+    );
+  }
+
+  async delete(subscriptionId: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(safeKey(subscriptionId), ROW_KEY);
+    } catch (error) {
+      if (!isRestError(error, 404)) throw error;
+    }
+  }
+}

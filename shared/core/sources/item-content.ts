@@ -1,0 +1,29 @@
+// GET …/sources/{sourceId}/items/{itemId}/content: streams a file's bytes from the provider. Only items
+// the host was told about (known and `included`: inside the folder scope and passing the filters) are
+// served, so the proxy cannot be used to read anything else in the drive with the source's token.
+import type { SourceKey } from '../domain/source.js';
+import type { ItemStore } from '../../adapters/azure-tables/item-store.js';
+import type { ContentRequest, ContentResponse, ProviderRegistry } from '../ports/provider-ports.js';
+import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
+
+export interface ItemContentDependencies {
+  sources: SourceStore;
+  items: ItemStore;
+  providers: ProviderRegistry;
+}
+
+export type ItemContentResult = { kind: 'content'; response: ContentResponse } | { kind: 'not_found'; what: string };
+
+export async function openItemContent(
+  deps: ItemContentDependencies,
+  key: SourceKey,
+  itemId: string,
+  request: ContentRequest,
+): Promise<ItemContentResult> {
+  const stored = await deps.sources.get(key);
+  if (!stored) return { kind: 'not_found', what: 'source' };
+  const item = await deps.items.get(key, itemId);
+  if (!item || !item.included || item.isFolder) return { kind: 'not_found', what: 'item' };
+  const response = await deps.providers.get(stored.record.type).downloadContent(stored.record, itemId, request);
+  return { kind: 'content', response };
+}

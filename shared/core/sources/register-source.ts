@@ -1,0 +1,233 @@
+// PUT /api/kbs/{kbId}/sources/{sourceId}: registers or updates a source, idempotently.
+//
+// Order: the grant is stored first (so discovery can use it), then the drive and folder are resolved
+// through the provider (discovery), then the record is written and a sync is queued. Changing the
+// drive or folder restarts enumeration with a new resync run, whose end deletes what is no longer in
+// scope (sync-source.ts finishRun); that reset is done under the sync lease so a running sync cannot
+// write the old drive's cursor over it.
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../../app/config.js';
+import type { SourceKey, SourceRecord, SourceState } from '../domain/source.js';
+import type { SyncJobQueue } from '../../adapters/azure-queues/sync-job-queue.js';
+import type { TableLeaseStore } from '../../adapters/azure-tables/table-lease.js';
+import { giveUpSubscription } from '../watch/give-up-subscription.js';
+import type { SubscriptionStore } from '../../adapters/azure-tables/subscription-store.js';
+import { NotFoundError, PermanentSourceError, ReauthRequiredError, TransientError } from '../domain/errors.js';
+import type { ProviderRegistry, ResolvedLocation, TokenManager } from '../ports/provider-ports.js';
+import { syncLeaseKey } from '../sync/sync-source.js';
+import type { AppOnlyTokenGrants } from '../../providers/microsoft/identity/microsoft-token-manager.js';
+import type { RegisterSourceBody } from './register-source-body.js';
+import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
+
+export interface RegisterSourceDependencies {
+  config: Pick<Config, 'defaultPollIntervalSeconds' | 'publicBaseUrl' | 'syncLeaseSeconds'>;
+  sources: SourceStore;
+  tokens: TokenManager & AppOnlyTokenGrants;
+  providers: ProviderRegistry;
+  syncLeases: TableLeaseStore;
+  syncJobs: SyncJobQueue;
+  /** A source moved to another drive gives up the old drive's subscription (its row goes too). */
+  subscriptionStore: Pick<SubscriptionStore, 'delete'>;
+  now?: () => Date;
+}
+
+export type RegisterSourceResult =
+  | { kind: 'created' | 'updated'; source: SourceRecord }
+  /** The drive, site, library or folder does not exist (or is not visible with these credentials). */
+  | { kind: 'location_not_found'; detail: string }
+  /** The credentials cannot be used (invalid grant, consent missing). */
+  | { kind: 'reauth_required'; reason: string }
+  /** The provider refused for good (access denied, unsupported drive). */
+  | { kind: 'rejected'; reason: string }
+  /** Graph or the token endpoint is unavailable for now. */
+  | { kind: 'unavailable'; retryAfterSeconds: number; detail: string }
+  /** The drive or folder changes while a sync of the old one runs: retry once it ends. */
+  | { kind: 'busy'; retryAfterSeconds: number };
+
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+const PENDING_AUTH_REASON = 'no credentials yet: connect the source (or register it again with a refresh token)';
+
+type Resolution = { kind: 'resolved'; location: ResolvedLocation } | { kind: 'pending_auth' } | RegisterSourceResult;
+
+export async function registerSource(
+  deps: RegisterSourceDependencies,
+  key: SourceKey,
+  body: RegisterSourceBody,
+): Promise<RegisterSourceResult> {
+  const now = (deps.now ?? (() => new Date()))();
+  const existing = (await deps.sources.get(key))?.record;
+  let gaveCredentials: boolean;
+  try {
+    gaveCredentials = await storeCredentials(deps, key, body);
+  } catch (error) {
+    // App-only access needs a tenant and a client credential in the app's settings; the token manager
+    // says which is missing (its message names settings, never values).
+    if (body.auth === 'app' && !(error instanceof TransientError)) {
+      return { kind: 'rejected', reason: error instanceof Error ? error.message : String(error) };
+    }
+    throw error;
+  }
+  const resolution = await resolve(deps, key, body, existing, gaveCredentials);
+  if (resolution.kind !== 'resolved' && resolution.kind !== 'pending_auth') {
+    // No source was created, so the grant stored a moment ago belongs to nothing: forget it.
+    if (!existing && gaveCredentials) await deps.tokens.revoke(key);
+    return resolution;
+  }
+
+  const location: ResolvedLocation =
+    resolution.kind === 'resolved'
+      ? resolution.location
+      : {
+          // Without credentials nothing can be resolved yet; keep what we knew, or what the host named.
+          driveId: existing?.driveId ?? ('driveId' in body.drive ? body.drive.driveId : ''),
+          driveType: existing?.driveType ?? 'business',
+          ...(existing?.scopeItemId ? { scopeItemId: existing.scopeItemId } : {}),
+        };
+  const settings: Partial<SourceRecord> = {
+    type: body.type,
+    drive: body.drive,
+    driveId: location.driveId,
+    driveType: location.driveType,
+    scope: body.scope,
+    scopeItemId: location.scopeItemId,
+    filters: body.filters ?? {},
+    pollIntervalSeconds: body.pollIntervalSeconds ?? deps.config.defaultPollIntervalSeconds,
+    auth: body.auth,
+    mode: deps.config.publicBaseUrl ? 'webhook' : 'polling',
+  };
+  const pending = resolution.kind === 'pending_auth';
+
+  if (!existing) {
+    const record: SourceRecord = {
+      ...key,
+      ...(settings as Omit<SourceRecord, 'kbId' | 'sourceId' | 'state' | 'createdAt' | 'updatedAt' | 'itemCount'>),
+      state: pending ? 'pending_auth' : 'active',
+      ...(pending ? { stateReason: PENDING_AUTH_REASON } : {}),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      itemCount: 0,
+    };
+    await deps.sources.put(withoutUndefined(record));
+    if (!pending) await deps.syncJobs.enqueue(key, 'registered');
+    return { kind: 'created', source: record };
+  }
+
+  const driveChanged = existing.type !== body.type || existing.driveId !== location.driveId;
+  const locationChanged = driveChanged || (existing.scopeItemId ?? null) !== (location.scopeItemId ?? null);
+  const apply = (current: SourceRecord): SourceRecord => {
+    const state = nextState(current.state, pending, locationChanged);
+    const updated: SourceRecord = {
+      ...current,
+      ...settings,
+      state,
+      stateReason: state === current.state ? current.stateReason : pending ? PENDING_AUTH_REASON : undefined,
+      ...(locationChanged
+        ? { cursor: undefined, cursorKind: undefined, cursorUpdatedAt: undefined, resyncRunId: randomUUID() }
+        : {}),
+      // The subscription watches the old drive's root; the sync after this one subscribes to the new drive.
+      ...(driveChanged ? { subscriptionId: undefined, subscriptionExpiresAt: undefined } : {}),
+    };
+    return withoutUndefined(updated);
+  };
+
+  let updated: SourceRecord | undefined;
+  if (locationChanged) {
+    const lease = await deps.syncLeases.tryAcquire(syncLeaseKey(key), deps.config.syncLeaseSeconds * 1000);
+    if (!lease) return { kind: 'busy', retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS };
+    try {
+      if (driveChanged) {
+        const unsubscribed = await unsubscribeOldDrive(deps, key);
+        if (unsubscribed) return unsubscribed;
+      }
+      updated = await deps.sources.update(key, apply);
+    } finally {
+      await lease.release();
+    }
+  } else {
+    updated = await deps.sources.update(key, apply);
+  }
+  // Deleted between our read and write: register it again from scratch.
+  if (!updated) return registerSource(deps, key, body);
+  if (!pending) await deps.syncJobs.enqueue(key, 'registered');
+  // Read back: the store stamps updatedAt as it writes.
+  return { kind: 'updated', source: (await deps.sources.get(key))?.record ?? updated };
+}
+
+async function storeCredentials(
+  deps: RegisterSourceDependencies,
+  key: SourceKey,
+  body: RegisterSourceBody,
+): Promise<boolean> {
+  const tenant = body.tenantId ? { tenantId: body.tenantId } : {};
+  if (body.auth === 'app') {
+    await deps.tokens.storeAppOnlyGrant(key, tenant);
+    return true;
+  }
+  if (body.refreshToken === undefined) return false;
+  await deps.tokens.storeGrant(key, { refreshToken: body.refreshToken, ...tenant });
+  return true;
+}
+
+async function resolve(
+  deps: RegisterSourceDependencies,
+  key: SourceKey,
+  body: RegisterSourceBody,
+  existing: SourceRecord | undefined,
+  gaveCredentials: boolean,
+): Promise<Resolution> {
+  try {
+    return {
+      kind: 'resolved',
+      location: await deps.providers.get(body.type).resolveLocation(key, body.drive, body.scope),
+    };
+  } catch (error) {
+    if (error instanceof NotFoundError) return { kind: 'location_not_found', detail: error.message };
+    if (error instanceof ReauthRequiredError) {
+      // Registering first and connecting afterwards is a normal order for delegated sources.
+      const awaitingConnect = !existing || existing.state === 'pending_auth';
+      if (body.auth === 'delegated' && !gaveCredentials && awaitingConnect) return { kind: 'pending_auth' };
+      return { kind: 'reauth_required', reason: error.reason };
+    }
+    if (error instanceof PermanentSourceError) return { kind: 'rejected', reason: error.reason };
+    if (error instanceof TransientError) return unavailable(error);
+    throw error;
+  }
+}
+
+/**
+ * A source about to move to another drive gives up its subscription (record read again just before the
+ * move). Left alone, the subscription manager would keep renewing it as "current" while it reports the
+ * old drive's changes, and the new drive would get no notifications (only the safety-net delta).
+ */
+async function unsubscribeOldDrive(
+  deps: RegisterSourceDependencies,
+  key: SourceKey,
+): Promise<RegisterSourceResult | undefined> {
+  const current = (await deps.sources.get(key))?.record;
+  if (!current) return undefined;
+  try {
+    await giveUpSubscription(deps.providers, deps.subscriptionStore, current);
+  } catch (error) {
+    if (error instanceof TransientError) return unavailable(error);
+    throw error;
+  }
+  return undefined;
+}
+
+function unavailable(error: TransientError): RegisterSourceResult {
+  const seconds = error.retryAfterMs ? Math.ceil(error.retryAfterMs / 1000) : DEFAULT_RETRY_AFTER_SECONDS;
+  return { kind: 'unavailable', retryAfterSeconds: seconds, detail: error.message };
+}
+
+/** A successful registration proves the credentials and drive work, so earlier failures are cleared. */
+function nextState(current: SourceState, pending: boolean, locationChanged: boolean): SourceState {
+  if (pending) return 'pending_auth';
+  // Held deletes wait for the host's confirmation, unless the source now points somewhere else.
+  if (current === 'held' && !locationChanged) return 'held';
+  return 'active';
+}
+
+/** Table Storage keeps no undefined; dropping them keeps equality checks and JSON stable. */
+function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}

@@ -1,0 +1,353 @@
+// The sync job for one source: lease → pages of changes → events, item state, cursor → end of run.
+//
+// Write order per page (invariant 1, "no change is lost"): events are appended first, then item
+// state, then the cursor. The events of a page are computed by comparing it with the stored state,
+// so if item state were written first, a crash before the events were appended would make the
+// replayed page look unchanged and its events would be lost. In this order a crash can only
+// replay a page whose events were already appended, and the replay writes the same events with
+// the same eventIds (invariant 2), which the host drops by id.
+import { randomUUID } from 'node:crypto';
+import type { SourceKey, SourceRecord } from '../domain/source.js';
+import type { ChangeFeedStore } from '../../adapters/azure-tables/change-feed-store.js';
+import type { ItemState } from '../domain/item-state.js';
+import type { ItemStore } from '../../adapters/azure-tables/item-store.js';
+import type { Logger } from '../../adapters/logging/logger.js';
+import { redactText } from '../../adapters/logging/redact.js';
+import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
+import type { TableLeaseStore } from '../../adapters/azure-tables/table-lease.js';
+import { ChangeApplier } from './change-applier.js';
+import { CursorExpiredError, PermanentSourceError, ReauthRequiredError } from '../domain/errors.js';
+import { deleteEvent } from './event-builder.js';
+import { shouldHoldDeletes } from './mass-delete-guard.js';
+import { WriteGroup } from './write-group.js';
+import type { ProviderRegistry, SyncProvider } from '../ports/provider-ports.js';
+
+export type SyncStep = 'fetch' | 'events' | 'items' | 'cursor' | 'release';
+
+/** Test hook: throw from here to simulate a crash at a given step of a given page. */
+export type SyncFaultHook = (step: SyncStep, pageIndex: number) => void;
+
+export interface SyncDependencies {
+  sources: SourceStore;
+  items: ItemStore;
+  feed: ChangeFeedStore;
+  leases: TableLeaseStore;
+  providers: ProviderRegistry;
+  log: Logger;
+  leaseMs: number;
+  massDeleteRatio: number;
+  massDeleteMinItems: number;
+  /** Rows + events gathered before a write (and a cursor move); 1 writes every page. Default 5,000. */
+  flushSize?: number;
+  faults?: SyncFaultHook;
+  now?: () => Date;
+}
+
+export type SyncOutcome =
+  | { status: 'synced'; pages: number; events: number; held: number }
+  | { status: 'busy' }
+  | { status: 'not_found' }
+  | { status: 'skipped'; reason: string }
+  | { status: 'needs_reauth'; reason: string }
+  | { status: 'error'; reason: string }
+  | { status: 'lease_lost' };
+
+export function syncLeaseKey(key: SourceKey): string {
+  return `sync|${key.kbId}|${key.sourceId}`;
+}
+
+export class SourceSyncer {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: SyncDependencies) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async run(key: SourceKey): Promise<SyncOutcome> {
+    const lease = await this.deps.leases.tryAcquire(syncLeaseKey(key), this.deps.leaseMs);
+    if (!lease) return { status: 'busy' };
+    let leaseLost = false;
+    const renewal = setInterval(
+      () => {
+        lease
+          .renew()
+          .then((ok) => (leaseLost ||= !ok))
+          .catch(() => undefined);
+      },
+      Math.max(1_000, Math.floor(this.deps.leaseMs / 3)),
+    );
+    try {
+      return await this.runLeased(key, () => leaseLost);
+    } finally {
+      clearInterval(renewal);
+      await lease.release().catch(() => undefined);
+    }
+  }
+
+  private async runLeased(key: SourceKey, isLeaseLost: () => boolean): Promise<SyncOutcome> {
+    const stored = await this.deps.sources.get(key);
+    if (!stored) return { status: 'not_found' };
+    const source = stored.record;
+    if (source.state === 'needs_reauth' || source.state === 'pending_auth') {
+      return { status: 'skipped', reason: `source is ${source.state}` };
+    }
+    const log = this.deps.log.child({ kbId: key.kbId, sourceId: key.sourceId });
+    const provider = this.deps.providers.get(source.type);
+    try {
+      return await this.enumerate(source, provider, isLeaseLost, log);
+    } catch (error) {
+      return this.recordFailure(key, error, log);
+    }
+  }
+
+  private async enumerate(
+    initial: SourceRecord,
+    provider: SyncProvider,
+    isLeaseLost: () => boolean,
+    log: Logger,
+  ): Promise<SyncOutcome> {
+    let source = initial;
+    const resumed = source.cursorKind === 'next';
+    const freshCrawl = !source.cursor && source.itemCount === 0 && !source.lastSyncAt;
+    let group = new WriteGroup();
+    let applier = this.newApplier(source, provider, freshCrawl, () => group);
+    if (resumed || (source.pendingCount ?? 0) > 0)
+      applier.rememberPending(await this.deps.items.query(source, 'pending eq true'));
+    const staged = new Map<string, ItemState>();
+    const flushSize = this.deps.flushSize ?? 5_000;
+    let cursor = source.cursor;
+    let pages = 0;
+    let flushes = 0;
+    let eventCount = 0;
+    // Writes a group: events, then item state, then the cursor (see the comment at the top).
+    const flush = async (nextCursor: string | undefined) => {
+      this.deps.faults?.('events', flushes);
+      await this.deps.feed.append(source.kbId, group.events);
+      this.deps.faults?.('items', flushes);
+      await this.deps.items.write(source, group.writes(), group.removals());
+      for (const row of group.staged) staged.set(row.id, row);
+      eventCount += group.events.length;
+      source = { ...source, itemCount: source.itemCount + group.newlyIncluded };
+      const stagedCount = group.staged.length;
+      group = new WriteGroup();
+      this.deps.faults?.('cursor', flushes++);
+      if (nextCursor) {
+        source = await this.saveCursor(source, {
+          cursor: nextCursor,
+          cursorKind: 'next',
+          itemCount: source.itemCount,
+          pendingCount: applier.pendingCount,
+          heldDeleteCount: (source.heldDeleteCount ?? 0) + stagedCount,
+        });
+      }
+    };
+    for (;;) {
+      if (isLeaseLost()) return { status: 'lease_lost' };
+      this.deps.faults?.('fetch', pages);
+      let page;
+      try {
+        page = await provider.fetchChanges(source, cursor);
+      } catch (error) {
+        if (!(error instanceof CursorExpiredError)) throw error;
+        // 410: restart the enumeration; at its end, whatever it did not return is deleted. What
+        // was gathered but not written is dropped: the fresh enumeration covers it.
+        log.warn('sync.resync', { restart: error.restartCursor ? 'location' : 'no-token' });
+        group = new WriteGroup();
+        source = await this.saveCursor(source, {
+          cursor: error.restartCursor,
+          cursorKind: error.restartCursor ? 'next' : undefined,
+          resyncRunId: randomUUID(),
+        });
+        cursor = source.cursor;
+        applier = this.newApplier(source, provider, false, () => group);
+        continue;
+      }
+      group.add(await applier.applyPage(page.items));
+      pages++;
+      if (page.nextCursor) {
+        if (group.size >= flushSize) await flush(page.nextCursor);
+        cursor = page.nextCursor;
+        continue;
+      }
+      await flush(undefined);
+      this.deps.faults?.('release', flushes - 1);
+      const end = await this.finishRun(source, staged, resumed, log);
+      eventCount += end.events;
+      // A completed sync shows that an earlier permanent error (access denied, say) is over; left in
+      // `error`, the source would get no polls, notifications or subscription (maintenance and the
+      // notification path act on active sources only).
+      const recovered: Partial<SourceRecord> =
+        end.source.state === 'error' && !('state' in end.stateChange)
+          ? { state: 'active', stateReason: undefined }
+          : {};
+      source = await this.saveCursor(end.source, {
+        ...recovered,
+        ...end.stateChange,
+        cursor: page.finalCursor,
+        cursorKind: 'final',
+        resyncRunId: undefined,
+        itemCount: end.source.itemCount,
+        pendingCount: applier.pendingCount,
+        lastSyncAt: this.now().toISOString(),
+        lastSyncResult: 'ok',
+        lastError: undefined,
+      });
+      if (applier.pendingCount > 0) log.warn('sync.pending-left', { count: applier.pendingCount });
+      log.info('sync.done', { pages, events: eventCount, held: end.held });
+      return { status: 'synced', pages, events: eventCount, held: end.held };
+    }
+  }
+
+  private newApplier(
+    source: SourceRecord,
+    provider: SyncProvider,
+    freshCrawl: boolean,
+    group: () => WriteGroup,
+  ): ChangeApplier {
+    const stored = {
+      getMany: (ids: readonly string[]) => this.deps.items.getMany(source, ids),
+      childrenOf: (parentIds: readonly string[]) => this.deps.items.childrenOf(source, parentIds),
+    };
+    return new ChangeApplier(
+      source,
+      {
+        getMany: (ids) => group().getMany(stored, ids),
+        descendantsOf: (folderId) => group().descendantsOf(stored, folderId),
+        listRemoteSubtree: (folderId) => provider.listSubtree(source, folderId),
+      },
+      { freshCrawl, resyncRunId: source.resyncRunId },
+    );
+  }
+
+  /**
+   * End of an enumeration: reconcile a resync, then let the mass-delete guard hold or release the
+   * staged deletes. Events are appended before rows are removed, so a crash replays, never loses.
+   */
+  private async finishRun(
+    source: SourceRecord,
+    stagedThisRun: Map<string, ItemState>,
+    resumed: boolean,
+    log: Logger,
+  ): Promise<{ source: SourceRecord; stateChange: Partial<SourceRecord>; events: number; held: number }> {
+    if (source.resyncRunId) {
+      const runId = source.resyncRunId;
+      const unseen = (await this.deps.items.query(source)).filter((row) => row.seenRun !== runId);
+      const staged: ItemState[] = [];
+      const removals: string[] = [];
+      for (const row of unseen) {
+        if (row.included || row.deleteHeld) staged.push({ ...row, deleteHeld: true });
+        else removals.push(row.id);
+      }
+      await this.deps.items.write(source, staged, removals);
+      for (const row of staged) stagedThisRun.set(row.id, row);
+      log.info('sync.resync-reconciled', { unseen: unseen.length });
+    }
+    const needScan = resumed || (source.heldDeleteCount ?? 0) > 0 || source.state === 'held';
+    const candidates = needScan
+      ? await this.deps.items.query(source, 'deleteHeld eq true')
+      : [...(await this.deps.items.getMany(source, [...stagedThisRun.keys()])).values()].filter(
+          (row) => row.deleteHeld,
+        );
+    if (candidates.length === 0) {
+      const released: Partial<SourceRecord> =
+        source.state === 'held' ? { state: 'active', stateReason: undefined } : {};
+      return { source: { ...source, ...released, heldDeleteCount: 0 }, stateChange: released, events: 0, held: 0 };
+    }
+    const hold =
+      source.state === 'held' ||
+      shouldHoldDeletes(candidates.length, source.itemCount, {
+        ratio: this.deps.massDeleteRatio,
+        minItems: this.deps.massDeleteMinItems,
+      });
+    if (hold) {
+      log.warn('sync.deletes-held', { count: candidates.length, itemCount: source.itemCount });
+      const stateChange: Partial<SourceRecord> = {
+        state: 'held',
+        stateReason: `${candidates.length} of ${source.itemCount} files would be deleted; confirm through the API to apply`,
+      };
+      return {
+        source: { ...source, ...stateChange, heldDeleteCount: candidates.length },
+        stateChange,
+        events: 0,
+        held: candidates.length,
+      };
+    }
+    await this.releaseDeletes(source, candidates);
+    return {
+      source: { ...source, itemCount: Math.max(0, source.itemCount - candidates.length), heldDeleteCount: 0 },
+      stateChange: {},
+      events: candidates.length,
+      held: 0,
+    };
+  }
+
+  /** Emits the delete events for staged rows, then removes the rows. */
+  async releaseDeletes(source: SourceKey, rows: readonly ItemState[]): Promise<void> {
+    await this.deps.feed.append(
+      source.kbId,
+      rows.map((row) => deleteEvent(source, row)),
+    );
+    await this.deps.items.write(
+      source,
+      [],
+      rows.map((row) => row.id),
+    );
+  }
+
+  private async saveCursor(source: SourceRecord, change: Partial<SourceRecord>): Promise<SourceRecord> {
+    const nowIso = this.now().toISOString();
+    const cursorChanged = 'cursor' in change;
+    const next: SourceRecord = { ...source, ...change, ...(cursorChanged ? { cursorUpdatedAt: nowIso } : {}) };
+    // The engine owns the cursor and counters; state changes made meanwhile by the API (a new
+    // filter, a confirmation) must survive, so re-read and merge only what the engine owns.
+    const saved = await this.deps.sources.update(source, (current) => ({
+      ...current,
+      cursor: next.cursor,
+      cursorKind: next.cursorKind,
+      cursorUpdatedAt: next.cursorUpdatedAt,
+      resyncRunId: next.resyncRunId,
+      itemCount: next.itemCount,
+      pendingCount: next.pendingCount,
+      heldDeleteCount: next.heldDeleteCount,
+      state: 'state' in change ? next.state : current.state,
+      stateReason: 'state' in change ? next.stateReason : current.stateReason,
+      lastSyncAt: next.lastSyncAt,
+      lastSyncResult: next.lastSyncResult,
+      lastError: next.lastError,
+    }));
+    return saved ?? next;
+  }
+
+  private async recordFailure(key: SourceKey, error: unknown, log: Logger): Promise<SyncOutcome> {
+    const stamp = { lastSyncAt: this.now().toISOString(), lastSyncResult: 'failed' as const };
+    if (error instanceof ReauthRequiredError) {
+      log.warn('sync.needs-reauth', { reason: error.reason });
+      await this.deps.sources.update(key, (s) => ({
+        ...s,
+        ...stamp,
+        state: 'needs_reauth',
+        stateReason: error.reason,
+        lastError: error.reason,
+      }));
+      return { status: 'needs_reauth', reason: error.reason };
+    }
+    if (error instanceof PermanentSourceError) {
+      log.error('sync.permanent-error', { reason: error.reason, status: error.status });
+      await this.deps.sources.update(key, (s) => ({
+        ...s,
+        ...stamp,
+        state: 'error',
+        stateReason: error.reason,
+        lastError: error.reason,
+      }));
+      return { status: 'error', reason: error.reason };
+    }
+    // Stored on the record and shown by the status API (plain JSON, not a redacted problem body): an
+    // unexpected error's message may quote a request, so it is redacted like a log line.
+    const message = redactText(error instanceof Error ? error.message : String(error));
+    log.warn('sync.transient-error', { error: message });
+    await this.deps.sources.update(key, (s) => ({ ...s, ...stamp, lastError: message })).catch(() => undefined);
+    // Rethrow: the queue retries later, and after maxDequeueCount the job lands in the poison queue.
+    throw error;
+  }
+}

@@ -1,0 +1,86 @@
+// Change-notification subscriptions on a drive (graph-behaviour.md §3). Always on the drive root:
+// Business and SharePoint allow nothing else, and personal drives allow a folder too, but one rule
+// for every drive type keeps renewal and recreation uniform; the engine filters by scope itself,
+// and a notification is only a hint to run delta anyway.
+import type { SourceRecord } from '../../../core/domain/source.js';
+import type { SubscriptionInfo, SubscriptionRequest } from '../../../core/ports/provider-ports.js';
+import type { FailureTarget } from '../graph/graph-failure.js';
+import { graphPaths } from './graph-paths.js';
+import { subscriptionSchema } from './graph-schemas.js';
+import { discardBody, failureFrom, readGraphJson, type GraphTransport } from '../graph/graph-transport.js';
+
+const WHAT = 'subscription';
+/** A subscription that is gone is NotFound (recreate it), not a broken source. */
+const SUBSCRIPTION: FailureTarget = { what: WHAT, missingMeans: 'thing' };
+
+export async function createSubscription(
+  transport: GraphTransport,
+  source: SourceRecord,
+  request: SubscriptionRequest,
+): Promise<SubscriptionInfo> {
+  const body = {
+    changeType: 'updated', // the only change type driveItem supports
+    notificationUrl: request.notificationUrl,
+    lifecycleNotificationUrl: request.lifecycleNotificationUrl,
+    resource: graphPaths.subscriptionResource(source.driveId),
+    expirationDateTime: request.expirationDateTime,
+    clientState: request.clientState,
+  };
+  // A 404 here means the drive is gone, not a subscription.
+  const response = await transport.sendOk(
+    source,
+    { method: 'POST', url: graphPaths.subscriptions(), body },
+    { what: 'drive subscription', missingMeans: 'source' },
+  );
+  return toInfo(await readGraphJson(response, subscriptionSchema, WHAT));
+}
+
+/** PATCH expirationDateTime (renewing also reauthorizes). 404 → NotFoundError: recreate it. */
+export async function renewSubscription(
+  transport: GraphTransport,
+  source: SourceRecord,
+  subscriptionId: string,
+  expirationDateTime: string,
+): Promise<SubscriptionInfo> {
+  const response = await transport.sendOk(
+    source,
+    { method: 'PATCH', url: graphPaths.subscription(subscriptionId), body: { expirationDateTime } },
+    SUBSCRIPTION,
+  );
+  return toInfo(await readGraphJson(response, subscriptionSchema, WHAT));
+}
+
+export async function reauthorizeSubscription(
+  transport: GraphTransport,
+  source: SourceRecord,
+  subscriptionId: string,
+): Promise<void> {
+  const response = await transport.sendOk(
+    source,
+    { method: 'POST', url: graphPaths.reauthorize(subscriptionId), body: {} },
+    SUBSCRIPTION,
+  );
+  await discardBody(response);
+}
+
+/** Deleting a subscription that is already gone is success: the goal is that it does not exist. */
+export async function deleteSubscription(
+  transport: GraphTransport,
+  source: SourceRecord,
+  subscriptionId: string,
+): Promise<void> {
+  const response = await transport.send(
+    source,
+    { method: 'DELETE', url: graphPaths.subscription(subscriptionId) },
+    WHAT,
+  );
+  if (response.ok || response.status === 404) {
+    await discardBody(response);
+    return;
+  }
+  throw await failureFrom(response, SUBSCRIPTION);
+}
+
+function toInfo(subscription: { id: string; expirationDateTime: string }): SubscriptionInfo {
+  return { id: subscription.id, expirationDateTime: subscription.expirationDateTime };
+}

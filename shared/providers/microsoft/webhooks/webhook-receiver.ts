@@ -1,0 +1,126 @@
+// The use case behind both webhook endpoints (design.md invariant 5): parse, verify each notification
+// against its subscription row, enqueue the genuine ones, count and drop the rest. No Graph call and
+// no token call happen here; everything slow happens in the queue workers.
+import type { z } from 'zod';
+import type { Logger } from '../../../adapters/logging/logger.js';
+import type { SubscriptionRow } from '../../../adapters/azure-tables/subscription-store.js';
+import type { LifecycleMessage, NotificationItem } from '../../../core/notifications/notification-messages.js';
+import {
+  changeNotificationBatchSchema,
+  lifecycleNotificationBatchSchema,
+  type ChangeNotification,
+  type LifecycleNotification,
+} from './notification-payloads.js';
+import { verifyNotification, type Verdict } from './notification-verifier.js';
+
+export type WebhookKind = 'changes' | 'lifecycle';
+
+export type ReceiveResult =
+  | { kind: 'accepted'; enqueued: number; rejected: Partial<Record<Exclude<Verdict, 'valid'>, number>> }
+  | { kind: 'invalid-json' }
+  | { kind: 'wrong-shape'; detail: string }
+  | { kind: 'enqueue-failed' };
+
+export interface WebhookReceiverDeps {
+  findSubscription(subscriptionId: string): Promise<SubscriptionRow | undefined>;
+  /** Queues change-notification items (through a GroupCommitQueue in production). */
+  enqueueNotifications(items: NotificationItem[]): Promise<void>;
+  enqueueLifecycle(message: LifecycleMessage): Promise<void>;
+  now?: () => Date;
+}
+
+export class WebhookReceiver {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: WebhookReceiverDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async receive(kind: WebhookKind, bodyText: string, log: Logger): Promise<ReceiveResult> {
+    let json: unknown;
+    try {
+      json = JSON.parse(bodyText);
+    } catch {
+      return { kind: 'invalid-json' };
+    }
+    const schema: z.ZodType<{ value: (ChangeNotification | LifecycleNotification)[] }> =
+      kind === 'changes' ? changeNotificationBatchSchema : lifecycleNotificationBatchSchema;
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      // Paths and messages only: zod does not include input values unless asked to.
+      const detail = parsed.error.issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        .join('; ');
+      return { kind: 'wrong-shape', detail };
+    }
+
+    const notifications = parsed.data.value;
+    const rows = await this.lookUp(notifications.map((notification) => notification.subscriptionId));
+    const rejected: Partial<Record<Exclude<Verdict, 'valid'>, number>> = {};
+    const valid: { notification: ChangeNotification | LifecycleNotification; row: SubscriptionRow }[] = [];
+    for (const notification of notifications) {
+      const row = rows.get(notification.subscriptionId);
+      const verdict = verifyNotification(notification, row);
+      if (verdict === 'valid' && row) valid.push({ notification, row });
+      else if (verdict !== 'valid') rejected[verdict] = (rejected[verdict] ?? 0) + 1;
+    }
+    if (Object.keys(rejected).length > 0) {
+      // Counted, never echoed: the log line holds reasons and counts, not ids or clientState values.
+      log.warn('webhook.notifications_rejected', { webhook: kind, ...rejected });
+    }
+
+    try {
+      const enqueued = await this.enqueue(kind, valid);
+      return { kind: 'accepted', enqueued, rejected };
+    } catch (error) {
+      log.error('webhook.enqueue_failed', {
+        webhook: kind,
+        error: error instanceof Error ? error.message : 'unknown',
+      });
+      return { kind: 'enqueue-failed' };
+    }
+  }
+
+  /** One point read per distinct subscription in the batch, in parallel. */
+  private async lookUp(ids: string[]): Promise<Map<string, SubscriptionRow | undefined>> {
+    const distinct = [...new Set(ids)];
+    const rows = await Promise.all(distinct.map((id) => this.deps.findSubscription(id)));
+    return new Map(distinct.map((id, index) => [id, rows[index]]));
+  }
+
+  private async enqueue(
+    kind: WebhookKind,
+    valid: { notification: ChangeNotification | LifecycleNotification; row: SubscriptionRow }[],
+  ): Promise<number> {
+    const receivedAt = this.now().toISOString();
+    if (kind === 'lifecycle') {
+      // Each lifecycle event is acted on separately (reauthorize, recreate, resync), so one message each.
+      const messages: LifecycleMessage[] = valid.map(({ notification, row }) => ({
+        subscriptionId: row.subscriptionId,
+        kbId: row.kbId,
+        sourceId: row.sourceId,
+        lifecycleEvent: (notification as LifecycleNotification).lifecycleEvent,
+        receivedAt,
+      }));
+      await Promise.all(messages.map((message) => this.deps.enqueueLifecycle(message)));
+      return messages.length;
+    }
+    // Change notifications only say "something changed": one item per subscription per POST is enough.
+    const perSubscription = new Map<string, NotificationItem>();
+    for (const { row } of valid) {
+      const existing = perSubscription.get(row.subscriptionId);
+      if (existing) existing.count += 1;
+      else {
+        perSubscription.set(row.subscriptionId, {
+          subscriptionId: row.subscriptionId,
+          kbId: row.kbId,
+          sourceId: row.sourceId,
+          count: 1,
+        });
+      }
+    }
+    await this.deps.enqueueNotifications([...perSubscription.values()]);
+    return perSubscription.size;
+  }
+}

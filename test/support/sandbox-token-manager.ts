@@ -1,0 +1,95 @@
+// Test-only TokenManager: gets real access tokens from the sandbox's token endpoint, either app-only
+// (client_credentials) or delegated (a refresh token from control.issueRefreshToken, rotated on
+// every refresh as the identity platform does). One grant for every source; no storage, no
+// single-flight: the real token manager lives in shared/tokens/.
+import { z } from 'zod';
+import type { SourceKey } from '../../shared/core/domain/source.js';
+import type { StoredGrantInput, TokenManager } from '../../shared/core/ports/provider-ports.js';
+
+const tokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  expires_in: z.number(),
+  refresh_token: z.string().optional(),
+});
+
+export interface SandboxIdentity {
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export class SandboxTokenManager implements TokenManager {
+  /** How many access tokens were requested from this manager (the provider asks once per request). */
+  calls = 0;
+  private cached: { token: string; expiresAt: number } | undefined;
+
+  constructor(
+    private readonly identity: SandboxIdentity,
+    private refreshToken: string | undefined,
+  ) {}
+
+  static appOnly(identity: SandboxIdentity): SandboxTokenManager {
+    return new SandboxTokenManager(identity, undefined);
+  }
+
+  static delegated(identity: SandboxIdentity, refreshToken: string): SandboxTokenManager {
+    return new SandboxTokenManager(identity, refreshToken);
+  }
+
+  async getAccessToken(_source: SourceKey): Promise<string> {
+    this.calls += 1;
+    if (this.cached && this.cached.expiresAt > Date.now() + 60_000) return this.cached.token;
+    const form = new URLSearchParams({ client_id: this.identity.clientId, client_secret: this.identity.clientSecret });
+    if (this.refreshToken === undefined) {
+      form.set('grant_type', 'client_credentials');
+      form.set('scope', 'https://graph.microsoft.com/.default');
+    } else {
+      form.set('grant_type', 'refresh_token');
+      form.set('refresh_token', this.refreshToken);
+      form.set('scope', 'Files.Read.All offline_access');
+    }
+    const response = await fetch(`${this.identity.authorityHost}/${this.identity.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+    if (!response.ok) throw new Error(`sandbox token endpoint answered ${response.status}`);
+    const body = tokenResponseSchema.parse(await response.json());
+    if (body.refresh_token !== undefined) this.refreshToken = body.refresh_token;
+    this.cached = { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+    return body.access_token;
+  }
+
+  storeGrant(_source: SourceKey, _grant: StoredGrantInput): Promise<void> {
+    return Promise.resolve();
+  }
+
+  revoke(_source: SourceKey): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** A TokenManager whose first `badTokens` answers are tokens Graph does not know, then real ones. */
+export class FlakyTokenManager implements TokenManager {
+  constructor(
+    private readonly inner: TokenManager,
+    private badTokens: number,
+  ) {}
+
+  getAccessToken(source: SourceKey): Promise<string> {
+    if (this.badTokens > 0) {
+      this.badTokens -= 1;
+      return Promise.resolve('not.a.valid-token');
+    }
+    return this.inner.getAccessToken(source);
+  }
+
+  storeGrant(source: SourceKey, grant: StoredGrantInput): Promise<void> {
+    return this.inner.storeGrant(source, grant);
+  }
+
+  revoke(source: SourceKey): Promise<void> {
+    return this.inner.revoke(source);
+  }
+}

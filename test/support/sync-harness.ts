@@ -1,0 +1,126 @@
+// The whole sync engine on real parts: the sandbox tenant over HTTPS, the real Graph client, and
+// the real Table Storage SDK on Azurite (fresh tables per harness).
+import { startSandbox, type Sandbox } from '../../dev/sandbox/sandbox.js';
+import type { ChangeEvent } from '../../shared/core/domain/change-event.js';
+import type { FolderScope, SourceRecord } from '../../shared/core/domain/source.js';
+import { ChangeFeedStore } from '../../shared/adapters/azure-tables/change-feed-store.js';
+import { ItemStore } from '../../shared/adapters/azure-tables/item-store.js';
+import { createLogger } from '../../shared/adapters/logging/logger.js';
+import { createProviderRegistry } from '../../shared/app/provider-registry.js';
+import { SourceStore } from '../../shared/adapters/azure-tables/source-store.js';
+import { TableLeaseStore } from '../../shared/adapters/azure-tables/table-lease.js';
+import type { SandboxSettingsPatch } from '../../dev/sandbox/state/sandbox-settings.js';
+import type { ProviderRegistry, TokenManager } from '../../shared/core/ports/provider-ports.js';
+import { SourceSyncer, type SyncFaultHook } from '../../shared/core/sync/sync-source.js';
+import { sandboxAppTokens } from './sandbox-app-tokens.js';
+import { sourceRecord } from './source-record.js';
+import { freshTable } from './storage.js';
+
+export interface SyncHarness {
+  sandbox: Sandbox;
+  sources: SourceStore;
+  items: ItemStore;
+  feed: ChangeFeedStore;
+  leases: TableLeaseStore;
+  providers: ProviderRegistry;
+  logLines: string[];
+  syncer(
+    faults?: SyncFaultHook,
+    overrides?: { massDeleteMinItems?: number; massDeleteRatio?: number; flushSize?: number },
+  ): SourceSyncer;
+  register(input: {
+    kbId?: string;
+    sourceId?: string;
+    driveId: string;
+    scope?: FolderScope;
+    filters?: SourceRecord['filters'];
+  }): Promise<SourceRecord>;
+  allEvents(kbId?: string): Promise<ChangeEvent[]>;
+  stop(): Promise<void>;
+}
+
+export interface SyncHarnessOptions {
+  /** The token manager the provider uses; by default app-only tokens from the sandbox. */
+  tokens?: (sandbox: Sandbox) => Promise<TokenManager> | TokenManager;
+}
+
+export async function startSyncHarness(
+  settings: SandboxSettingsPatch = {},
+  options: SyncHarnessOptions = {},
+): Promise<SyncHarness> {
+  const seed = process.env.SYNC_TEST_SEED ? Number(process.env.SYNC_TEST_SEED) : undefined;
+  const sandbox = await startSandbox({ settings, ...(seed === undefined ? {} : { seed }) });
+  const sources = new SourceStore(await freshTable('sources'));
+  const items = new ItemStore(await freshTable('items'));
+  const feed = new ChangeFeedStore(await freshTable('changes'), await freshTable('counters'));
+  const leases = new TableLeaseStore(await freshTable('leases'), 'sync');
+  const tokens = options.tokens ? await options.tokens(sandbox) : sandboxAppTokens(sandbox);
+  const providers = createProviderRegistry({ graphBaseUrl: sandbox.graphBaseUrl, tokens });
+  const logLines: string[] = [];
+  const sink = {
+    debug: (l: string) => logLines.push(l),
+    info: (l: string) => logLines.push(l),
+    warn: (l: string) => logLines.push(l),
+    error: (l: string) => logLines.push(l),
+  };
+  const harness: SyncHarness = {
+    sandbox,
+    sources,
+    items,
+    feed,
+    leases,
+    providers,
+    logLines,
+    syncer: (faults, overrides = {}) =>
+      new SourceSyncer({
+        sources,
+        items,
+        feed,
+        leases,
+        providers,
+        log: createLogger(sink),
+        leaseMs: 30_000,
+        massDeleteRatio: overrides.massDeleteRatio ?? 0.5,
+        massDeleteMinItems: overrides.massDeleteMinItems ?? 100,
+        // Write every page by default, so crash tests have fault points on every page.
+        flushSize: overrides.flushSize ?? 1,
+        faults,
+      }),
+    async register({ kbId = 'kb', sourceId = 'src', driveId, scope, filters = {} }) {
+      const provider = providers.get('onedrive');
+      const location = await provider.resolveLocation({ kbId, sourceId }, { driveId }, scope);
+      const record = sourceRecord({
+        kbId,
+        sourceId,
+        drive: { driveId },
+        driveId: location.driveId,
+        driveType: location.driveType,
+        scope,
+        scopeItemId: location.scopeItemId,
+        filters,
+        auth: 'app',
+      });
+      await sources.put(record);
+      return record;
+    },
+    async allEvents(kbId = 'kb') {
+      const out: ChangeEvent[] = [];
+      let after = 0;
+      for (;;) {
+        const page = await feed.read(kbId, after, 1000);
+        out.push(...page.events);
+        after = Number(page.nextCursor);
+        if (!page.hasMore) return out;
+      }
+    },
+    stop: () => sandbox.stop(),
+  };
+  return harness;
+}
+
+/** "op itemId path content|meta" lines, the form scenario tests compare. */
+export function describeEvents(events: readonly ChangeEvent[]): string[] {
+  return events.map(
+    (e) => `${e.op} ${e.path ?? '?'}${e.op === 'upsert' ? (e.contentChanged ? ' content' : ' meta') : ''}`,
+  );
+}
