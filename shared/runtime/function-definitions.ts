@@ -4,6 +4,11 @@
 import { app } from '@azure/functions';
 import type { HttpHandler, HttpMethod, StorageQueueHandler, TimerHandler } from '@azure/functions';
 
+// Without this the Functions host buffers every HTTP body whole in memory (content downloads included).
+// It must run before the first registration, and every registration goes through this module, so
+// calling it at import time guarantees the order.
+app.setup({ enableHttpStream: true });
+
 /** Name of the app setting that holds the storage connection, as the Functions host resolves it. */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';
 
