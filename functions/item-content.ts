@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { getServices } from '../shared/app/composition-root.js';
+import { contentAnswer } from '../shared/http/content-answer.js';
 import { problem } from '../shared/http/problem.js';
 import { providerFailureProblem } from '../shared/http/provider-failure-problem.js';
 import { invalidInput, parseSourceKey } from '../shared/http/request-parsing.js';
@@ -9,9 +10,10 @@ import { openItemContent } from '../shared/sources/item-content.js';
 const itemIdSchema = z.string().min(1).max(256);
 
 // Streams a file from the drive (Range and If-None-Match passed through); the body is piped, never buffered.
+// HEAD answers GET's headers without a body.
 export const itemContent = defineHttpFunction({
   name: 'itemContent',
-  methods: ['GET'],
+  methods: ['GET', 'HEAD'],
   route: 'kbs/{kbId}/sources/{sourceId}/items/{itemId}/content',
   authLevel: 'function',
   handler: async (request) => {
@@ -24,8 +26,7 @@ export const itemContent = defineHttpFunction({
     try {
       const result = await openItemContent(getServices(), key.value, itemId.data, { range, ifNoneMatch });
       if (result.kind === 'not_found') return problem(404, `${result.what} not found`);
-      const { status, headers, body } = result.response;
-      return { status, headers, ...(body ? { body } : {}) };
+      return contentAnswer(result.response, request.method);
     } catch (error) {
       return providerFailureProblem(error);
     }

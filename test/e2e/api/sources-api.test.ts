@@ -276,6 +276,30 @@ describe('sources API over HTTP', () => {
     expect(await text(direct.body as Readable)).toBe('content of doc.txt');
   });
 
+  it('answers a Range beyond the end with a complete 416 problem, and HEAD with the headers of GET', async () => {
+    const kbId = uniqueName('kb');
+    const { driveId, files } = await driveWithFiles(['doc.txt']);
+    await registerAndWaitForSync(kbId, driveId);
+    const path = `kbs/${kbId}/sources/src/items/${files[0]!.id}/content`;
+
+    // The body read in full proves its length matches Content-Length (a longer promise would hang the read).
+    const beyond = await call('GET', path, { headers: { range: 'bytes=100-200' } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-type')).toBe('application/problem+json');
+    expect(beyond.headers.get('content-range')).toBe('bytes */18');
+    expect(Number(beyond.headers.get('content-length'))).toBe(Buffer.byteLength(beyond.text));
+    expect(beyond.json()).toMatchObject({ status: 416, title: 'range not satisfiable' });
+
+    const get = await call('GET', path);
+    const head = await call('HEAD', path);
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+    for (const name of ['content-length', 'content-type', 'etag', 'accept-ranges']) {
+      expect(head.headers.get(name), name).toBe(get.headers.get(name));
+    }
+    expect(head.headers.get('content-length')).toBe('18');
+  });
+
   it('holds a mass delete until the host confirms it', async () => {
     const kbId = uniqueName('kb');
     const { driveId, files } = await driveWithFiles(['a.txt', 'b.txt', 'c.txt']);
