@@ -180,6 +180,29 @@ describe('sources API over HTTP', () => {
     expect(badCursor.status).toBe(400);
   });
 
+  it('refuses ids and paths that would reach other Graph paths with 400, before any Graph call', async () => {
+    const { driveId } = await driveWithFiles([]);
+    const logged = (await sandbox.control.requestLog()).length;
+    const attempts = [
+      { field: 'drive.userId', drive: { userId: '..' } },
+      { field: 'scope.itemId', drive: { driveId }, scope: { itemId: '..' } },
+      { field: 'scope.path', drive: { driveId }, scope: { path: '/../../../me/drive/root' } },
+      { field: 'drive.driveId', drive: { driveId: 'b!abc/../../me' } },
+      { field: 'drive.siteId', drive: { siteId: '..' } },
+    ];
+    for (const { field, ...location } of attempts) {
+      const answer = await call('PUT', `kbs/${uniqueName('kb')}/sources/src`, {
+        body: { type: 'onedrive', ...location, refreshToken: await newRefreshToken() },
+      });
+      expect(answer.status, field).toBe(400);
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
+      expect(answer.json().issues.map((issue: { path: string }) => issue.path)).toEqual([field]);
+    }
+    // Other tests' syncs may still be talking to Graph, so only requests these PUTs could cause count.
+    const paths = (await sandbox.control.requestLog()).slice(logged).map((entry) => entry.path);
+    expect(paths.filter((path) => path.includes(driveId) || /^\/v1\.0\/(drive|me|users|sites)\b/.test(path))).toEqual([]);
+  });
+
   it('answers 503 with Retry-After while Graph keeps failing, and registers once it recovers', async () => {
     const { driveId } = await driveWithFiles([]);
     const kbId = uniqueName('kb');
