@@ -80,7 +80,10 @@ try {
     const user = await c.createUser({ displayName: 'Bench User' });
     const { driveId, rootId } = await c.createDrive({ driveType: 'business', ownerUserId: user.id });
     const file = await c.createGeneratedFile(driveId, rootId, 'large.bin', SIZE);
-    const { refreshToken } = await c.issueRefreshToken({ userId: user.id, scopes: ['Files.Read.All', 'offline_access'] });
+    const { refreshToken } = await c.issueRefreshToken({
+      userId: user.id,
+      scopes: ['Files.Read.All', 'offline_access'],
+    });
     const key = { kbId: 'content', sourceId: 'src' };
     const put = await fetch(`${host.baseUrl}/api/kbs/${key.kbId}/sources/${key.sourceId}`, {
       method: 'PUT',
@@ -91,7 +94,8 @@ try {
     for (let i = 0; i < 300 && (await services.sources.get(key))?.record.lastSyncResult !== 'ok'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    if ((await services.sources.get(key))?.record.lastSyncResult !== 'ok') throw new Error('the first sync did not end');
+    if ((await services.sources.get(key))?.record.lastSyncResult !== 'ok')
+      throw new Error('the first sync did not end');
 
     const proxied = `${host.baseUrl}/api/kbs/${key.kbId}/sources/${key.sourceId}/items/${file.id}/content`;
     const viaHost = async () => drain(await fetch(proxied, { headers: { 'x-functions-key': functionKey } }));

@@ -200,7 +200,9 @@ describe('sources API over HTTP', () => {
     }
     // Other tests' syncs may still be talking to Graph, so only requests these PUTs could cause count.
     const paths = (await sandbox.control.requestLog()).slice(logged).map((entry) => entry.path);
-    expect(paths.filter((path) => path.includes(driveId) || /^\/v1\.0\/(drive|me|users|sites)\b/.test(path))).toEqual([]);
+    expect(paths.filter((path) => path.includes(driveId) || /^\/v1\.0\/(drive|me|users|sites)\b/.test(path))).toEqual(
+      [],
+    );
   });
 
   it('answers 503 with Retry-After while Graph keeps failing, and registers once it recovers', async () => {

@@ -123,7 +123,10 @@ describe('with Table and Queue storage unreachable', () => {
       connectionString: azuriteConnectionString({ blob: port, queue: port, table: port }),
     });
     try {
-      for (const operation of [() => storage.tableService.getProperties(), () => storage.queueService.getProperties()]) {
+      for (const operation of [
+        () => storage.tableService.getProperties(),
+        () => storage.queueService.getProperties(),
+      ]) {
         connections = 0;
         await expect(operation()).rejects.toSatisfy(isStorageUnavailable);
         expect(connections).toBeGreaterThan(0);

@@ -5,7 +5,8 @@ import { describeIssues } from '../../../shared/http/request-parsing.js';
 import { registerSourceBodySchema } from '../../../shared/sources/register-source-body.js';
 
 const GUID = '2c712604-1370-44e7-a1f5-426573fda80a';
-const parse = (location: Record<string, unknown>) => registerSourceBodySchema.safeParse({ type: 'onedrive', ...location });
+const parse = (location: Record<string, unknown>) =>
+  registerSourceBodySchema.safeParse({ type: 'onedrive', ...location });
 const issuePaths = (location: Record<string, unknown>) => {
   const parsed = parse(location);
   return parsed.success ? [] : describeIssues(parsed.error).map((issue) => issue.path);
