@@ -2,7 +2,8 @@ import { getServices } from '../shared/app/composition-root.js';
 import { connectServices } from '../shared/app/connect-services.js';
 import { browserRedirect } from '../shared/adapters/http/connect-responses.js';
 import { connectStartQuerySchema, startConnect } from '../shared/core/connect/start-connect.js';
-import { problem } from '../shared/adapters/http/problem.js';
+import { problem, retryableProblem } from '../shared/adapters/http/problem.js';
+import { STORAGE_RETRY_AFTER_SECONDS } from '../shared/adapters/http/storage-outage-answer.js';
 import { parseQuery } from '../shared/adapters/http/request-parsing.js';
 import { createLogger } from '../shared/adapters/logging/logger.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
@@ -28,7 +29,7 @@ export const connectStart = defineHttpFunction({
       result = await startConnect(connect.start, query.value, request.url);
     } catch (error) {
       log.error('connect.start_failed', { ...key, errorType: error instanceof Error ? error.name : typeof error });
-      return problem(503, 'the connect flow is unavailable for now; try again');
+      return retryableProblem(503, 'the connect flow is unavailable for now; try again', STORAGE_RETRY_AFTER_SECONDS);
     }
     switch (result.kind) {
       case 'redirect':

@@ -1,31 +1,30 @@
-import { z } from 'zod';
 import { getServices } from '../shared/app/composition-root.js';
+import { graphIdSchema } from '../shared/core/domain/graph-ids.js';
+import { contentAnswer } from '../shared/adapters/http/content-answer.js';
 import { problem } from '../shared/adapters/http/problem.js';
 import { providerFailureProblem } from '../shared/adapters/http/provider-failure-problem.js';
 import { invalidInput, parseSourceKey } from '../shared/adapters/http/request-parsing.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
 import { openItemContent } from '../shared/core/sources/item-content.js';
 
-const itemIdSchema = z.string().min(1).max(256);
-
 // Streams a file from the drive (Range and If-None-Match passed through); the body is piped, never buffered.
+// HEAD answers GET's headers without a body.
 export const itemContent = defineHttpFunction({
   name: 'itemContent',
-  methods: ['GET'],
+  methods: ['GET', 'HEAD'],
   route: 'kbs/{kbId}/sources/{sourceId}/items/{itemId}/content',
   authLevel: 'function',
   handler: async (request) => {
     const key = parseSourceKey(request);
     if (!key.ok) return key.response;
-    const itemId = itemIdSchema.safeParse(request.params.itemId);
+    const itemId = graphIdSchema.safeParse(request.params.itemId);
     if (!itemId.success) return invalidInput('invalid itemId', itemId.error);
     const range = request.headers.get('range') ?? undefined;
     const ifNoneMatch = request.headers.get('if-none-match') ?? undefined;
     try {
       const result = await openItemContent(getServices(), key.value, itemId.data, { range, ifNoneMatch });
       if (result.kind === 'not_found') return problem(404, `${result.what} not found`);
-      const { status, headers, body } = result.response;
-      return { status, headers, ...(body ? { body } : {}) };
+      return contentAnswer(result.response, request.method);
     } catch (error) {
       return providerFailureProblem(error);
     }

@@ -44,7 +44,9 @@ export async function writeHttpResponse(target: ServerResponse, response: HttpRe
   if (cookies.length > 0) target.setHeader('set-cookie', cookies);
   target.statusCode = response.status;
   const body = response.body;
-  if (!body) {
+  // As in Azure, a HEAD answer carries the headers only: the body is released, never read.
+  if (target.req?.method === 'HEAD') await body?.cancel();
+  if (!body || target.req?.method === 'HEAD') {
     target.end();
     return;
   }

@@ -3,6 +3,12 @@
 // A test (test/unit/function-registry.test.ts) proves the two sets cannot drift apart.
 import { app } from '@azure/functions';
 import type { HttpHandler, HttpMethod, StorageQueueHandler, TimerHandler } from '@azure/functions';
+import { answeringStorageOutages } from '../adapters/http/storage-outage-answer.js';
+
+// Without this the Functions host buffers every HTTP body whole in memory (content downloads included).
+// It must run before the first registration, and every registration goes through this module, so
+// calling it at import time guarantees the order.
+app.setup({ enableHttpStream: true });
 
 /** Name of the app setting that holds the storage connection, as the Functions host resolves it. */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';
@@ -50,8 +56,9 @@ function remember<T extends FunctionDefinition>(definition: T): T {
   return definition;
 }
 
+/** The handler is wrapped once, here, so that Azure and the local host both answer storage outages with 503. */
 export function defineHttpFunction(definition: Omit<HttpFunctionDefinition, 'kind'>): HttpFunctionDefinition {
-  const defined = remember({ kind: 'http', ...definition });
+  const defined = remember({ kind: 'http', ...definition, handler: answeringStorageOutages(definition.handler) });
   app.http(defined.name, {
     methods: defined.methods,
     route: defined.route,

@@ -28,6 +28,16 @@ const seen = {
 };
 const streamGate = gate();
 const logLines: string[] = [];
+/** Chunks the `large` route's body produced: a HEAD must not read it. */
+let largeChunksPulled = 0;
+const LARGE_CHUNKS = 20_000;
+
+async function* largeBody(): AsyncIterable<Uint8Array> {
+  for (let chunk = 0; chunk < LARGE_CHUNKS; chunk++) {
+    largeChunksPulled += 1;
+    yield Buffer.alloc(1024, 'x');
+  }
+}
 
 async function* streamedChunks(): AsyncIterable<Uint8Array> {
   yield Buffer.from('first;');
@@ -81,6 +91,17 @@ const definitions: FunctionDefinition[] = [
     route: 'stream',
     authLevel: 'anonymous',
     handler: () => ({ body: streamedChunks(), headers: { 'content-type': 'text/plain' } }),
+  },
+  {
+    kind: 'http',
+    name: 'large',
+    methods: ['GET', 'HEAD'],
+    route: 'large',
+    authLevel: 'anonymous',
+    handler: () => ({
+      body: largeBody(),
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(LARGE_CHUNKS * 1024) },
+    }),
   },
   {
     kind: 'queue',
@@ -277,6 +298,16 @@ describe('HTTP functions', () => {
       received += decoder.decode(value, { stream: true });
     }
     expect(received).toBe('first;second');
+  });
+
+  test('HEAD on a route that declares it gets the headers, and the body is never read', async () => {
+    const head = await fetch(url('large'), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(LARGE_CHUNKS * 1024));
+    expect(await head.text()).toBe('');
+    // A stream is pulled at most a chunk or two ahead before it is cancelled; piping would read all.
+    expect(largeChunksPulled).toBeLessThan(10);
+    expect((await fetch(url('open'), { method: 'HEAD' })).status).toBe(404);
   });
 
   test('the function key never reaches the log, even when a handler logs it', async () => {

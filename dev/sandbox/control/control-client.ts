@@ -89,6 +89,16 @@ export class SandboxControlClient {
     );
   }
 
+  /** A file of `bytes` generated in the sandbox (bytes 0..250 repeated), for large-content benchmarks. */
+  createGeneratedFile(driveId: string, parentId: string, name: string, bytes: number): Promise<ItemSummary> {
+    return this.call(
+      'POST',
+      `/drives/${enc(driveId)}/items`,
+      { parentId, name, kind: 'file', generatedBytes: bytes, mimeType: 'application/octet-stream' },
+      itemSummarySchema,
+    );
+  }
+
   getItem(driveId: string, itemId: string): Promise<ItemSummary> {
     return this.call('GET', `/drives/${enc(driveId)}/items/${enc(itemId)}`, undefined, itemSummarySchema);
   }

@@ -113,7 +113,9 @@ export function registerControlRoutes(context: SandboxContext, deps: ControlRout
             params.driveId!,
             input.parentId,
             input.name,
-            Buffer.from(input.contentBase64 ?? '', 'base64'),
+            input.generatedBytes === undefined
+              ? Buffer.from(input.contentBase64 ?? '', 'base64')
+              : generatedContent(input.generatedBytes),
             input.mimeType,
           );
     return jsonResponse(201, summary(item));
@@ -203,4 +205,9 @@ export function registerControlRoutes(context: SandboxContext, deps: ControlRout
     deps.updateSettings(parse(sandboxSettingsPatchSchema, request));
     return jsonResponse(200, context.settings());
   });
+}
+
+/** Large files without sending them over the control API: bytes 0..250 repeated (not a multiple of 2^n). */
+function generatedContent(size: number): Buffer {
+  return Buffer.alloc(size, Buffer.from(Array.from({ length: 251 }, (_, i) => i)));
 }

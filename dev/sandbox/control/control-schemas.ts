@@ -30,9 +30,14 @@ export const createItemSchema = z
     name: z.string().min(1),
     kind: z.enum(['file', 'folder']),
     contentBase64: z.string().optional(),
+    /** Instead of contentBase64: this many bytes of a repeating pattern, made in the sandbox (benchmarks). */
+    generatedBytes: z.number().int().positive().max(1_073_741_824).optional(),
     mimeType: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .refine((input) => input.contentBase64 === undefined || input.generatedBytes === undefined, {
+    message: 'give contentBase64 or generatedBytes, not both',
+  });
 
 /** Exactly one change per PATCH: new content, a new name, or a new parent. */
 export const updateItemSchema = z.union([

@@ -1,5 +1,6 @@
 // A source: one drive (or a folder of it) feeding one knowledge base.
 import { z } from 'zod';
+import { drivePathSchema, graphIdSchema, graphSiteIdSchema, graphUserIdSchema } from './graph-ids.js';
 
 export const SOURCE_TYPES = ['onedrive', 'sharepoint'] as const;
 export type SourceType = (typeof SOURCE_TYPES)[number];
@@ -34,16 +35,17 @@ export const idSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "." and "-" only, starting with a letter or digit');
 
 export const driveSelectorSchema = z.union([
-  z.object({ driveId: z.string().min(1).max(256) }).strict(),
-  z.object({ siteId: z.string().min(1).max(512), libraryName: z.string().min(1).max(256).optional() }).strict(),
-  z.object({ userId: z.string().min(1).max(256) }).strict(),
+  z.object({ driveId: graphIdSchema }).strict(),
+  // libraryName is matched against the site's drive list, never put in a URL.
+  z.object({ siteId: graphSiteIdSchema, libraryName: z.string().min(1).max(256).optional() }).strict(),
+  z.object({ userId: graphUserIdSchema }).strict(),
   z.object({ me: z.literal(true) }).strict(),
 ]);
 export type DriveSelector = z.infer<typeof driveSelectorSchema>;
 
 export const folderScopeSchema = z.union([
-  z.object({ itemId: z.string().min(1).max(256) }).strict(),
-  z.object({ path: z.string().min(1).max(2048) }).strict(),
+  z.object({ itemId: graphIdSchema }).strict(),
+  z.object({ path: drivePathSchema }).strict(),
 ]);
 export type FolderScope = z.infer<typeof folderScopeSchema>;
 

@@ -25,5 +25,9 @@ export async function openItemContent(
   const item = await deps.items.get(key, itemId);
   if (!item || !item.included || item.isFolder) return { kind: 'not_found', what: 'item' };
   const response = await deps.providers.get(stored.record.type).downloadContent(stored.record, itemId, request);
+  if (response.status === 416 && response.headers['content-range'] === undefined && item.size !== undefined) {
+    // The size a client needs to ask again; the provider did not say it, the item row knows it.
+    response.headers['content-range'] = `bytes */${item.size}`;
+  }
   return { kind: 'content', response };
 }

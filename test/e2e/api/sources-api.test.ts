@@ -180,6 +180,31 @@ describe('sources API over HTTP', () => {
     expect(badCursor.status).toBe(400);
   });
 
+  it('refuses ids and paths that would reach other Graph paths with 400, before any Graph call', async () => {
+    const { driveId } = await driveWithFiles([]);
+    const logged = (await sandbox.control.requestLog()).length;
+    const attempts = [
+      { field: 'drive.userId', drive: { userId: '..' } },
+      { field: 'scope.itemId', drive: { driveId }, scope: { itemId: '..' } },
+      { field: 'scope.path', drive: { driveId }, scope: { path: '/../../../me/drive/root' } },
+      { field: 'drive.driveId', drive: { driveId: 'b!abc/../../me' } },
+      { field: 'drive.siteId', drive: { siteId: '..' } },
+    ];
+    for (const { field, ...location } of attempts) {
+      const answer = await call('PUT', `kbs/${uniqueName('kb')}/sources/src`, {
+        body: { type: 'onedrive', ...location, refreshToken: await newRefreshToken() },
+      });
+      expect(answer.status, field).toBe(400);
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
+      expect(answer.json().issues.map((issue: { path: string }) => issue.path)).toEqual([field]);
+    }
+    // Other tests' syncs may still be talking to Graph, so only requests these PUTs could cause count.
+    const paths = (await sandbox.control.requestLog()).slice(logged).map((entry) => entry.path);
+    expect(paths.filter((path) => path.includes(driveId) || /^\/v1\.0\/(drive|me|users|sites)\b/.test(path))).toEqual(
+      [],
+    );
+  });
+
   it('answers 503 with Retry-After while Graph keeps failing, and registers once it recovers', async () => {
     const { driveId } = await driveWithFiles([]);
     const kbId = uniqueName('kb');
@@ -274,6 +299,30 @@ describe('sources API over HTTP', () => {
     expect(direct.status).toBe(200);
     expect(direct.body).toBeInstanceOf(Readable);
     expect(await text(direct.body as Readable)).toBe('content of doc.txt');
+  });
+
+  it('answers a Range beyond the end with a complete 416 problem, and HEAD with the headers of GET', async () => {
+    const kbId = uniqueName('kb');
+    const { driveId, files } = await driveWithFiles(['doc.txt']);
+    await registerAndWaitForSync(kbId, driveId);
+    const path = `kbs/${kbId}/sources/src/items/${files[0]!.id}/content`;
+
+    // The body read in full proves its length matches Content-Length (a longer promise would hang the read).
+    const beyond = await call('GET', path, { headers: { range: 'bytes=100-200' } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-type')).toBe('application/problem+json');
+    expect(beyond.headers.get('content-range')).toBe('bytes */18');
+    expect(Number(beyond.headers.get('content-length'))).toBe(Buffer.byteLength(beyond.text));
+    expect(beyond.json()).toMatchObject({ status: 416, title: 'range not satisfiable' });
+
+    const get = await call('GET', path);
+    const head = await call('HEAD', path);
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+    for (const name of ['content-length', 'content-type', 'etag', 'accept-ranges']) {
+      expect(head.headers.get(name), name).toBe(get.headers.get(name));
+    }
+    expect(head.headers.get('content-length')).toBe('18');
   });
 
   it('holds a mass delete until the host confirms it', async () => {

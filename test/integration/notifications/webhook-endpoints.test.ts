@@ -261,6 +261,8 @@ describe('when the queue is unavailable', () => {
     try {
       const response = await post('webhooks/graph', JSON.stringify({ value: [notification()] }));
       expect(response.status).toBe(503);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await response.text()).not.toContain(clientState);
     } finally {
       await storage.queue(QUEUES.graphNotifications).createIfNotExists();

@@ -69,6 +69,9 @@ describe('OneDrive provider: content against the sandbox', () => {
     const response = await harness.provider.downloadContent(source, fileId, { range: `bytes=${CONTENT.length + 10}-` });
     expect(response.status).toBe(416);
     expect(response.body).toBeUndefined();
+    // The size travels on; the dropped error body's length does not (clients would wait for it).
+    expect(response.headers['content-range']).toBe(`bytes */${CONTENT.length}`);
+    expect(response.headers['content-length']).toBeUndefined();
   });
 
   it('serves the new content after an update, and 200 for the old eTag', async () => {

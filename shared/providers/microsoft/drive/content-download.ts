@@ -84,6 +84,8 @@ async function toContentResponse(response: Response): Promise<ContentResponse> {
   }
   if (status === 304 || status === 416 || response.body === null) {
     await discardBody(response);
+    // Its Content-Length described the body dropped here; passed on, it would make clients wait for it.
+    delete headers['content-length'];
     return { status, headers };
   }
   return { status, headers, body: Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>) };

@@ -33,5 +33,5 @@ export const graphPaths = {
   subscription: (subscriptionId: string) => `/subscriptions/${encodeSegment(subscriptionId)}`,
   reauthorize: (subscriptionId: string) => `/subscriptions/${encodeSegment(subscriptionId)}/reauthorize`,
   /** The subscribed resource (no base URL, graph-behaviour.md §3): always the drive root. */
-  subscriptionResource: (driveId: string) => `/drives/${driveId}/root`,
+  subscriptionResource: (driveId: string) => `/drives/${encodeSegment(driveId)}/root`,
 };

@@ -3,7 +3,8 @@
 // notifications through webhooks": validation answers 200 text/plain with the decoded token within
 // 10 s; notifications answer 202 within 3 s, 5xx makes Graph retry).
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { problem } from '../../../adapters/http/problem.js';
+import { problem, retryableProblem } from '../../../adapters/http/problem.js';
+import { STORAGE_RETRY_AFTER_SECONDS } from '../../../adapters/http/storage-outage-answer.js';
 import type { Logger } from '../../../adapters/logging/logger.js';
 import type { WebhookKind, WebhookReceiver } from './webhook-receiver.js';
 
@@ -51,7 +52,12 @@ export async function handleWebhookRequest(
       return problem(400, 'Invalid notification payload', result.detail);
     case 'enqueue-failed':
       // 5xx so that Graph delivers the notifications again later.
-      return problem(503, 'Temporarily unavailable', 'the notifications could not be queued; retry later');
+      return retryableProblem(
+        503,
+        'Temporarily unavailable',
+        STORAGE_RETRY_AFTER_SECONDS,
+        'the notifications could not be queued; retry later',
+      );
   }
 }
 
