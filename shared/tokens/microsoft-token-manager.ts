@@ -6,9 +6,11 @@
 // - the rotated refresh token is written to the store before the new access token is handed out;
 // - permanent errors mark the stored grant invalid and throw ReauthRequiredError, so later calls fail
 //   fast with no token call; transient ones are retried with backoff, then thrown as TransientError.
+// Log lines name the source by kbId and sourceId only (sourceKeyOf): callers often pass the whole
+// source record, whose cursor and subscription id must not reach a log.
 import { z } from 'zod';
 import type { SourceKey } from '../domain/source.js';
-import { sourceKeyString } from '../domain/source.js';
+import { sourceKeyOf, sourceKeyString } from '../domain/source.js';
 import type { Logger } from '../logging/logger.js';
 import type { TableLeaseStore } from '../storage/table-lease.js';
 import { ReauthRequiredError, TransientError } from '../sync/errors.js';
@@ -141,7 +143,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
         obtainedAt: new Date(this.now()).toISOString(),
       });
     });
-    this.options.logger.info('token.grant_stored', { ...source, kind: 'delegated' });
+    this.options.logger.info('token.grant_stored', { ...sourceKeyOf(source), kind: 'delegated' });
   }
 
   async storeAppOnlyGrant(source: SourceKey, input: AppOnlyGrantInput = {}): Promise<void> {
@@ -161,7 +163,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
         obtainedAt: new Date(this.now()).toISOString(),
       });
     });
-    this.options.logger.info('token.grant_stored', { ...source, kind: 'app' });
+    this.options.logger.info('token.grant_stored', { ...sourceKeyOf(source), kind: 'app' });
   }
 
   /**
@@ -170,7 +172,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
    */
   async revoke(source: SourceKey): Promise<void> {
     await this.withRefreshLease(source, () => this.options.store.remove(source));
-    this.options.logger.info('token.grant_removed', { ...source });
+    this.options.logger.info('token.grant_removed', { ...sourceKeyOf(source) });
   }
 
   /**
@@ -231,7 +233,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     const outcome = await this.requestWithRetries(source, grant);
     if (outcome.kind === 'transient') {
       this.options.logger.warn('token.refresh_failed', {
-        ...source,
+        ...sourceKeyOf(source),
         kind: grant.kind,
         transient: true,
         reason: outcome.reason,
@@ -262,7 +264,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     // refresh token, which Entra does not revoke on rotation (graph-behaviour.md §6), still works.
     await this.options.store.write(source, next);
     this.options.logger.info('token.refreshed', {
-      ...source,
+      ...sourceKeyOf(source),
       kind: grant.kind,
       rotated,
       expiresInSeconds: tokens.expires_in,
@@ -283,7 +285,12 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
       if (outcome.kind !== 'transient') return outcome;
       const delayMs = backoffDelayMs(attempt, this.backoff, this.random, outcome.retryAfterMs);
       if (delayMs === undefined) return outcome;
-      this.options.logger.debug('token.refresh_retry', { ...source, attempt, delayMs, reason: outcome.reason });
+      this.options.logger.debug('token.refresh_retry', {
+        ...sourceKeyOf(source),
+        attempt,
+        delayMs,
+        reason: outcome.reason,
+      });
       await this.sleep(delayMs);
     }
   }
@@ -308,7 +315,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     });
     this.memory.delete(sourceKeyString(source));
     this.options.logger.warn('token.grant_invalid', {
-      ...source,
+      ...sourceKeyOf(source),
       kind: grant.kind,
       error: failure.error,
       code: failure.code,
