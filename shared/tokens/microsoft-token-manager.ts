@@ -5,7 +5,9 @@
 //   lease across instances; whoever waits re-reads the store instead of calling the endpoint;
 // - the rotated refresh token is written to the store before the new access token is handed out;
 // - permanent errors mark the stored grant invalid and throw ReauthRequiredError, so later calls fail
-//   fast with no token call; transient ones are retried with backoff, then thrown as TransientError.
+//   fast with no token call; transient ones are retried with backoff, then thrown as TransientError;
+// - an access token Graph refused before its expiry is dropped from memory and from the store (only
+//   if it is still the cached one), so the next call refreshes through the same single flight.
 // Log lines name the source by kbId and sourceId only (sourceKeyOf): callers often pass the whole
 // source record, whose cursor and subscription id must not reach a log.
 import { z } from 'zod';
@@ -129,6 +131,26 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
       this.inFlight.set(key, flight);
     }
     return flight;
+  }
+
+  async invalidateAccessToken(source: SourceKey, accessToken: string): Promise<void> {
+    const key = sourceKeyString(source);
+    if (this.memory.get(key)?.accessToken === accessToken) this.memory.delete(key);
+    // Most concurrent callers find a fresh token stored already and need no lease.
+    if ((await this.read(source))?.accessToken !== accessToken) return;
+    let dropped = false;
+    await this.withRefreshLease(
+      source,
+      async () => {
+        // Under the lease, look again: a refresh may have replaced the token meanwhile.
+        const grant = await this.read(source);
+        if (grant?.accessToken !== accessToken) return;
+        await this.options.store.write(source, { ...grant, accessToken: undefined, accessTokenExpiresAtMs: undefined });
+        dropped = true;
+      },
+      { forgetCached: false },
+    );
+    if (dropped) this.options.logger.info('token.access_token_rejected', { ...sourceKeyOf(source) });
   }
 
   async storeGrant(source: SourceKey, input: StoredGrantInput): Promise<void> {
@@ -356,8 +378,15 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     }
   }
 
-  /** Runs a store change under the refresh lease, so a refresh in flight cannot overwrite it afterwards. */
-  private async withRefreshLease(source: SourceKey, change: () => Promise<void>): Promise<void> {
+  /**
+   * Runs a store change under the refresh lease, so a refresh in flight cannot overwrite it afterwards.
+   * The cached token is forgotten afterwards unless the change left it valid (`forgetCached: false`).
+   */
+  private async withRefreshLease(
+    source: SourceKey,
+    change: () => Promise<void>,
+    { forgetCached = true }: { forgetCached?: boolean } = {},
+  ): Promise<void> {
     const key = sourceKeyString(source);
     const deadline = this.now() + this.leaseWaitMs;
     for (;;) {
@@ -365,7 +394,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
       if (lease) {
         try {
           await change();
-          this.memory.delete(key);
+          if (forgetCached) this.memory.delete(key);
           return;
         } finally {
           await lease.release();
