@@ -89,6 +89,7 @@ function lazyTokenManager(create: () => AppTokenManager): AppTokenManager {
   const get = () => (built ??= create());
   return {
     getAccessToken: (source) => get().getAccessToken(source),
+    invalidateAccessToken: (source, accessToken) => get().invalidateAccessToken(source, accessToken),
     storeGrant: (source, grant) => get().storeGrant(source, grant),
     storeAppOnlyGrant: (source, grant) => get().storeAppOnlyGrant(source, grant),
     revoke: (source) => get().revoke(source),

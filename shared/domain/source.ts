@@ -103,6 +103,15 @@ export interface SourceRecord extends SourceKey {
   subscriptionExpiresAt?: string;
 }
 
+/**
+ * Only the key of a source. Callers often hold the whole record (a SourceRecord is a SourceKey), and
+ * spreading that into a log line would write its cursor (a delta link with its token) and its
+ * subscription id; log fields take this instead.
+ */
+export function sourceKeyOf(key: SourceKey): SourceKey {
+  return { kbId: key.kbId, sourceId: key.sourceId };
+}
+
 export function sourceKeyString(key: SourceKey): string {
   return `${key.kbId}|${key.sourceId}`;
 }

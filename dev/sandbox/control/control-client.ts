@@ -156,9 +156,16 @@ export class SandboxControlClient {
     return this.call('POST', '/grants', input, issuedRefreshTokenSchema);
   }
 
-  /** Revokes the user's grants, as a password change would: refreshing answers AADSTS50173. */
-  revokeGrant(userId: string): Promise<{ revoked: number }> {
-    return this.call('POST', '/grants/revoke', { userId }, revokedSchema);
+  /**
+   * Revokes the user's grants, as a password change would: refreshing answers AADSTS50173. Access
+   * tokens already issued keep working until they expire, unless `revokeAccessTokens` is set: then
+   * Graph answers them 401 InvalidAuthenticationToken at once, as with continuous access evaluation.
+   */
+  revokeGrant(
+    userId: string,
+    options: { revokeAccessTokens?: boolean } = {},
+  ): Promise<{ revoked: number; accessTokensRevoked: number }> {
+    return this.call('POST', '/grants/revoke', { userId, ...options }, revokedSchema);
   }
 
   async injectFault(fault: FaultSpec): Promise<void> {

@@ -177,9 +177,12 @@ export function registerControlRoutes(context: SandboxContext, deps: ControlRout
     });
     return jsonResponse(201, { refreshToken: issued.refreshToken });
   });
-  add('POST', '/grants/revoke', (request) =>
-    jsonResponse(200, { revoked: identity.revokeGrants(parse(revokeGrantSchema, request).userId) }),
-  );
+  add('POST', '/grants/revoke', (request) => {
+    const input = parse(revokeGrantSchema, request);
+    const revoked = identity.revokeGrants(input.userId);
+    const accessTokensRevoked = input.revokeAccessTokens ? identity.revokeAccessTokens(input.userId) : 0;
+    return jsonResponse(200, { revoked, accessTokensRevoked });
+  });
 
   add('POST', '/faults', (request) => {
     context.faults.add(parse(faultSpecSchema, request));

@@ -79,8 +79,11 @@ export const issueRefreshTokenSchema = z
   .strict();
 export const issuedRefreshTokenSchema = z.object({ refreshToken: z.string() });
 
-export const revokeGrantSchema = z.object({ userId: z.string().min(1) }).strict();
-export const revokedSchema = z.object({ revoked: z.number() });
+/** `revokeAccessTokens`: the user's access tokens stop working now too (continuous access evaluation). */
+export const revokeGrantSchema = z
+  .object({ userId: z.string().min(1), revokeAccessTokens: z.boolean().optional() })
+  .strict();
+export const revokedSchema = z.object({ revoked: z.number(), accessTokensRevoked: z.number() });
 
 export const requestLogEntrySchema = z.object({
   method: z.string(),

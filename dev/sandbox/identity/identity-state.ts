@@ -36,6 +36,8 @@ export interface AccessTokenRecord {
   clientId: string;
   scopes: string[];
   expiresAt: number;
+  /** Revoked before its expiry, as continuous access evaluation does on a critical event. */
+  revoked: boolean;
 }
 
 export interface AuthorizationCode {
@@ -131,6 +133,23 @@ export class IdentityState {
     return count;
   }
 
+  /**
+   * Revokes the user's access tokens before they expire, as continuous access evaluation does when
+   * a critical event (password change, sessions revoked, account disabled) reaches Graph:
+   * https://learn.microsoft.com/entra/identity/conditional-access/concept-continuous-access-evaluation
+   * Graph then answers 401 InvalidAuthenticationToken to them (graph-routes.ts authenticate()).
+   */
+  revokeAccessTokens(userId: string): number {
+    let count = 0;
+    for (const record of this.accessTokens.values()) {
+      if (record.userId === userId && !record.revoked) {
+        record.revoked = true;
+        count++;
+      }
+    }
+    return count;
+  }
+
   grant(grantId: string): Grant | undefined {
     return this.grants.get(grantId);
   }
@@ -207,7 +226,13 @@ export class IdentityState {
       Math.max(accessTokenMinLifetimeSeconds, accessTokenMaxLifetimeSeconds),
     );
     const accessToken = `sbx-at.${randomBytes(32).toString('base64url')}`;
-    this.accessTokens.set(accessToken, { userId, clientId, scopes, expiresAt: this.clock.now() + expiresIn * 1000 });
+    this.accessTokens.set(accessToken, {
+      userId,
+      clientId,
+      scopes,
+      expiresAt: this.clock.now() + expiresIn * 1000,
+      revoked: false,
+    });
     return { accessToken, expiresIn };
   }
 }

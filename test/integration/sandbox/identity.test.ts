@@ -212,4 +212,36 @@ describe('sandbox identity platform', () => {
       expect(graphErrorSchema.parse(result.body).error.code).toBe('InvalidAuthenticationToken');
     }
   });
+
+  it('revoking with revokeAccessTokens (continuous access evaluation) makes Graph refuse the issued tokens at once', async () => {
+    const url = `${sandbox.graphBaseUrl}/me/drive`;
+    const tokenFor = async (userId: string) => {
+      const { refreshToken } = await sandbox.control.issueRefreshToken({ userId, scopes: ['Files.Read.All'] });
+      return (await refresh(sandbox, refreshToken)).access_token;
+    };
+    const plain = await sandbox.control.createUser({});
+    await sandbox.control.createDrive({ driveType: 'business', ownerUserId: plain.id });
+    const plainToken = await tokenFor(plain.id);
+    expect(await sandbox.control.revokeGrant(plain.id)).toEqual({ revoked: 1, accessTokensRevoked: 0 });
+    // Without it, an issued access token lives out its lifetime, as without continuous access evaluation.
+    expect((await graphGet(url, plainToken)).status).toBe(200);
+
+    const bystander = await tokenFor(sandbox.defaultUserId);
+    const cae = await sandbox.control.createUser({});
+    await sandbox.control.createDrive({ driveType: 'business', ownerUserId: cae.id });
+    const caeToken = await tokenFor(cae.id);
+    expect((await graphGet(url, caeToken)).status).toBe(200);
+    expect(await sandbox.control.revokeGrant(cae.id, { revokeAccessTokens: true })).toEqual({
+      revoked: 1,
+      accessTokensRevoked: 2, // the one issued with the grant, and the refreshed one
+    });
+    const refused = await graphGet(url, caeToken);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    const body = graphErrorSchema.parse(refused.body);
+    expect(body.error.code).toBe('InvalidAuthenticationToken');
+    expect(body.error.message).toContain('TokenIssuedBeforeRevocationTimestamp');
+    // Only that user's tokens.
+    expect((await graphGet(url, bystander)).status).toBe(200);
+  });
 });
