@@ -105,11 +105,11 @@ export async function startSyncHarness(
     },
     async allEvents(kbId = 'kb') {
       const out: ChangeEvent[] = [];
-      let after = 0;
+      let after = '';
       for (;;) {
         const page = await feed.read(kbId, after, 1000);
         out.push(...page.events);
-        after = Number(page.nextCursor);
+        after = page.nextCursor;
         if (!page.hasMore) return out;
       }
     },
