@@ -181,6 +181,8 @@ beforeAll(async () => {
     functionKey,
     log: (line) => logLines.push(line),
   });
+  // The app registration's redirect URI, as npm start registers it (the sandbox refuses others).
+  await sandbox.control.setRedirectUris(sandbox.clientId, [`${host.baseUrl}/api/connect/callback`]);
 });
 
 afterAll(async () => {
