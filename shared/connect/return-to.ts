@@ -13,7 +13,7 @@ export function checkReturnTo(returnTo: string, allowedOrigins: readonly string[
     return { ok: false, reason: 'returnTo must be an absolute http(s) URL' };
   }
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'returnTo must not carry credentials' };
-  if (!allowedOrigins.includes(url.origin) && !allowedOrigins.includes(`${url.protocol}//${url.hostname}:*`)) {
+  if (!originAllowed(url, allowedOrigins)) {
     return {
       ok: false,
       reason:
@@ -23,6 +23,11 @@ export function checkReturnTo(returnTo: string, allowedOrigins: readonly string[
     };
   }
   return { ok: true, url };
+}
+
+/** The URL's origin is listed, or its loopback host with any port ("http://localhost:*"). */
+export function originAllowed(url: URL, allowedOrigins: readonly string[]): boolean {
+  return allowedOrigins.includes(url.origin) || allowedOrigins.includes(`${url.protocol}//${url.hostname}:*`);
 }
 
 /** returnTo with the outcome appended as query parameters (existing ones are kept, ours replace same names). */

@@ -284,6 +284,26 @@ describe('connect flow through the local host and the sandbox tenant', () => {
     expect(returnedTo(await fetchManual(callbackUrl.href)).searchParams.get('status')).toBe('connected');
   });
 
+  it('completes with a returnTo on any localhost port under the allow-list http://localhost:* (npm start’s default)', async () => {
+    setServices(servicesFor({ CONNECT_RETURN_TO_ALLOWLIST: 'http://localhost:*' }));
+    try {
+      const key = newKey();
+      await putSource(key, { drive: { driveId: sandbox.defaultDriveId } });
+      const returnTo = 'http://localhost:18080/settings?tab=drives';
+      const start = await fetchManual(startUrl(key, returnTo));
+      expect(start.status, start.text).toBe(302);
+      const authorize = await fetchManual(start.location!);
+      const back = await fetchManual(authorize.location!);
+      expect(back.status, back.text).toBe(302);
+      const url = new URL(back.location!);
+      expect(url.origin + url.pathname).toBe('http://localhost:18080/settings');
+      expect(url.searchParams.get('status')).toBe('connected');
+      expect((await sourceStatus(key)).state).toBe('active');
+    } finally {
+      setServices(services);
+    }
+  });
+
   it('sends an expired state back to returnTo with error=expired_state and leaves the source pending', async () => {
     setServices(servicesFor({ CONNECT_STATE_TTL_SECONDS: '1' }));
     try {
