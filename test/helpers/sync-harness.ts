@@ -124,3 +124,16 @@ export function describeEvents(events: readonly ChangeEvent[]): string[] {
     (e) => `${e.op} ${e.path ?? '?'}${e.op === 'upsert' ? (e.contentChanged ? ' content' : ' meta') : ''}`,
   );
 }
+
+/**
+ * Folds a feed the way docs/api.md tells hosts to: keep the last event per item, a delete removes
+ * the item. A host downloads an item whose kept event says contentChanged.
+ */
+export function foldFeed(events: readonly ChangeEvent[]): Map<string, ChangeEvent> {
+  const latest = new Map<string, ChangeEvent>();
+  for (const event of events) {
+    latest.delete(event.itemId);
+    if (event.op === 'upsert') latest.set(event.itemId, event);
+  }
+  return latest;
+}
