@@ -41,6 +41,16 @@ export interface SyncDependencies {
   flushSize?: number;
   faults?: SyncFaultHook;
   now?: () => Date;
+  /**
+   * Leaves a delayed 'resume' job behind while the lease is held, taken away when the run ends: if
+   * the process is killed, it arrives just after the lease lapses and resumes the crawl.
+   */
+  watchdog?: RunWatchdog;
+}
+
+export interface RunWatchdog {
+  /** Arms the watchdog for a run of `key`; the function returned disarms it. */
+  arm(key: SourceKey, delaySeconds: number): Promise<() => Promise<void>>;
 }
 
 export type SyncOutcome =
@@ -62,7 +72,7 @@ export type SyncOutcome =
   | { status: 'lease_lost' };
 
 /** See `SourceSyncer.covers`. */
-const CLOCK_MARGIN_MS = 5_000;
+const CLOCK_MARGIN_MS = 2_000;
 
 export function syncLeaseKey(key: SourceKey): string {
   return `sync|${key.kbId}|${key.sourceId}`;
@@ -79,6 +89,13 @@ export class SourceSyncer {
     const attempt = await this.deps.leases.acquire(syncLeaseKey(key), this.deps.leaseMs);
     if (!attempt.lease) return { status: 'busy', heldForMs: attempt.heldForMs };
     const lease = attempt.lease;
+    let disarm: (() => Promise<void>) | undefined;
+    try {
+      disarm = await this.deps.watchdog?.arm(key, Math.ceil(this.deps.leaseMs / 1000) + 1);
+    } catch (error) {
+      await lease.release().catch(() => undefined);
+      throw error;
+    }
     // Taken under the lease, before anything is read: a round begun now sees every earlier change.
     const startedAt = this.now().toISOString();
     let leaseLost = false;
@@ -95,8 +112,14 @@ export class SourceSyncer {
       return await this.runLeased(key, startedAt, () => leaseLost);
     } finally {
       clearInterval(renewal);
+      await disarm?.().catch(() => undefined);
       await lease.release().catch(() => undefined);
     }
+  }
+
+  /** Whether an enumeration round was cut off before its deltaLink (what a 'resume' job is for). */
+  async hasInterruptedRound(key: SourceKey): Promise<boolean> {
+    return (await this.deps.sources.get(key))?.record.cursorKind === 'next';
   }
 
   /**

@@ -11,7 +11,7 @@ import { SourceStore } from '../../shared/sources/source-store.js';
 import { TableLeaseStore } from '../../shared/storage/table-lease.js';
 import type { SandboxSettingsPatch } from '../../dev/sandbox/state/sandbox-settings.js';
 import type { ProviderRegistry, TokenManager } from '../../shared/sync/ports.js';
-import { SourceSyncer, type SyncFaultHook } from '../../shared/sync/sync-source.js';
+import { SourceSyncer, type SyncDependencies, type SyncFaultHook } from '../../shared/sync/sync-source.js';
 import { sandboxAppTokens } from './sandbox-app-tokens.js';
 import { sourceRecord } from './source-record.js';
 import { freshTable } from './storage.js';
@@ -26,7 +26,15 @@ export interface SyncHarness {
   logLines: string[];
   syncer(
     faults?: SyncFaultHook,
-    overrides?: { massDeleteMinItems?: number; massDeleteRatio?: number; flushSize?: number },
+    overrides?: {
+      massDeleteMinItems?: number;
+      massDeleteRatio?: number;
+      flushSize?: number;
+      leaseMs?: number;
+      /** Another lease store (a test that simulates a process killed while holding the lease). */
+      leases?: SyncDependencies['leases'];
+      watchdog?: SyncDependencies['watchdog'];
+    },
   ): SourceSyncer;
   register(input: {
     kbId?: string;
@@ -76,15 +84,16 @@ export async function startSyncHarness(
         sources,
         items,
         feed,
-        leases,
+        leases: overrides.leases ?? leases,
         providers,
         log: createLogger(sink),
-        leaseMs: 30_000,
+        leaseMs: overrides.leaseMs ?? 30_000,
         massDeleteRatio: overrides.massDeleteRatio ?? 0.5,
         massDeleteMinItems: overrides.massDeleteMinItems ?? 100,
         // Write every page by default, so crash tests have fault points on every page.
         flushSize: overrides.flushSize ?? 1,
         faults,
+        watchdog: overrides.watchdog,
       }),
     async register({ kbId = 'kb', sourceId = 'src', driveId, scope, filters = {} }) {
       const provider = providers.get('onedrive');
