@@ -3,6 +3,7 @@
 // with `buildServices`, then install them with `setServices`.
 import { getConfig, type Config } from '../config/config.js';
 import { ChangeFeedStore } from '../feed/change-feed-store.js';
+import type { SourceKey } from '../domain/source.js';
 import { ItemStore } from '../items/item-store.js';
 import { consoleLogger, type Logger } from '../logging/logger.js';
 import { registerSecret } from '../logging/redact.js';
@@ -55,6 +56,8 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const tokens = overrides.tokens ?? lazyTokenManager(() => createTokenManager(config, storage));
   const providers = createProviderRegistry({ graphBaseUrl: config.graphBaseUrl, tokens });
   const defaultLog = consoleLogger({ component: 'sync' });
+  const syncJobs = new SyncJobQueue(storage);
+  const watchdog = { arm: (key: SourceKey, delaySeconds: number) => syncJobs.armWatchdog(key, delaySeconds) };
   return {
     config,
     storage,
@@ -62,7 +65,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     items,
     feed,
     syncLeases,
-    syncJobs: new SyncJobQueue(storage),
+    syncJobs,
     tokens,
     providers,
     syncer: (log = defaultLog) =>
@@ -76,6 +79,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
         leaseMs: config.syncLeaseSeconds * 1000,
         massDeleteRatio: config.massDeleteRatio,
         massDeleteMinItems: config.massDeleteMinItems,
+        watchdog,
       }),
   };
 }

@@ -93,6 +93,13 @@ export interface SourceRecord extends SourceKey {
   cursorUpdatedAt?: string;
   /** Set while a resync (after 410) is under way: items not seen in this run are deleted at its end. */
   resyncRunId?: string;
+  /**
+   * When the enumeration round the cursor belongs to began (a round runs from a deltaLink, or from no
+   * cursor, to the next deltaLink, across resumed runs). It also names the round on item rows.
+   */
+  roundStartedAt?: string;
+  /** The start of the last round that reached its deltaLink: every change made before it is in the feed. */
+  syncedAsOf?: string;
   /** Items waiting for a parent not seen yet (children before parents). */
   pendingCount?: number;
   /** Files whose deletes are staged or held by the mass-delete guard. */
