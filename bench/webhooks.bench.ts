@@ -5,15 +5,23 @@
 // bounded in count (rate × seconds) and time, and talks only to 127.0.0.1.
 // Goal: webhook p99 ≤ 1.5 × floor p99, and zero 5xx. Then one maintenance fan-out over
 // BENCH_FANOUT_SOURCES (default 10,000) sources: how long the timer's share of a run takes.
+// Amplification: BENCH_AMPLIFICATION_POSTS (default 20) anonymous POSTs, each carrying 1,000
+// notifications for unknown subscriptionIds, against a naive receiver in the same run that reads the
+// table once per notification: median time per POST and subscriptions-table reads (counted on the
+// real SDK client), for the same 1,000 ids replayed and for fresh ids every POST.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startAzurite } from '../dev/azurite/azurite-process.js';
 import { startLocalHost } from '../dev/host/local-host.js';
 import { webhookGraph } from '../functions/webhook-graph.js';
 import { buildServices, setServices } from '../shared/app/composition-root.js';
 import { loadConfig } from '../shared/app/config.js';
+import { countingTableReads, newTableReadCounter } from '../test/support/counting-table.js';
 import { sourceRecord } from '../test/support/source-record.js';
 import type { SourceRecord } from '../shared/core/domain/source.js';
+import { createLogger } from '../shared/adapters/logging/logger.js';
 import { fanOutMaintenance } from '../shared/core/maintenance/maintenance-fan-out.js';
+import { handleWebhookRequest } from '../shared/providers/microsoft/webhooks/webhook-http.js';
+import { WebhookReceiver } from '../shared/providers/microsoft/webhooks/webhook-receiver.js';
 import { sendJson } from '../shared/adapters/azure-queues/queue-writer.js';
 import type { HttpFunctionDefinition } from '../shared/app/function-definitions.js';
 import { ensureStorage } from '../shared/adapters/storage/ensure-storage.js';
@@ -24,8 +32,11 @@ import { SubscriptionStore } from '../shared/adapters/azure-tables/subscription-
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 /** Also measured: one maintenance fan-out over this many sources (0 skips it). */
 const FANOUT_SOURCES = Number(process.env.BENCH_FANOUT_SOURCES ?? 10_000);
+const AMPLIFICATION_POSTS = Number(process.env.BENCH_AMPLIFICATION_POSTS ?? 20);
 const RATES = [100, 500];
 const TIMEOUT_MS = 10_000;
+/** Reads of the subscriptions table, by the webhook and by the naive baseline alike. */
+const subscriptionReads = newTableReadCounter();
 
 const azurite = await startAzurite();
 try {
@@ -38,10 +49,14 @@ try {
   let phase = 0;
   const phaseQueueName = () => `bench-${phase}-${QUEUES.graphNotifications}`;
   const services = buildServices(config, {
-    storage: {
-      ...base.storage,
-      queue: (name) => base.storage.queue(name === QUEUES.graphNotifications ? phaseQueueName() : name),
-    },
+    storage: countingTableReads(
+      {
+        ...base.storage,
+        queue: (name) => base.storage.queue(name === QUEUES.graphNotifications ? phaseQueueName() : name),
+      },
+      TABLES.subscriptions,
+      subscriptionReads,
+    ),
   });
   const nextPhase = async () => {
     phase += 1;
@@ -80,8 +95,25 @@ try {
       return { status: 202 };
     },
   };
+  // The naive baseline: the same endpoint, but one table read per notification and no cache.
+  const naiveStore = new SubscriptionStore(services.storage.table(TABLES.subscriptions));
+  const naiveReceiver = new WebhookReceiver({
+    findSubscriptions: async (ids) =>
+      new Map(await Promise.all(ids.map(async (id) => [id, await naiveStore.get(id)] as const))),
+    enqueueNotifications: () => Promise.resolve(),
+    enqueueLifecycle: () => Promise.resolve(),
+  });
+  const naive: HttpFunctionDefinition = {
+    kind: 'http',
+    name: 'naive',
+    methods: ['POST'],
+    route: 'naive',
+    authLevel: 'anonymous',
+    handler: (request, context) =>
+      handleWebhookRequest(request, 'changes', naiveReceiver, config.webhookMaxBodyBytes, createLogger(context)),
+  };
   const host = await startLocalHost({
-    definitions: [webhookGraph, floor],
+    definitions: [webhookGraph, floor, naive],
     port: 0,
     storageConnectionString: azurite.connectionString,
     functionKey: randomBytes(16).toString('hex'),
@@ -116,6 +148,25 @@ try {
     const ratio = webhookResult.p99 / floorResult.p99;
     console.log(`        p99 ratio webhook/floor: ${ratio.toFixed(2)} (goal ≤ 1.5)`);
   }
+
+  if (AMPLIFICATION_POSTS > 0) {
+    console.log(`\namplification: ${AMPLIFICATION_POSTS} POSTs of 1,000 notifications for unknown subscriptionIds`);
+    console.log('ids               endpoint  median ms/POST  reads: first POST  median/POST  total');
+    for (const ids of ['replayed', 'fresh'] as const) {
+      for (const [name, path] of [
+        ['naive', 'naive'],
+        ['webhook', 'webhooks/graph'],
+      ] as const) {
+        await nextPhase(); // a new Services object: the webhook starts with an empty cache
+        const result = await amplification(`${host.baseUrl}/api/${path}`, ids === 'fresh');
+        console.log(
+          `${ids.padEnd(16)}  ${name.padEnd(8)}  ${result.medianMs.toFixed(1).padStart(14)}  ${String(
+            result.reads[0],
+          ).padStart(17)}  ${String(median(result.reads)).padStart(11)}  ${String(sum(result.reads)).padStart(5)}`,
+        );
+      }
+    }
+  }
   await host.stop();
 
   if (FANOUT_SOURCES > 0) {
@@ -140,6 +191,41 @@ try {
   }
 } finally {
   await azurite.stop();
+}
+
+/** Sequential POSTs of 1,000 unknown ids (the same ones each time unless `fresh`); reads per POST. */
+async function amplification(url: string, fresh: boolean): Promise<{ medianMs: number; reads: number[] }> {
+  const idsFor = () => Array.from({ length: 1_000 }, () => randomUUID());
+  const replayed = idsFor();
+  const times: number[] = [];
+  const reads: number[] = [];
+  for (let i = 0; i < AMPLIFICATION_POSTS; i++) {
+    const body = JSON.stringify({
+      value: (fresh ? idsFor() : replayed).map((subscriptionId) => ({
+        subscriptionId,
+        changeType: 'updated',
+        resource: '/drives/b!bench/root',
+        clientState: 'a guess',
+      })),
+    });
+    subscriptionReads.reset();
+    const sent = performance.now();
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await response.arrayBuffer();
+    times.push(performance.now() - sent);
+    reads.push(subscriptionReads.reads);
+    if (response.status !== 202) throw new Error(`${url} answered ${response.status}`);
+  }
+  return { medianMs: median(times), reads };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 function fanOutSource(kbId: string, sourceId: string): SourceRecord {

@@ -3,13 +3,21 @@
 // creates queues and tables, loads functions/ and serves them on http://localhost:7071/api.
 // Port overrides (so a test or a second copy cannot collide): LOCAL_HOST_PORT, AZURITE_BLOB_PORT,
 // AZURITE_QUEUE_PORT, AZURITE_TABLE_PORT, SANDBOX_PORT; data and settings: AZURITE_LOCATION,
-// LOCAL_SETTINGS_PATH.
+// SANDBOX_STATE_FILE, LOCAL_SETTINGS_PATH. Azurite runs in its own process group and is reused when
+// one already answers on its ports; the sandbox tenant is kept in .sandbox/tenant.json across restarts.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigError } from '../shared/app/config.js';
 import { redactText, registerSecret } from '../shared/adapters/logging/redact.js';
-import { isPortFree, startAzurite, type AzuritePorts } from './azurite/azurite-process.js';
+import {
+  azuriteAnswers,
+  existingAzurite,
+  isPortFree,
+  startAzurite,
+  type AzuritePorts,
+  type RunningAzurite,
+} from './azurite/azurite-process.js';
 import {
   addMissingLocalSetting,
   applyToEnvironment,
@@ -18,8 +26,12 @@ import {
   LOCAL_SETTINGS_PATH,
   loadOrCreateLocalSettings,
 } from './host/local-settings.js';
+import { chooseSandboxPort, localCallbackUrls, sandboxStateFile } from './sandbox/local-sandbox.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** What a local run lets the connect flow send the browser back to when CONNECT_RETURN_TO_ALLOWLIST is unset. */
+const LOCAL_RETURN_TO_DEFAULT = 'http://localhost:*';
 
 /**
  * The heavy part (Azure SDKs, every function module) is imported only after the port checks, so a
@@ -60,6 +72,17 @@ async function requireFreePort(port: number, what: string, setting: string): Pro
   );
 }
 
+/** Azurite's ports: all free (start one), or all answering as Azurite (reuse it); anything else is a clash. */
+async function azuriteOnPorts(ports: AzuritePorts): Promise<'free' | 'running'> {
+  const free = await Promise.all([isPortFree(ports.blob), isPortFree(ports.queue), isPortFree(ports.table)]);
+  if (free.every(Boolean)) return 'free';
+  if (await azuriteAnswers(ports)) return 'running';
+  await requireFreePort(ports.blob, 'Azurite blob', 'AZURITE_BLOB_PORT');
+  await requireFreePort(ports.queue, 'Azurite queue', 'AZURITE_QUEUE_PORT');
+  await requireFreePort(ports.table, 'Azurite table', 'AZURITE_TABLE_PORT');
+  return 'free';
+}
+
 async function main(): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -86,31 +109,53 @@ async function main(): Promise<() => Promise<void>> {
       table: portSetting('AZURITE_TABLE_PORT', 10_002),
     };
     await requireFreePort(hostPort, 'local Functions host', 'LOCAL_HOST_PORT');
-    await requireFreePort(azuritePorts.blob, 'Azurite blob', 'AZURITE_BLOB_PORT');
-    await requireFreePort(azuritePorts.queue, 'Azurite queue', 'AZURITE_QUEUE_PORT');
-    await requireFreePort(azuritePorts.table, 'Azurite table', 'AZURITE_TABLE_PORT');
-    const sandboxPort = process.env.SANDBOX_PORT ? portSetting('SANDBOX_PORT', 0) : undefined;
-    if (sandboxPort !== undefined && !process.env.MS_TENANT_ID) {
-      await requireFreePort(sandboxPort, 'sandbox tenant', 'SANDBOX_PORT');
-    }
+    const azuriteState = await azuriteOnPorts(azuritePorts);
+    const sandboxPort = process.env.MS_TENANT_ID
+      ? undefined
+      : await chooseSandboxPort().catch((error: Error) => {
+          throw new StartError(error.message);
+        });
 
     const app = importApp();
     app.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
 
-    // 3. Azurite, persisted in .azurite/ (gitignored).
-    const azurite = await startAzurite({
-      location: process.env.AZURITE_LOCATION ?? path.join(repoRoot, '.azurite'),
-      ports: azuritePorts,
-    });
+    // 3. Azurite, persisted in .azurite/ (gitignored), in its own process group: a kill -9 of this
+    // process group leaves it running with its last writes, and the next start reuses it.
+    const azuriteLocation = process.env.AZURITE_LOCATION ?? path.join(repoRoot, '.azurite');
+    let azurite: RunningAzurite;
+    if (azuriteState === 'running') {
+      azurite = existingAzurite(azuritePorts);
+      console.log(
+        `Azurite: reusing the one already running on blob ${azuritePorts.blob}, queue ${azuritePorts.queue}, table ${azuritePorts.table} (not stopped on exit)`,
+      );
+    } else {
+      azurite = await startAzurite({ location: azuriteLocation, ports: azuritePorts, detached: true });
+      console.log(
+        `Azurite: blob ${azuritePorts.blob}, queue ${azuritePorts.queue}, table ${azuritePorts.table} (data and azurite.pid in ${azuriteLocation})`,
+      );
+    }
     stops.push(() => azurite.stop());
     process.env.AzureWebJobsStorage = azurite.connectionString;
-    console.log(`Azurite: blob ${azuritePorts.blob}, queue ${azuritePorts.queue}, table ${azuritePorts.table}`);
 
-    // 4. The sandbox tenant when no real tenant is configured.
-    if (!process.env.MS_TENANT_ID) {
+    // The connect flow's returnTo: any localhost port in a local run, unless an allow-list is set.
+    if (!process.env.CONNECT_RETURN_TO_ALLOWLIST) {
+      process.env.CONNECT_RETURN_TO_ALLOWLIST = LOCAL_RETURN_TO_DEFAULT;
+      console.log(
+        `connect flow: returnTo may be ${LOCAL_RETURN_TO_DEFAULT} (set CONNECT_RETURN_TO_ALLOWLIST to change)`,
+      );
+    }
+
+    // 4. The sandbox tenant when no real tenant is configured, kept in .sandbox/tenant.json.
+    if (sandboxPort) {
       // Imported only when needed: with a real tenant the sandbox code is never loaded.
       const { startSandbox } = await import('./sandbox/sandbox.js');
-      const sandbox = await startSandbox(sandboxPort === undefined ? {} : { port: sandboxPort });
+      const stateFile = sandboxStateFile();
+      const sandbox = await startSandbox({
+        port: sandboxPort.port,
+        stateFile,
+        // Where the connect flow's callback is (docs/connect.md); /authorize refuses any other.
+        redirectUris: localCallbackUrls(hostPort),
+      });
       stops.push(() => sandbox.stop());
       registerSecret(sandbox.clientSecret);
       Object.assign(process.env, {
@@ -120,7 +165,10 @@ async function main(): Promise<() => Promise<void>> {
         MS_CLIENT_ID: sandbox.clientId,
         MS_CLIENT_SECRET: sandbox.clientSecret,
       });
-      console.log(`sandbox tenant: ${sandbox.baseUrl} (control API: ${sandbox.baseUrl}/_sandbox/, docs/sandbox.md)`);
+      console.log(
+        `sandbox tenant: ${sandbox.baseUrl}${sandboxPort.note} (control API: ${sandbox.baseUrl}/_sandbox/, docs/sandbox.md)`,
+      );
+      console.log(`sandbox state: ${stateFile} (delete it, with .azurite/, for a fresh tenant)`);
     }
 
     // 5. Config check, then every queue, poison queue and table.
@@ -162,6 +210,7 @@ async function main(): Promise<() => Promise<void>> {
 
 function explain(error: unknown): string {
   if (error instanceof StartError) return error.message;
+  if (error instanceof Error && error.name === 'SandboxStateFileError') return error.message;
   if (error instanceof Error && (error as Partial<ConfigError>).isConfigError) return error.message;
   return `start-up failed: ${redactText(error instanceof Error ? error.message : String(error))}`;
 }

@@ -1,6 +1,8 @@
 // Starts Azurite (blob, queue, table) as a child process, for `npm start` and for the test global setup.
 // One place knows how Azurite is launched, so the tests run the same emulator a person does.
+// `npm start` runs it detached (its own process group) and reuses one already answering on its ports.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -27,6 +29,12 @@ export interface AzuriteOptions {
   /** Fixed ports (npm start); omit to pick free ones (tests). */
   ports?: AzuritePorts;
   host?: string;
+  /**
+   * Run Azurite in its own process group, with its output in `<location>/azurite.log` and its pid
+   * in `<location>/azurite.pid` (npm start): a kill -9 of npm start's group then leaves it running,
+   * with its last writes, for the next start to reuse. Needs `location`.
+   */
+  detached?: boolean;
 }
 
 export function azuriteConnectionString(ports: AzuritePorts, host = '127.0.0.1'): string {
@@ -87,6 +95,32 @@ function azuriteMainScript(): string {
   return path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
 }
 
+/** The Server header prefix each Azurite service answers with. */
+const AZURITE_SERVERS: Record<keyof AzuritePorts, string> = {
+  blob: 'Azurite-Blob',
+  queue: 'Azurite-Queue',
+  table: 'Azurite-Table',
+};
+
+/** True when all three ports answer as Azurite's services (an Azurite left running, to be reused). */
+export async function azuriteAnswers(ports: AzuritePorts, host = '127.0.0.1'): Promise<boolean> {
+  const checks = (Object.keys(AZURITE_SERVERS) as (keyof AzuritePorts)[]).map(async (service) => {
+    try {
+      const response = await fetch(`http://${host}:${ports[service]}/`, { signal: AbortSignal.timeout(3_000) });
+      await response.body?.cancel();
+      return (response.headers.get('server') ?? '').startsWith(AZURITE_SERVERS[service]);
+    } catch {
+      return false;
+    }
+  });
+  return (await Promise.all(checks)).every(Boolean);
+}
+
+/** An Azurite this process did not start: used as it is, never stopped. */
+export function existingAzurite(ports: AzuritePorts, host = '127.0.0.1'): RunningAzurite {
+  return { ports, connectionString: azuriteConnectionString(ports, host), stop: () => Promise.resolve() };
+}
+
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const host = options.host ?? '127.0.0.1';
   const ports = options.ports ?? {
@@ -114,11 +148,27 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     String(ports.table),
     ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']),
   ];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let child: ChildProcess;
+  let stderr = () => '';
+  if (options.detached) {
+    if (!options.location) throw new Error('a detached Azurite needs a data location');
+    mkdirSync(options.location, { recursive: true });
+    const logFile = path.join(options.location, 'azurite.log');
+    // A file, not a pipe: a pipe would break (EPIPE) when npm start dies and take Azurite down with it.
+    const log = openSync(logFile, 'a');
+    child = spawn(process.execPath, args, { stdio: ['ignore', log, log], detached: true });
+    closeSync(log);
+    child.unref();
+    writeFileSync(path.join(options.location, 'azurite.pid'), `${child.pid}\n`);
+    stderr = () => readFileSync(logFile, 'utf8').slice(-2_000);
+  } else {
+    child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let text = '';
+    child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    stderr = () => text;
+  }
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`Azurite exited early (code ${code}): ${stderr.trim()}`))),
+    child.once('exit', (code) => reject(new Error(`Azurite exited early (code ${code}): ${stderr().trim()}`))),
   );
   exited.catch(() => undefined);
   await Promise.race([

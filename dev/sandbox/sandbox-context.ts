@@ -6,6 +6,7 @@ import type { RequestBudget } from './http/request-budget.js';
 import type { RequestLog } from './http/request-log.js';
 import type { SandboxRouter } from './http/sandbox-http.js';
 import type { DownloadUrls } from './graph/download-urls.js';
+import type { PersistedPart } from './persistence/sandbox-snapshot.js';
 import type { IdentityState } from './identity/identity-state.js';
 import type { DeltaEngine } from './state/delta-engine.js';
 import type { SandboxClock } from './state/sandbox-clock.js';
@@ -32,6 +33,11 @@ export interface SandboxContext {
   onReset: (listener: () => void) => void;
   /** Called by stop(), so modules end their timers before the server closes. */
   onStop: (listener: () => void) => void;
+  /**
+   * Adds the module's state to the state file of a persisted sandbox (`npm start`), under `name`;
+   * restored at once when the file has it. A no-op for an in-memory sandbox (tests).
+   */
+  persist: (name: string, part: PersistedPart) => void;
 }
 
 /** A pluggable part of the sandbox (phase 2: dev/sandbox/subscriptions). */

@@ -14,8 +14,10 @@ import { RequestBudget } from './http/request-budget.js';
 import { RequestLog } from './http/request-log.js';
 import { SandboxRouter } from './http/sandbox-http.js';
 import { listenSandbox } from './http/sandbox-server.js';
-import { IdentityState } from './identity/identity-state.js';
+import { IdentityState, type ClientRegistration } from './identity/identity-state.js';
 import { registerIdentityRoutes } from './identity/identity-routes.js';
+import { readSandboxSnapshot, SANDBOX_SNAPSHOT_VERSION, type PersistedPart } from './persistence/sandbox-snapshot.js';
+import { SandboxStateFile, SandboxStateFileError } from './persistence/state-file.js';
 import type { SandboxContext, SandboxModule } from './sandbox-context.js';
 import { DeltaEngine } from './state/delta-engine.js';
 import { SandboxClock } from './state/sandbox-clock.js';
@@ -23,6 +25,7 @@ import { defaultSandboxSettings, type SandboxSettings, type SandboxSettingsPatch
 import { SeededRandom } from './state/seeded-random.js';
 import { SignedTokenCodec } from './state/signed-token.js';
 import { TenantState } from './state/tenant-state.js';
+import { restoreTenant, snapshotTenant } from './state/tenant-snapshot.js';
 import { subscriptionsModule } from './subscriptions/subscriptions-module.js';
 
 export type { SandboxContext, SandboxModule } from './sandbox-context.js';
@@ -41,6 +44,17 @@ export interface SandboxOptions {
   settings?: SandboxSettingsPatch;
   /** Phase-2 modules: mount routes, listen to drive changes. Default: the subscriptions module. */
   modules?: SandboxModule[];
+  /**
+   * Redirect URIs registered for the confidential client (added to those a state file already has):
+   * /authorize sends codes only to these (AADSTS50011 otherwise), as Entra does.
+   */
+  redirectUris?: string[];
+  /**
+   * A JSON file that keeps the tenant across restarts (ids, secret, drives, items, grants,
+   * subscriptions, clock): loaded when it exists, written after changes and on stop(). Only
+   * `npm start` and `npm run sandbox` use one; tests keep fresh in-memory tenants.
+   */
+  stateFile?: string;
 }
 
 export interface Sandbox {
@@ -68,12 +82,13 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? 20_261_123;
-  const tenantId = options.tenantId ?? randomUUID();
-  let settings: SandboxSettings = { ...defaultSandboxSettings(), ...options.settings };
+  const saved = options.stateFile ? readSandboxSnapshot(options.stateFile) : undefined;
+  const tenantId = saved?.tenantId ?? options.tenantId ?? randomUUID();
+  let settings: SandboxSettings = saved?.settings ?? { ...defaultSandboxSettings(), ...options.settings };
   const getSettings = () => settings;
   let baseUrl = '';
   const clock = new SandboxClock();
-  const codec = new SignedTokenCodec();
+  const codec = new SignedTokenCodec(saved ? Buffer.from(saved.tokenKeyBase64, 'base64') : undefined);
   const router = new SandboxRouter();
   const tenant = new TenantState(clock);
   const identity = new IdentityState(clock, getSettings, new SeededRandom(seed));
@@ -84,19 +99,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const resetListeners: (() => void)[] = [];
   const stopListeners: (() => void)[] = [];
 
-  const confidential = identity.registerClient({
-    clientId: options.clientId ?? randomUUID(),
-    confidential: true,
-    displayName: 'kb-sync (sandbox)',
-  });
-  const publicClient = identity.registerClient({ confidential: false, displayName: 'kb-sync public client (sandbox)' });
+  let confidential: ClientRegistration | undefined;
+  let publicClient: ClientRegistration | undefined;
   const defaults = { userId: '', driveId: '' };
   const seedDefaults = (): void => {
     const user = tenant.createUser({ displayName: 'Adele Vance' });
     defaults.userId = user.id;
     defaults.driveId = tenant.createDrive({ driveType: 'business', ownerUserId: user.id }).id;
   };
-  seedDefaults();
+  if (saved) {
+    identity.restore(saved.identity);
+    restoreTenant(tenant, saved.tenant);
+    clock.restoreOffset(saved.clockOffsetMs);
+    delta.continueNumberingFrom(saved.nextEnumerationNumber);
+    confidential = identity.clients.get(saved.clientId);
+    publicClient = identity.clients.get(saved.publicClientId);
+    Object.assign(defaults, { userId: saved.defaultUserId, driveId: saved.defaultDriveId });
+  } else {
+    confidential = identity.registerClient({
+      clientId: options.clientId ?? randomUUID(),
+      confidential: true,
+      displayName: 'kb-sync (sandbox)',
+    });
+    publicClient = identity.registerClient({ confidential: false, displayName: 'kb-sync public client (sandbox)' });
+    seedDefaults();
+  }
+  if (!confidential || !publicClient) {
+    throw new SandboxStateFileError(`${options.stateFile} names an app registration it does not hold`);
+  }
+  const registered = { confidential, publicClient };
+  confidential.redirectUris = [...new Set([...confidential.redirectUris, ...(options.redirectUris ?? [])])];
+  const persistedParts = new Map<string, PersistedPart>();
 
   const context: SandboxContext = {
     router,
@@ -114,13 +147,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     defaultUserId: () => defaults.userId,
     onReset: (listener) => resetListeners.push(listener),
     onStop: (listener) => stopListeners.push(listener),
+    persist: (name, part) => {
+      if (!options.stateFile) return;
+      persistedParts.set(name, part);
+      if (saved?.modules[name] !== undefined) part.restore(saved.modules[name]);
+    },
   };
   const tenantInfo = (): TenantInfo => ({
     tenantId,
-    clientId: confidential.clientId,
-    publicClientId: publicClient.clientId,
+    clientId: registered.confidential.clientId,
+    publicClientId: registered.publicClient.clientId,
     defaultUserId: defaults.userId,
     defaultDriveId: defaults.driveId,
+    defaultDriveRootId: tenant.requireDrive(defaults.driveId).rootId,
   });
 
   registerControlRoutes(context, {
@@ -154,9 +193,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   registerDownloadRoutes(context);
   registerGraphRoutes(context);
 
+  const stateFile = options.stateFile
+    ? new SandboxStateFile(options.stateFile, () => ({
+        version: SANDBOX_SNAPSHOT_VERSION,
+        tenantId,
+        clientId: registered.confidential.clientId,
+        publicClientId: registered.publicClient.clientId,
+        defaultUserId: defaults.userId,
+        defaultDriveId: defaults.driveId,
+        tokenKeyBase64: codec.exportKey(),
+        clockOffsetMs: clock.offset(),
+        nextEnumerationNumber: delta.nextEnumerationNumber(),
+        settings,
+        tenant: snapshotTenant(tenant),
+        identity: identity.snapshot(),
+        modules: Object.fromEntries([...persistedParts].map(([name, part]) => [name, part.save()])),
+      }))
+    : undefined;
+  // Written at once (a fresh tenant's ids and secret must outlive a kill -9 right after start-up).
+  stateFile?.writeNow();
+  clock.onAdvance(() => stateFile?.changed());
+
   const tls = await ensureSandboxCertificate();
   const server = await listenSandbox(
-    { router, faults, requestLog, clock, tls },
+    { router, faults, requestLog, clock, tls, onRequestHandled: () => stateFile?.changed() },
     host,
     options.port ?? 0,
     () => baseUrl,
@@ -168,9 +228,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     graphBaseUrl: `${baseUrl}/v1.0`,
     authorityHost: baseUrl,
     tenantId,
-    clientId: confidential.clientId,
-    clientSecret: confidential.clientSecret!,
-    publicClientId: publicClient.clientId,
+    clientId: registered.confidential.clientId,
+    clientSecret: registered.confidential.clientSecret!,
+    publicClientId: registered.publicClient.clientId,
     get defaultUserId() {
       return defaults.userId;
     },
@@ -179,9 +239,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     control: new SandboxControlClient(baseUrl),
     context,
-    stop: () => {
+    stop: async () => {
       for (const listener of stopListeners) listener();
-      return server.close();
+      await server.close();
+      stateFile?.writeNow();
     },
   };
 }

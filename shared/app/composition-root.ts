@@ -3,6 +3,7 @@
 // with `buildServices`, then install them with `setServices`.
 import { getConfig, type Config } from './config.js';
 import { ChangeFeedStore } from '../adapters/azure-tables/change-feed-store.js';
+import type { SourceKey } from '../core/domain/source.js';
 import { ItemStore } from '../adapters/azure-tables/item-store.js';
 import { consoleLogger, type Logger } from '../adapters/logging/logger.js';
 import { registerSecret } from '../adapters/logging/redact.js';
@@ -55,6 +56,8 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const tokens = overrides.tokens ?? lazyTokenManager(() => createTokenManager(config, storage));
   const providers = createProviderRegistry({ graphBaseUrl: config.graphBaseUrl, tokens });
   const defaultLog = consoleLogger({ component: 'sync' });
+  const syncJobs = new SyncJobQueue(storage);
+  const watchdog = { arm: (key: SourceKey, delaySeconds: number) => syncJobs.armWatchdog(key, delaySeconds) };
   return {
     config,
     storage,
@@ -62,7 +65,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     items,
     feed,
     syncLeases,
-    syncJobs: new SyncJobQueue(storage),
+    syncJobs,
     tokens,
     providers,
     syncer: (log = defaultLog) =>
@@ -76,6 +79,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
         leaseMs: config.syncLeaseSeconds * 1000,
         massDeleteRatio: config.massDeleteRatio,
         massDeleteMinItems: config.massDeleteMinItems,
+        watchdog,
       }),
   };
 }
@@ -89,6 +93,7 @@ function lazyTokenManager(create: () => AppTokenManager): AppTokenManager {
   const get = () => (built ??= create());
   return {
     getAccessToken: (source) => get().getAccessToken(source),
+    invalidateAccessToken: (source, accessToken) => get().invalidateAccessToken(source, accessToken),
     storeGrant: (source, grant) => get().storeGrant(source, grant),
     storeAppOnlyGrant: (source, grant) => get().storeAppOnlyGrant(source, grant),
     revoke: (source) => get().revoke(source),

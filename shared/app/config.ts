@@ -90,9 +90,9 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   if (publicBase && URL.canParse(publicBase) && !publicBase.startsWith('https://') && !isLoopbackUrl(publicBase)) {
     problems.push('PUBLIC_BASE_URL: must be https (Graph only calls https)');
   }
-  if (!splitList(env.CONNECT_RETURN_TO_ALLOWLIST).every(isOrigin)) {
+  if (!splitList(env.CONNECT_RETURN_TO_ALLOWLIST).every((entry) => isOrigin(entry) || isLoopbackAnyPort(entry))) {
     problems.push(
-      'CONNECT_RETURN_TO_ALLOWLIST: each entry must be an http(s) origin such as https://app.example.com (no path)',
+      'CONNECT_RETURN_TO_ALLOWLIST: each entry must be an http(s) origin such as https://app.example.com (no path), or http://localhost:* (any port)',
     );
   }
   return problems;
@@ -119,6 +119,11 @@ function isOrigin(entry: string): boolean {
     !entry.includes('?') &&
     !entry.includes('#')
   );
+}
+
+/** "http://localhost:*" (or 127.0.0.1, [::1]): any port of a loopback host, what `npm start` allows by default. */
+function isLoopbackAnyPort(entry: string): boolean {
+  return /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\]):\*\/?$/i.test(entry);
 }
 
 function isLoopbackUrl(url: string): boolean {
@@ -157,7 +162,10 @@ export interface Config {
   safetyNetIntervalMinutes: number;
   tokenKeepAliveDays: number;
   connectStateSecret: string | undefined;
-  /** Normalised origins (URL.origin) returnTo may point at; empty: the connect flow sends nobody back. */
+  /**
+   * Normalised origins (URL.origin) returnTo may point at, or "http://localhost:*" for any port of a
+   * loopback host; empty: the connect flow sends nobody back.
+   */
   connectReturnToAllowlist: string[];
   connectStateTtlSeconds: number;
   connectScopes: string;
@@ -226,7 +234,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     safetyNetIntervalMinutes: s.SAFETY_NET_INTERVAL_MINUTES,
     tokenKeepAliveDays: s.TOKEN_KEEP_ALIVE_DAYS,
     connectStateSecret: s.CONNECT_STATE_SECRET,
-    connectReturnToAllowlist: splitList(s.CONNECT_RETURN_TO_ALLOWLIST).map((entry) => new URL(entry).origin),
+    connectReturnToAllowlist: splitList(s.CONNECT_RETURN_TO_ALLOWLIST).map((entry) =>
+      isLoopbackAnyPort(entry) ? entry.replace(/\/$/, '').toLowerCase() : new URL(entry).origin,
+    ),
     connectStateTtlSeconds: s.CONNECT_STATE_TTL_SECONDS,
     connectScopes: s.CONNECT_SCOPES,
   };

@@ -16,6 +16,7 @@ import { MaintenanceMarksStore } from '../adapters/azure-tables/maintenance-mark
 import { SourceMaintenance } from '../core/maintenance/source-maintenance.js';
 import { DebounceStore } from '../adapters/azure-tables/debounce-store.js';
 import { SyncCoalescer } from '../core/notifications/sync-coalescer.js';
+import { subscriptionLookupFor } from './webhook-services.js';
 
 /** Lease scope of subscription create/renew in the `leases` table. */
 export const SUBSCRIPTION_LEASE_SCOPE = 'subscription';
@@ -45,7 +46,12 @@ export function buildNotificationServices(
 ): NotificationServices {
   const { config, storage } = services;
   const graphClock = options.graphClock ?? Date.now;
-  const subscriptionStore = new SubscriptionStore(storage.table(TABLES.subscriptions));
+  // Every write to a subscription row clears the webhook's cached answer for that id in this process,
+  // so a subscription created here is recognised at once (subscription-lookup.ts).
+  const webhookLookup = subscriptionLookupFor(services);
+  const subscriptionStore = new SubscriptionStore(storage.table(TABLES.subscriptions), (id) =>
+    webhookLookup.forget(id),
+  );
   const subscriptionLeases = new TableLeaseStore(storage.table(TABLES.leases), SUBSCRIPTION_LEASE_SCOPE);
   const debounceStore = new DebounceStore(storage.table(TABLES.leases));
   const marks = new MaintenanceMarksStore(storage.table(TABLES.leases));

@@ -15,8 +15,23 @@ export interface WebhookServices {
   maxBodyBytes: number;
 }
 
+const lookups = new WeakMap<Services, SubscriptionLookup>();
+
+/**
+ * The one subscription cache of these services, shared by the webhook and by the app's own writes to
+ * subscription rows (notification-services.ts), which clear an id's entry as they write it.
+ */
+export function subscriptionLookupFor(services: Services): SubscriptionLookup {
+  let lookup = lookups.get(services);
+  if (!lookup) {
+    lookup = new SubscriptionLookup(new SubscriptionStore(services.storage.table(TABLES.subscriptions)));
+    lookups.set(services, lookup);
+  }
+  return lookup;
+}
+
 export function buildWebhookServices(services: Services): WebhookServices {
-  const lookup = new SubscriptionLookup(new SubscriptionStore(services.storage.table(TABLES.subscriptions)));
+  const lookup = subscriptionLookupFor(services);
   const notificationsQueue = services.storage.queue(QUEUES.graphNotifications);
   const lifecycleQueue = services.storage.queue(QUEUES.graphLifecycle);
   const notifications = new GroupCommitQueue<NotificationItem>((items) => {
@@ -25,7 +40,7 @@ export function buildWebhookServices(services: Services): WebhookServices {
   });
   return {
     receiver: new WebhookReceiver({
-      findSubscription: (id) => lookup.find(id),
+      findSubscriptions: (ids) => lookup.findMany(ids),
       enqueueNotifications: (items) => notifications.add(items),
       enqueueLifecycle: (message) => sendJson(lifecycleQueue, message),
     }),

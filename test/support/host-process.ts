@@ -34,13 +34,18 @@ export async function startEnvironment(): Promise<StartEnvironment> {
       AZURITE_TABLE_PORT: String(await freePort()),
       SANDBOX_PORT: String(await freePort()),
       AZURITE_LOCATION: path.join(workDir, 'azurite'),
+      SANDBOX_STATE_FILE: path.join(workDir, 'sandbox', 'tenant.json'),
       LOCAL_SETTINGS_PATH: path.join(workDir, 'local.settings.json'),
     },
   };
 }
 
-/** Spawns `node --import tsx dev/start.ts` (one process, so signals reach it directly). */
-export function spawnStart(env: Record<string, string>): StartedProcess {
+/**
+ * Spawns `node --import tsx dev/start.ts` (one process, so signals reach it directly). `ownGroup`
+ * puts it in a process group of its own, as a terminal does with `npm start`, so a test can kill
+ * the whole group.
+ */
+export function spawnStart(env: Record<string, string>, { ownGroup = false } = {}): StartedProcess {
   const inherited = { ...process.env };
   // A developer's tenant settings must not leak into the test run: it should use the sandbox.
   for (const name of ['MS_TENANT_ID', 'MS_CLIENT_ID', 'MS_CLIENT_SECRET', 'LOCAL_FUNCTION_KEY', 'LOCAL_TOKEN_KEYS']) {
@@ -50,6 +55,7 @@ export function spawnStart(env: Record<string, string>): StartedProcess {
     cwd: repoRoot,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownGroup,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

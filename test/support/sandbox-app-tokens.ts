@@ -26,6 +26,8 @@ export function sandboxAppTokens(sandbox: {
       const body = (await response.json()) as { access_token: string };
       return body.access_token;
     },
+    // Nothing is cached: every call asks the token endpoint.
+    async invalidateAccessToken() {},
     async storeGrant() {},
     async revoke() {},
   };

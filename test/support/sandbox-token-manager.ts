@@ -61,6 +61,11 @@ export class SandboxTokenManager implements TokenManager {
     return body.access_token;
   }
 
+  invalidateAccessToken(_source: SourceKey, accessToken: string): Promise<void> {
+    if (this.cached?.token === accessToken) this.cached = undefined;
+    return Promise.resolve();
+  }
+
   storeGrant(_source: SourceKey, _grant: StoredGrantInput): Promise<void> {
     return Promise.resolve();
   }
@@ -83,6 +88,10 @@ export class FlakyTokenManager implements TokenManager {
       return Promise.resolve('not.a.valid-token');
     }
     return this.inner.getAccessToken(source);
+  }
+
+  invalidateAccessToken(source: SourceKey, accessToken: string): Promise<void> {
+    return this.inner.invalidateAccessToken(source, accessToken);
   }
 
   storeGrant(source: SourceKey, grant: StoredGrantInput): Promise<void> {

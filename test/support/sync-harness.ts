@@ -11,7 +11,7 @@ import { SourceStore } from '../../shared/adapters/azure-tables/source-store.js'
 import { TableLeaseStore } from '../../shared/adapters/azure-tables/table-lease.js';
 import type { SandboxSettingsPatch } from '../../dev/sandbox/state/sandbox-settings.js';
 import type { ProviderRegistry, TokenManager } from '../../shared/core/ports/provider-ports.js';
-import { SourceSyncer, type SyncFaultHook } from '../../shared/core/sync/sync-source.js';
+import { SourceSyncer, type SyncDependencies, type SyncFaultHook } from '../../shared/core/sync/sync-source.js';
 import { sandboxAppTokens } from './sandbox-app-tokens.js';
 import { sourceRecord } from './source-record.js';
 import { freshTable } from './storage.js';
@@ -26,7 +26,15 @@ export interface SyncHarness {
   logLines: string[];
   syncer(
     faults?: SyncFaultHook,
-    overrides?: { massDeleteMinItems?: number; massDeleteRatio?: number; flushSize?: number },
+    overrides?: {
+      massDeleteMinItems?: number;
+      massDeleteRatio?: number;
+      flushSize?: number;
+      leaseMs?: number;
+      /** Another lease store (a test that simulates a process killed while holding the lease). */
+      leases?: SyncDependencies['leases'];
+      watchdog?: SyncDependencies['watchdog'];
+    },
   ): SourceSyncer;
   register(input: {
     kbId?: string;
@@ -76,15 +84,16 @@ export async function startSyncHarness(
         sources,
         items,
         feed,
-        leases,
+        leases: overrides.leases ?? leases,
         providers,
         log: createLogger(sink),
-        leaseMs: 30_000,
+        leaseMs: overrides.leaseMs ?? 30_000,
         massDeleteRatio: overrides.massDeleteRatio ?? 0.5,
         massDeleteMinItems: overrides.massDeleteMinItems ?? 100,
         // Write every page by default, so crash tests have fault points on every page.
         flushSize: overrides.flushSize ?? 1,
         faults,
+        watchdog: overrides.watchdog,
       }),
     async register({ kbId = 'kb', sourceId = 'src', driveId, scope, filters = {} }) {
       const provider = providers.get('onedrive');
@@ -105,11 +114,11 @@ export async function startSyncHarness(
     },
     async allEvents(kbId = 'kb') {
       const out: ChangeEvent[] = [];
-      let after = 0;
+      let after = '';
       for (;;) {
         const page = await feed.read(kbId, after, 1000);
         out.push(...page.events);
-        after = Number(page.nextCursor);
+        after = page.nextCursor;
         if (!page.hasMore) return out;
       }
     },
@@ -123,4 +132,17 @@ export function describeEvents(events: readonly ChangeEvent[]): string[] {
   return events.map(
     (e) => `${e.op} ${e.path ?? '?'}${e.op === 'upsert' ? (e.contentChanged ? ' content' : ' meta') : ''}`,
   );
+}
+
+/**
+ * Folds a feed the way docs/api.md tells hosts to: keep the last event per item, a delete removes
+ * the item. A host downloads an item whose kept event says contentChanged.
+ */
+export function foldFeed(events: readonly ChangeEvent[]): Map<string, ChangeEvent> {
+  const latest = new Map<string, ChangeEvent>();
+  for (const event of events) {
+    latest.delete(event.itemId);
+    if (event.op === 'upsert') latest.set(event.itemId, event);
+  }
+  return latest;
 }

@@ -6,8 +6,10 @@ import type { FaultSpec } from '../http/fault-injector.js';
 import type { SandboxSettings, SandboxSettingsPatch } from '../state/sandbox-settings.js';
 import type { DriveKind } from '../state/tenant-model.js';
 import {
+  appRegistrationSchema,
   clockSchema,
   driveCreatedSchema,
+  driveInfoSchema,
   generatedSchema,
   issuedRefreshTokenSchema,
   itemSummarySchema,
@@ -18,6 +20,8 @@ import {
   tenantInfoSchema,
   tokenLogEntrySchema,
   userSchema,
+  type AppRegistration,
+  type DriveInfo,
   type ItemSummary,
   type RequestLogEntryDto,
   type TenantInfo,
@@ -67,6 +71,20 @@ export class SandboxControlClient {
     name?: string;
   }): Promise<{ driveId: string; rootId: string }> {
     return this.call('POST', '/drives', input, driveCreatedSchema);
+  }
+
+  /** A drive's ids (its root item is the parentId for top-level items), type, name and owner. */
+  drive(driveId: string): Promise<DriveInfo> {
+    return this.call('GET', `/drives/${enc(driveId)}`, undefined, driveInfoSchema);
+  }
+
+  apps(): Promise<AppRegistration[]> {
+    return this.call('GET', '/apps', undefined, z.array(appRegistrationSchema));
+  }
+
+  /** Replaces the app's registered redirect URIs (what /authorize accepts as redirect_uri). */
+  setRedirectUris(clientId: string, redirectUris: string[]): Promise<AppRegistration> {
+    return this.call('PUT', `/apps/${enc(clientId)}/redirect-uris`, { redirectUris }, appRegistrationSchema);
   }
 
   createFolder(driveId: string, parentId: string, name: string): Promise<ItemSummary> {
@@ -156,9 +174,16 @@ export class SandboxControlClient {
     return this.call('POST', '/grants', input, issuedRefreshTokenSchema);
   }
 
-  /** Revokes the user's grants, as a password change would: refreshing answers AADSTS50173. */
-  revokeGrant(userId: string): Promise<{ revoked: number }> {
-    return this.call('POST', '/grants/revoke', { userId }, revokedSchema);
+  /**
+   * Revokes the user's grants, as a password change would: refreshing answers AADSTS50173. Access
+   * tokens already issued keep working until they expire, unless `revokeAccessTokens` is set: then
+   * Graph answers them 401 InvalidAuthenticationToken at once, as with continuous access evaluation.
+   */
+  revokeGrant(
+    userId: string,
+    options: { revokeAccessTokens?: boolean } = {},
+  ): Promise<{ revoked: number; accessTokensRevoked: number }> {
+    return this.call('POST', '/grants/revoke', { userId, ...options }, revokedSchema);
   }
 
   async injectFault(fault: FaultSpec): Promise<void> {

@@ -18,10 +18,14 @@ import {
   issueRefreshTokenSchema,
   revokeGrantSchema,
   sandboxSettingsPatchSchema,
+  setRedirectUrisSchema,
   updateItemSchema,
+  type AppRegistration,
+  type DriveInfo,
   type ItemSummary,
   type TenantInfo,
 } from './control-schemas.js';
+import type { ClientRegistration } from '../identity/identity-state.js';
 import { normalizeScopes } from '../identity/identity-routes.js';
 
 export interface ControlRouteDeps {
@@ -64,6 +68,15 @@ function summary(item: DriveItemRecord): ItemSummary {
   };
 }
 
+function appRegistration(client: ClientRegistration): AppRegistration {
+  return {
+    clientId: client.clientId,
+    displayName: client.displayName,
+    confidential: client.clientSecret !== undefined,
+    redirectUris: [...client.redirectUris],
+  };
+}
+
 export function registerControlRoutes(context: SandboxContext, deps: ControlRouteDeps): void {
   const { router, tenant, identity, clock } = context;
   const add = (
@@ -102,6 +115,27 @@ export function registerControlRoutes(context: SandboxContext, deps: ControlRout
   add('POST', '/drives', (request) => {
     const drive = tenant.createDrive(parse(createDriveSchema, request));
     return jsonResponse(201, { driveId: drive.id, rootId: drive.rootId });
+  });
+
+  add('GET', '/drives/:driveId', (_request, params) => {
+    const drive = tenant.requireDrive(params.driveId!);
+    const info: DriveInfo = {
+      driveId: drive.id,
+      rootId: drive.rootId,
+      driveType: drive.kind,
+      name: drive.name,
+      ownerUserId: drive.ownerUserId ?? null,
+      siteId: drive.siteId ?? null,
+    };
+    return jsonResponse(200, info);
+  });
+
+  add('GET', '/apps', () => jsonResponse(200, [...identity.clients.values()].map(appRegistration)));
+  add('PUT', '/apps/:clientId/redirect-uris', (request, params) => {
+    const client = identity.clients.get(params.clientId!);
+    if (!client) throw new SandboxStateError('itemNotFound', `app ${params.clientId} not found`);
+    client.redirectUris = [...new Set(parse(setRedirectUrisSchema, request).redirectUris)];
+    return jsonResponse(200, appRegistration(client));
   });
 
   add('POST', '/drives/:driveId/items', (request, params) => {
@@ -177,9 +211,12 @@ export function registerControlRoutes(context: SandboxContext, deps: ControlRout
     });
     return jsonResponse(201, { refreshToken: issued.refreshToken });
   });
-  add('POST', '/grants/revoke', (request) =>
-    jsonResponse(200, { revoked: identity.revokeGrants(parse(revokeGrantSchema, request).userId) }),
-  );
+  add('POST', '/grants/revoke', (request) => {
+    const input = parse(revokeGrantSchema, request);
+    const revoked = identity.revokeGrants(input.userId);
+    const accessTokensRevoked = input.revokeAccessTokens ? identity.revokeAccessTokens(input.userId) : 0;
+    return jsonResponse(200, { revoked, accessTokensRevoked });
+  });
 
   add('POST', '/faults', (request) => {
     context.faults.add(parse(faultSpecSchema, request));

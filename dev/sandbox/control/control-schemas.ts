@@ -23,6 +23,25 @@ export const createDriveSchema = z
   })
   .strict();
 export const driveCreatedSchema = z.object({ driveId: z.string(), rootId: z.string() });
+export const driveInfoSchema = z.object({
+  driveId: z.string(),
+  rootId: z.string(),
+  driveType: z.enum(['personal', 'business']),
+  name: z.string(),
+  ownerUserId: z.string().nullable(),
+  siteId: z.string().nullable(),
+});
+export type DriveInfo = z.infer<typeof driveInfoSchema>;
+
+/** An app registration as the control API shows it (never its secret). */
+export const appRegistrationSchema = z.object({
+  clientId: z.string(),
+  displayName: z.string(),
+  confidential: z.boolean(),
+  redirectUris: z.array(z.string()),
+});
+export type AppRegistration = z.infer<typeof appRegistrationSchema>;
+export const setRedirectUrisSchema = z.object({ redirectUris: z.array(z.url()).max(256) }).strict();
 
 export const createItemSchema = z
   .object({
@@ -79,8 +98,11 @@ export const issueRefreshTokenSchema = z
   .strict();
 export const issuedRefreshTokenSchema = z.object({ refreshToken: z.string() });
 
-export const revokeGrantSchema = z.object({ userId: z.string().min(1) }).strict();
-export const revokedSchema = z.object({ revoked: z.number() });
+/** `revokeAccessTokens`: the user's access tokens stop working now too (continuous access evaluation). */
+export const revokeGrantSchema = z
+  .object({ userId: z.string().min(1), revokeAccessTokens: z.boolean().optional() })
+  .strict();
+export const revokedSchema = z.object({ revoked: z.number(), accessTokensRevoked: z.number() });
 
 export const requestLogEntrySchema = z.object({
   method: z.string(),
@@ -109,5 +131,7 @@ export const tenantInfoSchema = z.object({
   publicClientId: z.string(),
   defaultUserId: z.string(),
   defaultDriveId: z.string(),
+  /** The default drive's root item: the parentId for items created at its top level. */
+  defaultDriveRootId: z.string(),
 });
 export type TenantInfo = z.infer<typeof tenantInfoSchema>;

@@ -60,6 +60,16 @@ export function authenticate(context: SandboxContext, request: SandboxRequest): 
     return invalidAuthenticationToken(request, 'IDX14100: JWT is not well formed, there are no dots (.).', now);
   if (record.expiresAt <= now)
     return invalidAuthenticationToken(request, 'Lifetime validation failed, the token is expired.', now);
+  if (record.revoked) {
+    // Graph's message for a token revoked by continuous access evaluation. The challenge carries no
+    // claims directive: Graph sends one only to clients that declare the cp1 capability, which the app
+    // does not (https://learn.microsoft.com/entra/identity-platform/claims-challenge).
+    return invalidAuthenticationToken(
+      request,
+      'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp',
+      now,
+    );
+  }
   return record;
 }
 

@@ -16,6 +16,8 @@ export interface SandboxServerDeps {
   requestLog: RequestLog;
   clock: SandboxClock;
   tls: { cert: string; key: string };
+  /** Told after each request (a persisted sandbox schedules a write of its state file). */
+  onRequestHandled?: () => void;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -113,6 +115,7 @@ async function handle(
     });
   }
   write(res, response);
+  deps.onRequestHandled?.();
 }
 
 function faultResponse(request: SandboxRequest, fault: FaultSpec, now: number): SandboxResponse {

@@ -44,10 +44,9 @@ export function missingParameter(name: string, now: number): SandboxResponse {
 
 /** AADSTS700016: the client id is not registered in the tenant. */
 export function unknownClient(clientId: string, now: number): SandboxResponse {
-  return identityError(
-    'unauthorized_client',
-    700016,
-    `Application with identifier '${clientId}' was not found in the directory.`,
-    now,
-  );
+  return identityError('unauthorized_client', 700016, unknownClientMessage(clientId), now);
+}
+
+export function unknownClientMessage(clientId: string): string {
+  return `Application with identifier '${clientId}' was not found in the directory.`;
 }

@@ -1,5 +1,6 @@
 // The identity platform's endpoints (graph-behaviour.md §6): /{tenant}/oauth2/v2.0/authorize
-// (authorization code with PKCE S256, auto-consent for the configured user, or refusal) and
+// (authorization code with PKCE S256 to a registered redirect URI; a sign-in and consent page for a
+// browser, an instant answer for programs) and
 // /{tenant}/oauth2/v2.0/token (authorization_code, refresh_token, client_credentials).
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -7,7 +8,14 @@ import type { SandboxClock } from '../state/sandbox-clock.js';
 import type { SandboxSettings } from '../state/sandbox-settings.js';
 import type { TenantState } from '../state/tenant-state.js';
 import { jsonResponse, type SandboxRequest, type SandboxResponse, type SandboxRouter } from '../http/sandbox-http.js';
-import { identityError, missingParameter, unknownClient } from './identity-errors.js';
+import {
+  identityError,
+  missingParameter,
+  unknownClient,
+  unknownClientMessage,
+  type IdentityErrorCode,
+} from './identity-errors.js';
+import { identityErrorPage, signInPage } from './sign-in-page.js';
 import {
   OIDC_SCOPES,
   pkceChallengeFor,
@@ -53,9 +61,9 @@ type TokenForm = z.infer<typeof tokenFormSchema>;
 const TENANT_PATH = '(?<tenant>[^/]+)';
 
 export function registerIdentityRoutes(router: SandboxRouter, deps: IdentityRouteDeps): void {
-  router.add('GET', new RegExp(`^/${TENANT_PATH}/oauth2/v2\\.0/authorize$`), 'identity', (request, params) =>
-    authorize(deps, request, params.tenant!),
-  );
+  const authorizePath = new RegExp(`^/${TENANT_PATH}/oauth2/v2\\.0/authorize$`);
+  router.add('GET', authorizePath, 'identity', (request, params) => authorize(deps, request, params.tenant!));
+  router.add('POST', authorizePath, 'identity', (request, params) => authorize(deps, request, params.tenant!));
   router.add('POST', new RegExp(`^/${TENANT_PATH}/oauth2/v2\\.0/token$`), 'identity', (request, params) =>
     token(deps, request, params.tenant!),
   );
@@ -73,36 +81,84 @@ export function normalizeScopes(scope: string): string[] {
     .map((value) => value.replace(/^https:\/\/graph\.microsoft\.com\//i, ''));
 }
 
+/** A browser asks for pages; programs (tests, fetch) get the instant answer (docs/sandbox.md). */
+function wantsPage(deps: IdentityRouteDeps, request: SandboxRequest): boolean {
+  return deps.settings().authorizePrompt === 'browser' && /\btext\/html\b/i.test(String(request.headers.accept ?? ''));
+}
+
+/**
+ * GET shows the sign-in page to a browser, or answers at once (302 with a code, or with
+ * error=access_denied under `authorizeDeny`); POST is the page's Allow/Deny. Both check the request
+ * first; a redirect_uri that is not registered for the client gets an error page, never a redirect.
+ */
 function authorize(deps: IdentityRouteDeps, request: SandboxRequest, tenant: string): SandboxResponse {
-  const now = deps.clock.now();
-  if (!knownTenant(deps, tenant)) return identityError('invalid_request', 90002, `Tenant '${tenant}' not found.`, now);
-  const parsed = authorizeQuerySchema.safeParse(Object.fromEntries(request.url.searchParams));
-  if (!parsed.success) {
-    return identityError(
-      'invalid_request',
-      900144,
-      `The request is not valid: ${parsed.error.issues[0]?.path.join('.')}.`,
-      now,
-    );
-  }
-  const query = parsed.data;
-  const client = deps.identity.clients.get(query.client_id);
-  if (!client) {
-    return unknownClient(query.client_id, now);
-  }
+  const params =
+    request.method === 'POST' ? new URLSearchParams(request.body.toString('utf8')) : request.url.searchParams;
+  const page = request.method === 'POST' || wantsPage(deps, request);
+  const checked = checkAuthorizeRequest(deps, params, tenant, page);
+  if ('status' in checked) return checked;
+  const { query, client } = checked;
   const redirect = new URL(query.redirect_uri);
   if (query.state !== undefined) redirect.searchParams.set('state', query.state);
-  if (deps.settings().authorizeDeny) {
+  const scopes = normalizeScopes(query.scope);
+  const selectedUserId = deps.settings().authorizeUserId ?? deps.defaultUserId();
+
+  if (request.method === 'GET' && page) {
+    return signInPage({
+      action: `${request.url.origin}${request.url.pathname}`,
+      appName: client.displayName,
+      params,
+      users: [...deps.tenant.users.values()],
+      selectedUserId,
+      scopes,
+    });
+  }
+  const decision =
+    request.method === 'POST' ? params.get('decision') : deps.settings().authorizeDeny ? 'deny' : 'allow';
+  if (decision !== 'allow') {
     redirect.searchParams.set('error', 'access_denied');
     redirect.searchParams.set('error_description', 'AADSTS65004: User declined to consent to access the app.');
     return { status: 302, headers: { location: redirect.toString() } };
   }
-  const userId = deps.settings().authorizeUserId ?? deps.defaultUserId();
-  deps.tenant.requireUser(userId);
-  const scopes = normalizeScopes(query.scope);
+  const userId = (request.method === 'POST' ? params.get('login_user_id') : null) ?? selectedUserId;
+  if (!deps.tenant.users.has(userId)) {
+    return identityErrorPage(400, 50034, `The user account ${userId} does not exist in the directory.`);
+  }
   const grant = deps.identity.consent(userId, client.clientId, scopes);
   redirect.searchParams.set('code', deps.identity.issueCode(grant, query.redirect_uri, query.code_challenge, scopes));
   return { status: 302, headers: { location: redirect.toString() }, userId };
+}
+
+function checkAuthorizeRequest(
+  deps: IdentityRouteDeps,
+  params: URLSearchParams,
+  tenant: string,
+  page: boolean,
+): { query: z.infer<typeof authorizeQuerySchema>; client: ClientRegistration } | SandboxResponse {
+  const now = deps.clock.now();
+  const fail = (error: IdentityErrorCode, code: number, message: string): SandboxResponse => {
+    const json = identityError(error, code, message, now);
+    return page ? identityErrorPage(json.status, code, message) : json;
+  };
+  if (!knownTenant(deps, tenant)) return fail('invalid_request', 90002, `Tenant '${tenant}' not found.`);
+  const parsed = authorizeQuerySchema.safeParse(Object.fromEntries(params));
+  if (!parsed.success) {
+    return fail('invalid_request', 900144, `The request is not valid: ${parsed.error.issues[0]?.path.join('.')}.`);
+  }
+  const query = parsed.data;
+  const client = deps.identity.clients.get(query.client_id);
+  if (!client) return fail('unauthorized_client', 700016, unknownClientMessage(query.client_id));
+  if (client.redirectUris.length === 0) {
+    return fail('invalid_request', 500113, 'No reply address is registered for the application.');
+  }
+  if (!client.redirectUris.includes(query.redirect_uri)) {
+    return fail(
+      'invalid_request',
+      50011,
+      `The redirect URI '${query.redirect_uri}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
+    );
+  }
+  return { query, client };
 }
 
 function token(deps: IdentityRouteDeps, request: SandboxRequest, tenant: string): SandboxResponse {

@@ -6,12 +6,18 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SandboxClock } from '../state/sandbox-clock.js';
 import type { SandboxSettings } from '../state/sandbox-settings.js';
 import type { SeededRandom } from '../state/seeded-random.js';
+import type { IdentitySnapshot } from './identity-snapshot.js';
 
 export interface ClientRegistration {
   clientId: string;
   /** Absent for public clients, which must not send one (AADSTS700025). */
   clientSecret: string | undefined;
   displayName: string;
+  /**
+   * The app registration's redirect URIs: /authorize sends a code only to one of these, exactly as
+   * written (AADSTS50011 otherwise). Empty: AADSTS500113, no reply address registered.
+   */
+  redirectUris: string[];
 }
 
 export interface Grant {
@@ -36,6 +42,8 @@ export interface AccessTokenRecord {
   clientId: string;
   scopes: string[];
   expiresAt: number;
+  /** Revoked before its expiry, as continuous access evaluation does on a critical event. */
+  revoked: boolean;
 }
 
 export interface AuthorizationCode {
@@ -96,11 +104,17 @@ export class IdentityState {
     this.tokenLogEntries = [];
   }
 
-  registerClient(input: { clientId?: string; confidential: boolean; displayName?: string }): ClientRegistration {
+  registerClient(input: {
+    clientId?: string;
+    confidential: boolean;
+    displayName?: string;
+    redirectUris?: string[];
+  }): ClientRegistration {
     const client: ClientRegistration = {
       clientId: input.clientId ?? randomUUID(),
       clientSecret: input.confidential ? `sbx~${randomBytes(24).toString('base64url')}` : undefined,
       displayName: input.displayName ?? 'sandbox app',
+      redirectUris: [...new Set(input.redirectUris ?? [])],
     };
     this.clients.set(client.clientId, client);
     return client;
@@ -125,6 +139,23 @@ export class IdentityState {
     for (const grant of this.grants.values()) {
       if (grant.userId === userId && !grant.revoked) {
         grant.revoked = true;
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Revokes the user's access tokens before they expire, as continuous access evaluation does when
+   * a critical event (password change, sessions revoked, account disabled) reaches Graph:
+   * https://learn.microsoft.com/entra/identity/conditional-access/concept-continuous-access-evaluation
+   * Graph then answers 401 InvalidAuthenticationToken to them (graph-routes.ts authenticate()).
+   */
+  revokeAccessTokens(userId: string): number {
+    let count = 0;
+    for (const record of this.accessTokens.values()) {
+      if (record.userId === userId && !record.revoked) {
+        record.revoked = true;
         count++;
       }
     }
@@ -188,6 +219,31 @@ export class IdentityState {
     };
   }
 
+  /** Everything but the token log, for the state file of a persisted sandbox (identity-snapshot.ts). */
+  snapshot(): IdentitySnapshot {
+    return {
+      clients: [...this.clients.values()].map((client) => ({ ...client, clientSecret: client.clientSecret ?? null })),
+      grants: [...this.grants.values()],
+      refreshTokens: [...this.refreshTokens],
+      accessTokens: [...this.accessTokens],
+      codes: [...this.codes],
+      nextRefreshTokenNumber: this.nextRefreshTokenNumber,
+    };
+  }
+
+  restore(snapshot: IdentitySnapshot): void {
+    this.reset();
+    this.clients.clear();
+    for (const client of snapshot.clients) {
+      this.clients.set(client.clientId, { ...client, clientSecret: client.clientSecret ?? undefined });
+    }
+    for (const grant of snapshot.grants) this.grants.set(grant.id, grant);
+    for (const [value, record] of snapshot.refreshTokens) this.refreshTokens.set(value, record);
+    for (const [value, record] of snapshot.accessTokens) this.accessTokens.set(value, record);
+    for (const [value, code] of snapshot.codes) this.codes.set(value, code);
+    this.nextRefreshTokenNumber = snapshot.nextRefreshTokenNumber;
+  }
+
   logToken(entry: Omit<TokenLogEntry, 'time'>): void {
     this.tokenLogEntries.push({ time: this.clock.now(), ...entry });
   }
@@ -207,7 +263,13 @@ export class IdentityState {
       Math.max(accessTokenMinLifetimeSeconds, accessTokenMaxLifetimeSeconds),
     );
     const accessToken = `sbx-at.${randomBytes(32).toString('base64url')}`;
-    this.accessTokens.set(accessToken, { userId, clientId, scopes, expiresAt: this.clock.now() + expiresIn * 1000 });
+    this.accessTokens.set(accessToken, {
+      userId,
+      clientId,
+      scopes,
+      expiresAt: this.clock.now() + expiresIn * 1000,
+      revoked: false,
+    });
     return { accessToken, expiresIn };
   }
 }

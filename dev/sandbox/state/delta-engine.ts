@@ -85,6 +85,19 @@ export class DeltaEngine {
   }
 
   /**
+   * Enumerations are not persisted (their cursors answer 410 after a restart, as clients must
+   * handle anyway), but their numbering is: a cursor issued before a restart must never name an
+   * enumeration started after it.
+   */
+  nextEnumerationNumber(): number {
+    return this.nextEnumerationId;
+  }
+
+  continueNumberingFrom(next: number): void {
+    this.nextEnumerationId = Math.max(this.nextEnumerationId, next);
+  }
+
+  /**
    * Serves one delta request. `token` is the raw token parameter (absent, "latest", a timestamp,
    * or one the sandbox issued); `top` the $top hint.
    */

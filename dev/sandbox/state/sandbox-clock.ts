@@ -23,4 +23,13 @@ export class SandboxClock {
   reset(): void {
     this.offsetMs = 0;
   }
+
+  /** How far the clock was pushed forward: kept in a persisted sandbox's state file. */
+  offset(): number {
+    return this.offsetMs;
+  }
+
+  restoreOffset(ms: number): void {
+    this.offsetMs = Math.max(0, ms);
+  }
 }

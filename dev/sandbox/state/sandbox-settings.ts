@@ -33,6 +33,11 @@ export const sandboxSettingsSchema = z.object({
   /** The user the authorize endpoint signs in and auto-consents for; deny makes it refuse consent. */
   authorizeUserId: z.string().optional(),
   authorizeDeny: z.boolean(),
+  /**
+   * 'browser' (default): a request that accepts text/html (a browser) gets the sign-in and consent
+   * page; anything else the instant answer. 'never': always the instant answer.
+   */
+  authorizePrompt: z.enum(['browser', 'never']),
 });
 
 export type SandboxSettings = z.infer<typeof sandboxSettingsSchema>;
@@ -55,5 +60,6 @@ export function defaultSandboxSettings(): SandboxSettings {
     userRequestWindowMs: 5 * 60 * 1000,
     appResourceUnitsPerMinute: 1250,
     authorizeDeny: false,
+    authorizePrompt: 'browser',
   };
 }

@@ -10,6 +10,11 @@ export class SignedTokenCodec {
     this.key = key;
   }
 
+  /** The signing key, so a persisted sandbox's delta tokens and download URLs stay valid after a restart. */
+  exportKey(): string {
+    return this.key.toString('base64');
+  }
+
   encode(payload: unknown): string {
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.sign(body)}`;

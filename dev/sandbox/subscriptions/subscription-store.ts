@@ -1,6 +1,7 @@
 // The live subscriptions, on the sandbox clock: an expired subscription is gone (404, no deliveries)
 // as soon as its expirationDateTime passes, whether or not the sweep has removed it yet.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { SandboxClock } from '../state/sandbox-clock.js';
 import type { SubscribedScope } from './subscription-resource.js';
 
@@ -21,6 +22,24 @@ export interface SubscriptionRecord {
   /** When reauthorizationRequired was last sent; cleared by renewal (§4 lifecycle). */
   lastReauthorizationNoticeAt: number | undefined;
 }
+
+/** The store's records as a persisted sandbox keeps them (context.persist). */
+export const persistedSubscriptionsSchema = z.array(
+  z.object({
+    id: z.string(),
+    resource: z.string(),
+    scope: z.object({ driveId: z.string(), folderId: z.string() }),
+    changeType: z.string(),
+    clientState: z.string().nullable(),
+    notificationUrl: z.string(),
+    lifecycleNotificationUrl: z.string().nullable(),
+    expiresAt: z.number(),
+    applicationId: z.string(),
+    creatorId: z.string(),
+    latestSupportedTlsVersion: z.string(),
+    lastReauthorizationNoticeAt: z.number().optional(),
+  }),
+);
 
 export type NewSubscription = Omit<SubscriptionRecord, 'id' | 'lastReauthorizationNoticeAt'>;
 
@@ -60,5 +79,17 @@ export class SubscriptionStore {
 
   clear(): void {
     this.records.clear();
+  }
+
+  /** Every record, expired ones included (the sweep drops those), for a persisted sandbox. */
+  all(): SubscriptionRecord[] {
+    return [...this.records.values()];
+  }
+
+  restore(records: z.infer<typeof persistedSubscriptionsSchema>): void {
+    this.records.clear();
+    for (const record of records) {
+      this.records.set(record.id, { ...record, lastReauthorizationNoticeAt: record.lastReauthorizationNoticeAt });
+    }
   }
 }

@@ -15,7 +15,7 @@ import {
   type SubscriptionSettings,
   type SubscriptionSettingsPatch,
 } from './subscription-settings.js';
-import { SubscriptionStore } from './subscription-store.js';
+import { persistedSubscriptionsSchema, SubscriptionStore } from './subscription-store.js';
 import { registerSubscriptionsControlRoutes } from './subscriptions-control-routes.js';
 
 export interface SubscriptionsModuleOptions {
@@ -99,6 +99,11 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
     };
     restartTicker();
     const stopListeningToClock = context.clock.onAdvance(tick);
+
+    context.persist('subscriptions', {
+      save: () => store.all(),
+      restore: (raw) => store.restore(persistedSubscriptionsSchema.parse(raw)),
+    });
 
     context.onReset(() => {
       store.clear();

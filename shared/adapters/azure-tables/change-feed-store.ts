@@ -13,9 +13,21 @@
 // 100,000-file crawl writes about 1,000 feed rows instead of 100,000. Rows live in partitions of
 // BUCKET_SIZE sequence numbers (PartitionKey `kbId|bucket`), and a chunk never spans two buckets,
 // so a read after a cursor is a range scan that starts at most CHUNK_EVENTS-1 numbers earlier.
+//
+// Generations (feed-cursor.ts): the counter row carries a random generation, created with it, and
+// every chunk row records the generation it was written under. A read checks the host's cursor
+// against the counter (another generation, or beyond the watermark: CursorNotInFeedError) and skips
+// chunks of other generations, which a lost counter can leave behind under reissued numbers.
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { ChangeEvent, ChangeEventBody } from '../../core/domain/change-event.js';
 import { isRestError, safeKey } from './table-keys.js';
+import {
+  CursorNotInFeedError,
+  formatFeedCursor,
+  LEGACY_GENERATION,
+  newFeedGeneration,
+  parseFeedCursor,
+} from '../../core/feed/feed-cursor.js';
 
 export const BUCKET_SIZE = 100_000;
 export const CHUNK_EVENTS = 100;
@@ -31,9 +43,16 @@ interface Reservation {
   expiresAtMs: number;
 }
 
+/** A reservation and the generation of the counter it was taken from. */
+interface Allocation extends Reservation {
+  generation: string;
+}
+
 interface CounterEntity {
   partitionKey: string;
   rowKey: string;
+  /** Absent on counters created before generations existed (LEGACY_GENERATION). */
+  generation?: string;
   next: number;
   reservations: string;
 }
@@ -49,11 +68,6 @@ const bucketOf = (seq: number) => Math.floor(seq / BUCKET_SIZE);
 const partitionOf = (kbId: string, bucket: number) => safeKey(`${kbId}|${bucket.toString().padStart(8, '0')}`);
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-export function parseCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined || cursor === '') return 0;
-  return /^\d{1,15}$/.test(cursor) ? Number(cursor) : undefined;
-}
-
 export class ChangeFeedStore {
   constructor(
     private readonly events: TableClient,
@@ -65,18 +79,40 @@ export class ChangeFeedStore {
   async append(kbId: string, bodies: readonly ChangeEventBody[]): Promise<ChangeEvent[]> {
     if (bodies.length === 0) return [];
     const reservation = await this.reserve(kbId, bodies.length);
-    const events = bodies.map((body, i) => ({ ...body, cursor: String(reservation.start + i) }));
+    const events = bodies.map((body, i) => ({
+      ...body,
+      cursor: formatFeedCursor(reservation.generation, reservation.start + i),
+    }));
     try {
-      await this.writeEvents(kbId, events, reservation.start);
+      await this.writeEvents(kbId, events, reservation);
     } finally {
       await this.release(kbId, reservation);
     }
     return events;
   }
 
-  async read(kbId: string, afterCursor: number, limit: number): Promise<FeedPage> {
-    const watermark = await this.watermark(kbId);
+  /**
+   * The events after `after` (a cursor from this feed; empty = the start), up to `limit`. Throws
+   * CursorNotInFeedError for a cursor of another generation or beyond the watermark.
+   */
+  async read(kbId: string, after: string, limit: number): Promise<FeedPage> {
+    const cursor = parseFeedCursor(after);
+    if (!cursor) throw new TypeError('not a feed cursor (callers validate it with parseFeedCursor)');
+    const counter = await this.readCounter(kbId);
+    const generation = counter ? generationOf(counter) : undefined;
+    const watermark = counter ? this.watermarkOf(counter) : 0;
+    const headCursor = generation === undefined ? '' : formatFeedCursor(generation, watermark);
+    if (cursor.kind === 'at' && cursor.generation !== generation) {
+      throw new CursorNotInFeedError('other-generation', generation, headCursor);
+    }
+    // No reader was ever handed a number above the watermark; one above it was issued before storage
+    // lost its last writes, and the numbers up to it may be reissued to other events.
+    if (cursor.kind === 'at' && cursor.seq > watermark) {
+      throw new CursorNotInFeedError('beyond-head', generation, headCursor);
+    }
+    const afterCursor = cursor.kind === 'at' ? cursor.seq : 0;
     const events: ChangeEvent[] = [];
+    let lastSeq = afterCursor;
     let bucket = bucketOf(afterCursor + 1);
     while (events.length < limit && afterCursor < watermark && bucket <= bucketOf(watermark)) {
       // The chunk holding afterCursor + 1 starts at most CHUNK_EVENTS - 1 numbers before it.
@@ -87,25 +123,26 @@ export class ChangeFeedStore {
       const pages = this.events.listEntities<ChunkEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: 100 });
       scan: for await (const page of pages) {
         for (const chunk of page) {
-          for (const event of unpackChunk(chunk)) {
-            const seq = Number(event.cursor);
+          // Left behind by a lost counter: its numbers now belong to this generation's events.
+          if ((chunk.generation ?? LEGACY_GENERATION) !== generation) continue;
+          for (const [i, body] of unpackChunk(chunk).entries()) {
+            const seq = chunk.first + i;
             if (seq <= afterCursor || seq > watermark) continue;
-            events.push(event);
+            events.push({ ...body, cursor: formatFeedCursor(generation, seq) });
+            lastSeq = seq;
             if (events.length >= limit) break scan;
           }
         }
       }
       bucket++;
     }
-    const last = events.at(-1);
-    const nextCursor = last ? last.cursor : String(afterCursor);
-    return { events, nextCursor, hasMore: Number(nextCursor) < watermark };
+    // Without a counter nothing was ever appended: the next read starts from the start again.
+    const nextCursor = generation === undefined ? '' : formatFeedCursor(generation, lastSeq);
+    return { events, nextCursor, hasMore: lastSeq < watermark };
   }
 
   /** Highest sequence number a reader may see: below every range still being written. */
-  async watermark(kbId: string): Promise<number> {
-    const counter = await this.readCounter(kbId);
-    if (!counter) return 0;
+  private watermarkOf(counter: CounterEntity): number {
     const live = parseReservations(counter.reservations).filter((r) => r.expiresAtMs > this.now());
     const lowestInFlight = Math.min(...live.map((r) => r.start), counter.next);
     return lowestInFlight - 1;
@@ -133,12 +170,12 @@ export class ChangeFeedStore {
     return removed;
   }
 
-  private async writeEvents(kbId: string, events: ChangeEvent[], start: number): Promise<void> {
+  private async writeEvents(kbId: string, events: ChangeEvent[], allocation: Allocation): Promise<void> {
     const byPartition = new Map<string, TransactionAction[]>();
-    for (const chunk of packChunks(events, start)) {
+    for (const chunk of packChunks(events, allocation.start)) {
       const partitionKey = partitionOf(kbId, bucketOf(chunk.first));
       const list = byPartition.get(partitionKey) ?? [];
-      list.push(['upsert', { partitionKey, ...chunk }, 'Replace']);
+      list.push(['upsert', { partitionKey, ...chunk, generation: allocation.generation }, 'Replace']);
       byPartition.set(partitionKey, list);
     }
     const batches: TransactionAction[][] = [];
@@ -157,7 +194,7 @@ export class ChangeFeedStore {
     }
   }
 
-  private async reserve(kbId: string, count: number): Promise<Reservation> {
+  private async reserve(kbId: string, count: number): Promise<Allocation> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const counter = await this.readCounter(kbId);
       const next = counter?.next ?? 1;
@@ -167,16 +204,21 @@ export class ChangeFeedStore {
         expiresAtMs: this.now() + RESERVATION_TTL_MS,
       };
       const live = parseReservations(counter?.reservations).filter((r) => r.expiresAtMs > this.now());
+      // A new counter is a new generation: numbers from 1 again must not match old cursors.
+      const generation = counter ? generationOf(counter) : newFeedGeneration();
+      // A counter from before generations stays without one (LEGACY_GENERATION), so its cursors hold.
+      const legacy = counter !== undefined && counter.generation === undefined;
       const entity: CounterEntity = {
         partitionKey: safeKey(kbId),
         rowKey: 'seq',
+        ...(legacy ? {} : { generation }),
         next: next + count,
         reservations: JSON.stringify([...live, reservation]),
       };
       try {
         if (counter) await this.counters.updateEntity(entity, 'Replace', { etag: counter.etag });
         else await this.counters.createEntity(entity);
-        return reservation;
+        return { ...reservation, generation };
       } catch (error) {
         if (!isRestError(error, 412) && !isRestError(error, 409)) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
@@ -185,10 +227,11 @@ export class ChangeFeedStore {
     throw new Error('could not allocate feed sequence numbers (too much contention)');
   }
 
-  private async release(kbId: string, reservation: Reservation): Promise<void> {
+  private async release(kbId: string, reservation: Allocation): Promise<void> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const counter = await this.readCounter(kbId);
-      if (!counter) return;
+      // A counter of another generation holds none of this writer's reservations.
+      if (!counter || generationOf(counter) !== reservation.generation) return;
       const remaining = parseReservations(counter.reservations).filter(
         (r) => r.start !== reservation.start && r.expiresAtMs > this.now(),
       );
@@ -205,6 +248,10 @@ export class ChangeFeedStore {
   }
 }
 
+function generationOf(counter: CounterEntity): string {
+  return counter.generation ?? LEGACY_GENERATION;
+}
+
 function parseReservations(text: string | undefined): Reservation[] {
   if (!text) return [];
   try {
@@ -219,6 +266,8 @@ interface ChunkEntity {
   partitionKey: string;
   rowKey: string;
   sourceId: string;
+  /** The counter's generation when the chunk was written; absent on chunks written before generations. */
+  generation?: string;
   first: number;
   count: number;
   /** JSON array of event bodies; event i has sequence number `first + i`. */
@@ -259,7 +308,7 @@ function packChunks(events: readonly ChangeEvent[], start: number): Array<Omit<C
   return chunks;
 }
 
-function unpackChunk(chunk: ChunkEntity): ChangeEvent[] {
-  const bodies = JSON.parse(chunk.events) as ChangeEventBody[];
-  return bodies.map((body, i) => ({ ...body, cursor: String(chunk.first + i) }));
+/** Event i of the chunk has sequence number `chunk.first + i`. */
+function unpackChunk(chunk: ChunkEntity): ChangeEventBody[] {
+  return JSON.parse(chunk.events) as ChangeEventBody[];
 }

@@ -23,7 +23,11 @@ export const subscriptionRowSchema = z.object({
 export type SubscriptionRow = z.infer<typeof subscriptionRowSchema>;
 
 export class SubscriptionStore {
-  constructor(private readonly table: TableClient) {}
+  /** `changed` runs after each write or delete of a row (the webhook's cache forgets that id). */
+  constructor(
+    private readonly table: TableClient,
+    private readonly changed: (subscriptionId: string) => void = () => undefined,
+  ) {}
 
   async get(subscriptionId: string): Promise<SubscriptionRow | undefined> {
     try {
@@ -42,6 +46,7 @@ export class SubscriptionStore {
       { partitionKey: safeKey(row.subscriptionId), rowKey: ROW_KEY, ...subscriptionRowSchema.parse(row) },
       'Replace',
     );
+    this.changed(row.subscriptionId);
   }
 
   async delete(subscriptionId: string): Promise<void> {
@@ -50,5 +55,6 @@ export class SubscriptionStore {
     } catch (error) {
       if (!isRestError(error, 404)) throw error;
     }
+    this.changed(subscriptionId);
   }
 }

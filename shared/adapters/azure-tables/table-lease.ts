@@ -20,6 +20,9 @@ export interface Lease {
   release(): Promise<void>;
 }
 
+/** The outcome of an attempt: the lease, or how long its current holder still holds it. */
+export type LeaseAttempt = { lease: Lease } | { lease?: undefined; heldForMs: number };
+
 export interface LeaseStoreOptions {
   /** Clock in ms; tests move it. */
   now?: () => number;
@@ -38,6 +41,14 @@ export class TableLeaseStore {
 
   /** Takes the lease for `key` for `ttlMs`, or returns undefined when someone else holds it. */
   async tryAcquire(key: string, ttlMs: number, holder: string = randomUUID()): Promise<Lease | undefined> {
+    return (await this.acquire(key, ttlMs, holder)).lease;
+  }
+
+  /**
+   * Takes the lease for `key` for `ttlMs`; when someone else holds it, says for how long (as of now,
+   * by the expiry the holder last wrote), so a waiter can come back just after it lapses.
+   */
+  async acquire(key: string, ttlMs: number, holder: string = randomUUID()): Promise<LeaseAttempt> {
     const partitionKey = safeKey(this.scope);
     const rowKey = safeKey(key);
     const entity: LeaseEntity = { partitionKey, rowKey, holder, expiresAtMs: this.now() + ttlMs };
@@ -47,16 +58,18 @@ export class TableLeaseStore {
     } catch (error) {
       if (!isRestError(error, 409)) throw error;
       const current = await this.read(partitionKey, rowKey);
-      if (!current) return this.tryAcquire(key, ttlMs, holder);
-      if (current.holder !== holder && current.expiresAtMs > this.now()) return undefined;
+      if (!current) return this.acquire(key, ttlMs, holder);
+      const heldForMs = current.expiresAtMs - this.now();
+      if (current.holder !== holder && heldForMs > 0) return { heldForMs };
       try {
         etag = (await this.table.updateEntity(entity, 'Replace', { etag: current.etag })).etag;
       } catch (updateError) {
-        if (isRestError(updateError, 412) || isRestError(updateError, 404)) return undefined;
+        // Another waiter took it over first: it holds it for a full lifetime from about now.
+        if (isRestError(updateError, 412) || isRestError(updateError, 404)) return { heldForMs: ttlMs };
         throw updateError;
       }
     }
-    return this.lease(key, partitionKey, rowKey, holder, ttlMs, etag);
+    return { lease: this.lease(key, partitionKey, rowKey, holder, ttlMs, etag) };
   }
 
   /** Whether anyone holds an unexpired lease on `key`. */

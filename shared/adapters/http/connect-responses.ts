@@ -3,6 +3,7 @@
 // through Referer (no-referrer), the page is inert (CSP default-src 'none') and everything in it is
 // escaped. No answer ever carries a stack trace, a code, a token or the state.
 import type { HttpResponseInit } from '@azure/functions';
+import { problem } from './problem.js';
 import { CONNECT_ERROR_MESSAGES, type ConnectErrorCode } from '../../core/connect/connect-errors.js';
 
 const BROWSER_HEADERS = {
@@ -15,12 +16,14 @@ export function browserRedirect(location: string): HttpResponseInit {
   return { status: 302, headers: { ...BROWSER_HEADERS, location } };
 }
 
-export function errorPage(status: number, code: ConnectErrorCode): HttpResponseInit {
+/** `detail` is for the person running the service (what setting to change); never a secret. */
+export function errorPage(status: number, code: ConnectErrorCode, detail?: string): HttpResponseInit {
   const html = [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8"><title>Connecting the drive failed</title></head>',
     '<body><h1>Connecting the drive failed</h1>',
     `<p>${escapeHtml(CONNECT_ERROR_MESSAGES[code])}</p>`,
+    ...(detail ? [`<p>${escapeHtml(detail)}</p>`] : []),
     `<p>Error code: <code>${escapeHtml(code)}</code></p>`,
     '</body></html>',
   ].join('\n');
@@ -34,6 +37,25 @@ export function errorPage(status: number, code: ConnectErrorCode): HttpResponseI
     },
     body: html,
   };
+}
+
+/** True when the caller is a browser (its Accept names text/html): it gets pages, programs get problem+json. */
+export function acceptsHtml(accept: string | null): boolean {
+  return /\btext\/html\b/i.test(accept ?? '');
+}
+
+/**
+ * A refusal of /connect/start: the same HTML error page as the callback for a browser (a user
+ * clicked a link), problem+json for a program.
+ */
+export function startRefusal(
+  html: boolean,
+  status: number,
+  code: ConnectErrorCode,
+  title: string,
+  detail?: string,
+): HttpResponseInit {
+  return html ? errorPage(status, code, detail) : problem(status, title, detail);
 }
 
 export function escapeHtml(text: string): string {

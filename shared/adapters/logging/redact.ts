@@ -46,14 +46,17 @@ const TEXT_PATTERNS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   // JWTs anywhere (access and id tokens, client assertions).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
-  // key=value pairs in query strings, form bodies and connection strings.
+  // Delta and paging tokens in Graph's quoted form, …/delta(token='…') as in nextLinks. OData doubles
+  // a quote inside the literal (''); a literal cut off before its closing quote is redacted to the end.
+  [/\b(token|skiptoken|deltatoken)='(?:[^']|'')*'?/gi, `$1='${REDACTED}'`],
+  // key=value pairs in query strings (delta?token=…, $skiptoken=…), form bodies and connection strings.
   [
-    /\b(access_token|refresh_token|id_token|client_secret|client_assertion|code|code_verifier|clientState|validationToken|sig|AccountKey|token)=([^&;\s"']+)/gi,
+    /\b(access_token|refresh_token|id_token|client_secret|client_assertion|code|code_verifier|clientState|validationToken|sig|AccountKey|token|skiptoken|deltatoken)=([^&;\s"')]+)/gi,
     `$1=${REDACTED}`,
   ],
   // "key":"value" pairs inside JSON text that was already serialised.
   [
-    /"(access_token|refresh_token|id_token|client_secret|client_assertion|clientState|code|code_verifier|x-functions-key|authorization|password)"\s*:\s*"(?:[^"\\]|\\.)*"/gi,
+    /"(access_token|refresh_token|id_token|client_secret|client_assertion|clientState|code|code_verifier|x-functions-key|authorization|password|token)"\s*:\s*"(?:[^"\\]|\\.)*"/gi,
     `"$1":"${REDACTED}"`,
   ],
 ];

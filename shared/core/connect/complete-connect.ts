@@ -19,7 +19,7 @@ import type { CodeExchange } from '../../providers/microsoft/identity/code-excha
 import type { ConnectErrorCode } from './connect-errors.js';
 import type { ConnectSettings } from './connect-settings.js';
 import type { ConnectStateStore } from '../../adapters/azure-tables/connect-state-store.js';
-import { returnToWith } from './return-to.js';
+import { originAllowed, returnToWith } from './return-to.js';
 import type { ConnectStatePayload } from './signed-state.js';
 import { CONNECTABLE_STATES } from './start-connect.js';
 
@@ -63,7 +63,7 @@ export async function completeConnect(
     return { kind: 'page', status: 400, error: 'invalid_state' };
   }
   // Signed by us, but the allow-list may have shrunk since: check again before sending anyone there.
-  if (!URL.canParse(state.returnTo) || !deps.settings.allowedOrigins.includes(new URL(state.returnTo).origin)) {
+  if (!URL.canParse(state.returnTo) || !originAllowed(new URL(state.returnTo), deps.settings.allowedOrigins)) {
     deps.log.warn('connect.failed', { kbId: state.kbId, sourceId: state.sourceId, error: 'invalid_state' });
     return { kind: 'page', status: 400, error: 'invalid_state' };
   }

@@ -16,6 +16,11 @@ export const CONNECT_ERROR_MESSAGES = {
   drive_access_denied: 'The signed-in account has no access to the drive of this source.',
   account_mismatch: 'The signed-in account is not the one this source belongs to.',
   server_error: 'Something went wrong on our side; try again.',
+  // Only on /connect/start's error page (a browser that cannot be sent anywhere yet).
+  return_to_not_allowed: 'The application asked to come back to an address this service does not allow.',
+  not_connectable: 'This source cannot be connected now.',
+  untrusted_host: 'This service cannot tell its own public address (PUBLIC_BASE_URL is not set).',
+  not_configured: 'Connecting drives is not set up on this service.',
 } as const;
 
 export type ConnectErrorCode = keyof typeof CONNECT_ERROR_MESSAGES;

@@ -43,13 +43,16 @@ export function connectSetup(config: Config): ConnectSetup {
   };
 }
 
+const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 /**
  * The redirect URI registered with Entra: under PUBLIC_BASE_URL when set (Azure: the app's https host
- * name, docs/deploy.md §3), else next to the start route the browser called (local runs:
- * http://localhost:7071/api/connect/callback). Entra only redirects to registered URIs, so a forged
- * Host header cannot send a code elsewhere.
+ * name, docs/deploy.md §3), else next to the start route the browser called, but only when that was
+ * a loopback host (local runs: http://localhost:7071/api/connect/callback). Without PUBLIC_BASE_URL
+ * the request URL comes from the Host header, which anyone can set: undefined then (the route refuses).
  */
-export function callbackUrl(publicBaseUrl: string | undefined, startRequestUrl: string): string {
+export function callbackUrl(publicBaseUrl: string | undefined, startRequestUrl: string): string | undefined {
   if (publicBaseUrl) return `${publicBaseUrl}/api/${CONNECT_CALLBACK_ROUTE}`;
-  return new URL('callback', startRequestUrl).href;
+  const url = new URL('callback', startRequestUrl);
+  return LOOPBACK_HOSTNAMES.has(url.hostname) ? url.href : undefined;
 }

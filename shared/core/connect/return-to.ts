@@ -1,5 +1,6 @@
 // Where the browser goes back to after connecting: only to an origin listed in
-// CONNECT_RETURN_TO_ALLOWLIST, so /connect/start cannot be used as an open redirect.
+// CONNECT_RETURN_TO_ALLOWLIST, so /connect/start cannot be used as an open redirect. An entry
+// "http://localhost:*" allows any port of that loopback host (`npm start`'s default, docs/connect.md).
 // We always redirect to the URL as *we* serialised it (WHATWG URL), so what was checked is what the
 // browser follows (backslashes, userinfo and odd encodings are normalised first).
 
@@ -12,7 +13,7 @@ export function checkReturnTo(returnTo: string, allowedOrigins: readonly string[
     return { ok: false, reason: 'returnTo must be an absolute http(s) URL' };
   }
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'returnTo must not carry credentials' };
-  if (!allowedOrigins.includes(url.origin)) {
+  if (!originAllowed(url, allowedOrigins)) {
     return {
       ok: false,
       reason:
@@ -22,6 +23,11 @@ export function checkReturnTo(returnTo: string, allowedOrigins: readonly string[
     };
   }
   return { ok: true, url };
+}
+
+/** The URL's origin is listed, or its loopback host with any port ("http://localhost:*"). */
+export function originAllowed(url: URL, allowedOrigins: readonly string[]): boolean {
+  return allowedOrigins.includes(url.origin) || allowedOrigins.includes(`${url.protocol}//${url.hostname}:*`);
 }
 
 /** returnTo with the outcome appended as query parameters (existing ones are kept, ours replace same names). */

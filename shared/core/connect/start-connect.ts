@@ -38,7 +38,8 @@ export type StartConnectResult =
   | { kind: 'redirect'; location: string; returnToOrigin: string }
   | { kind: 'return_to_rejected'; reason: string }
   | { kind: 'source_not_found' }
-  | { kind: 'not_connectable'; reason: string };
+  | { kind: 'not_connectable'; reason: string }
+  | { kind: 'untrusted_host' };
 
 export async function startConnect(
   deps: StartConnectDependencies,
@@ -46,6 +47,8 @@ export async function startConnect(
   requestUrl: string,
 ): Promise<StartConnectResult> {
   const { settings } = deps;
+  const redirectUri = callbackUrl(settings.publicBaseUrl, requestUrl);
+  if (redirectUri === undefined) return { kind: 'untrusted_host' };
   const returnTo = checkReturnTo(query.returnTo, settings.allowedOrigins);
   if (!returnTo.ok) return { kind: 'return_to_rejected', reason: returnTo.reason };
 
@@ -63,7 +66,6 @@ export async function startConnect(
 
   const id = randomBytes(32).toString('base64url');
   const codeVerifier = createCodeVerifier();
-  const redirectUri = callbackUrl(settings.publicBaseUrl, requestUrl);
   const expiresAtMs = (deps.now ?? Date.now)() + settings.stateTtlMs;
   await deps.states.save({
     id,

@@ -30,6 +30,8 @@ export interface ItemState {
   webUrl?: string;
   /** The resync run that last saw the item (items not seen by a resync are deleted at its end). */
   seenRun?: string;
+  /** The round (SourceRecord.roundStartedAt) in which the host was last told the bytes changed. */
+  contentChangedRound?: string;
   /** Deleted in a run whose deletes are held by the mass-delete guard. */
   deleteHeld?: boolean;
 }

@@ -93,6 +93,13 @@ export interface SourceRecord extends SourceKey {
   cursorUpdatedAt?: string;
   /** Set while a resync (after 410) is under way: items not seen in this run are deleted at its end. */
   resyncRunId?: string;
+  /**
+   * When the enumeration round the cursor belongs to began (a round runs from a deltaLink, or from no
+   * cursor, to the next deltaLink, across resumed runs). It also names the round on item rows.
+   */
+  roundStartedAt?: string;
+  /** The start of the last round that reached its deltaLink: every change made before it is in the feed. */
+  syncedAsOf?: string;
   /** Items waiting for a parent not seen yet (children before parents). */
   pendingCount?: number;
   /** Files whose deletes are staged or held by the mass-delete guard. */
@@ -101,6 +108,15 @@ export interface SourceRecord extends SourceKey {
   /** The Graph subscription of a webhook source (shared/subscriptions); DELETE removes it in Graph. */
   subscriptionId?: string;
   subscriptionExpiresAt?: string;
+}
+
+/**
+ * Only the key of a source. Callers often hold the whole record (a SourceRecord is a SourceKey), and
+ * spreading that into a log line would write its cursor (a delta link with its token) and its
+ * subscription id; log fields take this instead.
+ */
+export function sourceKeyOf(key: SourceKey): SourceKey {
+  return { kbId: key.kbId, sourceId: key.sourceId };
 }
 
 export function sourceKeyString(key: SourceKey): string {

@@ -66,6 +66,12 @@ export interface SyncProvider {
 export interface TokenManager {
   /** A valid access token for the source's provider API; throws `ReauthRequiredError` when the grant is gone. */
   getAccessToken(source: SourceKey): Promise<string>;
+  /**
+   * The provider API refused `accessToken` before it expired (revoked by continuous access
+   * evaluation, say): forget it, so the next getAccessToken gets a new one. Does nothing when the
+   * source's token is another one by now (a concurrent caller already got a fresh one).
+   */
+  invalidateAccessToken(source: SourceKey, accessToken: string): Promise<void>;
   /** Stores a grant obtained elsewhere (connect flow, or a refresh token given at registration). */
   storeGrant(source: SourceKey, grant: StoredGrantInput): Promise<void>;
   /** Removes every credential of the source. */

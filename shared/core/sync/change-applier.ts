@@ -8,6 +8,12 @@
 // Only files produce events; folders shape paths and scope. Anything that makes a file disappear
 // for the host (deleted, moved out of scope, filtered out) is staged, not emitted: the run decides
 // at its end whether the mass-delete guard holds the staged deletes or releases them.
+//
+// One round (deltaLink to deltaLink) may change a file's bytes and then re-path it (its folder was
+// renamed), as two events. A host that folds the feed keeps the last one, so every later event of
+// the round says contentChanged: true too: the row remembers the round in which the host was told
+// the bytes changed (`contentChangedRound`), which survives write groups and resumed runs, and a
+// replayed page reads the same rows, so it derives the same events (docs/api.md, folding the feed).
 import type { ChangeEventBody } from '../domain/change-event.js';
 import type { RemoteItem } from '../domain/remote-item.js';
 import type { SourceRecord } from '../domain/source.js';
@@ -40,6 +46,8 @@ export interface ApplierOptions {
   freshCrawl: boolean;
   /** The resync run id, stamped on every row seen so reconcile can find the ones not seen. */
   resyncRunId?: string;
+  /** Names the enumeration round (SourceRecord.roundStartedAt); the syncer always passes it. */
+  roundId?: string;
 }
 
 export class ChangeApplier {
@@ -183,12 +191,16 @@ export class ChangeApplier {
   private transition(before: ItemState | undefined, next: ItemState, work: PageWork) {
     const wasIncluded = before?.included === true;
     if (next.included) {
+      const round = this.options.roundId;
+      const bytesChanged = !wasIncluded || contentChanged(before, next);
+      // An event that follows a content change of this round says so too (see the top of the file).
+      const toldThisRound = wasIncluded && round !== undefined && before.contentChangedRound === round;
+      if (round !== undefined && (bytesChanged || toldThisRound)) next.contentChangedRound = round;
       if (!wasIncluded) {
         work.events.push(upsertEvent(this.source, next, true));
         work.newlyIncluded++;
-      } else {
-        const changed = contentChanged(before, next);
-        if (changed || before.path !== next.path) work.events.push(upsertEvent(this.source, next, changed));
+      } else if (bytesChanged || before.path !== next.path) {
+        work.events.push(upsertEvent(this.source, next, bytesChanged || toldThisRound));
       }
       work.put(next);
     } else if (wasIncluded) {

@@ -2,24 +2,43 @@
 // A message that cannot be parsed goes straight to the poison queue: retrying it would fail the same
 // way maxDequeueCount times (design.md invariant 7). Errors the syncer throws (transient ones) are
 // rethrown so the queue retries and, in the end, poisons the message.
+//
+// A sync request is never dropped (docs/sync-engine.md, "Requests that meet a running sync"). A job
+// that finds the source's lease held re-queues itself, visible just after the lease's expiry: if the
+// holder finishes, the job runs the sync that covers what was asked after that holder began; if the
+// holder died (kill -9, no release), its lease lapses and the job takes over and resumes the crawl
+// from the stored nextLink. A job that completed a round an earlier run began (a resumed crawl) asks
+// once more, since that round may predate the request. It ends, without a sync, once a round that
+// began after the request has completed, so requests that piled up behind one long sync cost one
+// sync after it, not one each, and nothing loops once the source is in sync.
+//
+// A run killed while no other job comes would otherwise wait for its own message to come back (the
+// host's visibility timeout, minutes). So each run leaves a delayed 'resume' job (the watchdog,
+// armed by the syncer) that it takes away when it ends; left behind, it arrives just after the
+// lease lapses and resumes the crawl, and it ends at once when there is no interrupted crawl.
 import type { QueueClient } from '@azure/storage-queue';
+import type { SourceKey } from '../domain/source.js';
 import type { Logger } from '../../adapters/logging/logger.js';
-import { syncJobMessageSchema } from '../queue/messages.js';
+import { MAX_REQUEUES, syncJobMessageSchema, type SyncJobMessage } from '../queue/messages.js';
 import { sendToPoison } from '../../adapters/azure-queues/queue-writer.js';
 import type { SyncJobQueue } from '../../adapters/azure-queues/sync-job-queue.js';
 import { describeIssues } from '../../adapters/http/request-parsing.js';
 import type { SourceSyncer, SyncOutcome } from './sync-source.js';
 
 export interface RunSyncJobDependencies {
-  syncer: Pick<SourceSyncer, 'run'>;
+  syncer: Pick<SourceSyncer, 'run' | 'covers' | 'hasInterruptedRound'>;
   syncJobs: SyncJobQueue;
   poisonQueue: QueueClient;
-  /** The sync lease length: a busy source is retried after about half of it. */
+  /** The sync lease length: a job never waits longer than this (plus a second) for a busy source. */
   leaseSeconds: number;
   log: Logger;
 }
 
-export type SyncJobResult = { kind: 'poisoned' } | { kind: 'ran'; outcome: SyncOutcome; followUpQueued: boolean };
+export type SyncJobResult =
+  | { kind: 'poisoned' }
+  /** A re-queued request that a round begun after it has already served, or a watchdog with nothing to resume. */
+  | { kind: 'covered' }
+  | { kind: 'ran'; outcome: SyncOutcome; followUpQueued: boolean };
 
 export async function runSyncJob(deps: RunSyncJobDependencies, raw: unknown): Promise<SyncJobResult> {
   const parsed = syncJobMessageSchema.safeParse(raw);
@@ -33,28 +52,71 @@ export async function runSyncJob(deps: RunSyncJobDependencies, raw: unknown): Pr
   }
   const job = parsed.data;
   const key = { kbId: job.kbId, sourceId: job.sourceId };
-  const outcome = await deps.syncer.run(key);
-  let followUpQueued = false;
-  // Another instance is syncing: this request may carry news it has not seen, so look once more after
-  // that sync has likely ended. A follow-up never queues another follow-up (no endless ping-pong).
-  if (outcome.status === 'busy' && job.reason !== 'follow-up') {
-    await deps.syncJobs.enqueue(key, 'follow-up', Math.max(1, Math.ceil(deps.leaseSeconds / 2)));
-    followUpQueued = true;
+  const covered =
+    job.reason === 'resume'
+      ? !(await deps.syncer.hasInterruptedRound(key))
+      : job.requeues !== undefined && job.requestedAt !== undefined && (await deps.syncer.covers(key, job.requestedAt));
+  if (covered) {
+    deps.log.info('sync_job.covered', { ...key, reason: job.reason, requeues: job.requeues });
+    return { kind: 'covered' };
   }
+  const outcome = await deps.syncer.run(key);
+  const delaySeconds = requeueDelaySeconds(outcome, deps.leaseSeconds);
+  const followUpQueued = delaySeconds !== undefined && (await requeue(deps, key, job, delaySeconds));
   deps.log.info('sync_job.done', {
     ...key,
     reason: job.reason,
     outcome: outcome.status,
     followUpQueued,
+    ...(followUpQueued ? { delaySeconds, requeues: (job.requeues ?? 0) + 1 } : {}),
     ...details(outcome),
   });
   return { kind: 'ran', outcome, followUpQueued };
 }
 
+/** When to look again for this request, or undefined when it has been served (or cannot be). */
+function requeueDelaySeconds(outcome: SyncOutcome, leaseSeconds: number): number | undefined {
+  switch (outcome.status) {
+    case 'busy':
+      // Just after the holder's lease lapses (a second for the clock and the queue); never longer
+      // than one lease, whatever expiry a skewed clock wrote.
+      return Math.min(leaseSeconds + 1, Math.max(1, Math.ceil(outcome.heldForMs / 1000) + 1));
+    case 'lease_lost':
+      // Another run holds the lease now; the next attempt learns for how long.
+      return 1;
+    case 'synced':
+      return outcome.resumedRound ? 0 : undefined;
+    default:
+      return undefined;
+  }
+}
+
+async function requeue(
+  deps: RunSyncJobDependencies,
+  key: SourceKey,
+  job: SyncJobMessage,
+  delaySeconds: number,
+): Promise<boolean> {
+  const requeues = (job.requeues ?? 0) + 1;
+  if (requeues > MAX_REQUEUES) {
+    // A safety net only (a lease held for hours): the maintenance poll still syncs the source.
+    deps.log.error('sync_job.gave_up', { ...key, reason: job.reason, requeues: job.requeues });
+    return false;
+  }
+  await deps.syncJobs.requeue(
+    key,
+    { reason: job.reason, requestedAt: job.requestedAt ?? new Date().toISOString(), requeues },
+    delaySeconds,
+  );
+  return true;
+}
+
 function details(outcome: SyncOutcome): Record<string, unknown> {
   switch (outcome.status) {
     case 'synced':
-      return { pages: outcome.pages, events: outcome.events, held: outcome.held };
+      return { pages: outcome.pages, events: outcome.events, held: outcome.held, resumedRound: outcome.resumedRound };
+    case 'busy':
+      return { heldForMs: outcome.heldForMs };
     case 'skipped':
     case 'needs_reauth':
     case 'error':

@@ -31,7 +31,7 @@ export interface SyncDependencies {
   sources: SourceStore;
   items: ItemStore;
   feed: ChangeFeedStore;
-  leases: TableLeaseStore;
+  leases: Pick<TableLeaseStore, 'acquire'>;
   providers: ProviderRegistry;
   log: Logger;
   leaseMs: number;
@@ -41,16 +41,38 @@ export interface SyncDependencies {
   flushSize?: number;
   faults?: SyncFaultHook;
   now?: () => Date;
+  /**
+   * Leaves a delayed 'resume' job behind while the lease is held, taken away when the run ends: if
+   * the process is killed, it arrives just after the lease lapses and resumes the crawl.
+   */
+  watchdog?: RunWatchdog;
+}
+
+export interface RunWatchdog {
+  /** Arms the watchdog for a run of `key`; the function returned disarms it. */
+  arm(key: SourceKey, delaySeconds: number): Promise<() => Promise<void>>;
 }
 
 export type SyncOutcome =
-  | { status: 'synced'; pages: number; events: number; held: number }
-  | { status: 'busy' }
+  | {
+      status: 'synced';
+      pages: number;
+      events: number;
+      held: number;
+      /** The start of the round this run completed: every change made before it is in the feed. */
+      syncedAsOf: string;
+      /** The round was begun by an earlier run (a crawl resumed after a crash), not by this one. */
+      resumedRound: boolean;
+    }
+  | { status: 'busy'; heldForMs: number }
   | { status: 'not_found' }
   | { status: 'skipped'; reason: string }
   | { status: 'needs_reauth'; reason: string }
   | { status: 'error'; reason: string }
   | { status: 'lease_lost' };
+
+/** See `SourceSyncer.covers`. */
+const CLOCK_MARGIN_MS = 2_000;
 
 export function syncLeaseKey(key: SourceKey): string {
   return `sync|${key.kbId}|${key.sourceId}`;
@@ -64,8 +86,18 @@ export class SourceSyncer {
   }
 
   async run(key: SourceKey): Promise<SyncOutcome> {
-    const lease = await this.deps.leases.tryAcquire(syncLeaseKey(key), this.deps.leaseMs);
-    if (!lease) return { status: 'busy' };
+    const attempt = await this.deps.leases.acquire(syncLeaseKey(key), this.deps.leaseMs);
+    if (!attempt.lease) return { status: 'busy', heldForMs: attempt.heldForMs };
+    const lease = attempt.lease;
+    let disarm: (() => Promise<void>) | undefined;
+    try {
+      disarm = await this.deps.watchdog?.arm(key, Math.ceil(this.deps.leaseMs / 1000) + 1);
+    } catch (error) {
+      await lease.release().catch(() => undefined);
+      throw error;
+    }
+    // Taken under the lease, before anything is read: a round begun now sees every earlier change.
+    const startedAt = this.now().toISOString();
     let leaseLost = false;
     const renewal = setInterval(
       () => {
@@ -77,14 +109,30 @@ export class SourceSyncer {
       Math.max(1_000, Math.floor(this.deps.leaseMs / 3)),
     );
     try {
-      return await this.runLeased(key, () => leaseLost);
+      return await this.runLeased(key, startedAt, () => leaseLost);
     } finally {
       clearInterval(renewal);
+      await disarm?.().catch(() => undefined);
       await lease.release().catch(() => undefined);
     }
   }
 
-  private async runLeased(key: SourceKey, isLeaseLost: () => boolean): Promise<SyncOutcome> {
+  /** Whether an enumeration round was cut off before its deltaLink (what a 'resume' job is for). */
+  async hasInterruptedRound(key: SourceKey): Promise<boolean> {
+    return (await this.deps.sources.get(key))?.record.cursorKind === 'next';
+  }
+
+  /**
+   * Whether a round that began at least CLOCK_MARGIN_MS after `requestedAt` has reached its deltaLink,
+   * so a sync asked for then has nothing left to do. The margin absorbs clock skew between the
+   * instance that asked and the one that synced (the lease already needs clocks to agree that well).
+   */
+  async covers(key: SourceKey, requestedAt: string): Promise<boolean> {
+    const syncedAsOf = (await this.deps.sources.get(key))?.record.syncedAsOf;
+    return syncedAsOf !== undefined && Date.parse(syncedAsOf) - Date.parse(requestedAt) >= CLOCK_MARGIN_MS;
+  }
+
+  private async runLeased(key: SourceKey, startedAt: string, isLeaseLost: () => boolean): Promise<SyncOutcome> {
     const stored = await this.deps.sources.get(key);
     if (!stored) return { status: 'not_found' };
     const source = stored.record;
@@ -94,7 +142,7 @@ export class SourceSyncer {
     const log = this.deps.log.child({ kbId: key.kbId, sourceId: key.sourceId });
     const provider = this.deps.providers.get(source.type);
     try {
-      return await this.enumerate(source, provider, isLeaseLost, log);
+      return await this.enumerate(source, startedAt, provider, isLeaseLost, log);
     } catch (error) {
       return this.recordFailure(key, error, log);
     }
@@ -102,12 +150,19 @@ export class SourceSyncer {
 
   private async enumerate(
     initial: SourceRecord,
+    startedAt: string,
     provider: SyncProvider,
     isLeaseLost: () => boolean,
     log: Logger,
   ): Promise<SyncOutcome> {
-    let source = initial;
-    const resumed = source.cursorKind === 'next';
+    const resumed = initial.cursorKind === 'next';
+    // A nextLink continues the round an earlier run began; anything else begins a round now. (A crawl
+    // resumed from before rounds were recorded gets the registration time: earlier than its start.)
+    let roundIsOurs = !resumed;
+    let source: SourceRecord = {
+      ...initial,
+      roundStartedAt: resumed ? (initial.roundStartedAt ?? initial.createdAt) : startedAt,
+    };
     const freshCrawl = !source.cursor && source.itemCount === 0 && !source.lastSyncAt;
     let group = new WriteGroup();
     let applier = this.newApplier(source, provider, freshCrawl, () => group);
@@ -121,12 +176,13 @@ export class SourceSyncer {
     let eventCount = 0;
     // Writes a group: events, then item state, then the cursor (see the comment at the top).
     const flush = async (nextCursor: string | undefined) => {
+      const events = group.events;
       this.deps.faults?.('events', flushes);
-      await this.deps.feed.append(source.kbId, group.events);
+      await this.deps.feed.append(source.kbId, events);
       this.deps.faults?.('items', flushes);
       await this.deps.items.write(source, group.writes(), group.removals());
       for (const row of group.staged) staged.set(row.id, row);
-      eventCount += group.events.length;
+      eventCount += events.length;
       source = { ...source, itemCount: source.itemCount + group.newlyIncluded };
       const stagedCount = group.staged.length;
       group = new WriteGroup();
@@ -153,10 +209,12 @@ export class SourceSyncer {
         // was gathered but not written is dropped: the fresh enumeration covers it.
         log.warn('sync.resync', { restart: error.restartCursor ? 'location' : 'no-token' });
         group = new WriteGroup();
+        roundIsOurs = true;
         source = await this.saveCursor(source, {
           cursor: error.restartCursor,
           cursorKind: error.restartCursor ? 'next' : undefined,
           resyncRunId: randomUUID(),
+          roundStartedAt: this.now().toISOString(),
         });
         cursor = source.cursor;
         applier = this.newApplier(source, provider, false, () => group);
@@ -191,10 +249,18 @@ export class SourceSyncer {
         lastSyncAt: this.now().toISOString(),
         lastSyncResult: 'ok',
         lastError: undefined,
+        syncedAsOf: source.roundStartedAt,
       });
       if (applier.pendingCount > 0) log.warn('sync.pending-left', { count: applier.pendingCount });
-      log.info('sync.done', { pages, events: eventCount, held: end.held });
-      return { status: 'synced', pages, events: eventCount, held: end.held };
+      log.info('sync.done', { pages, events: eventCount, held: end.held, resumedRound: !roundIsOurs });
+      return {
+        status: 'synced',
+        pages,
+        events: eventCount,
+        held: end.held,
+        syncedAsOf: source.roundStartedAt ?? startedAt,
+        resumedRound: !roundIsOurs,
+      };
     }
   }
 
@@ -215,7 +281,7 @@ export class SourceSyncer {
         descendantsOf: (folderId) => group().descendantsOf(stored, folderId),
         listRemoteSubtree: (folderId) => provider.listSubtree(source, folderId),
       },
-      { freshCrawl, resyncRunId: source.resyncRunId },
+      { freshCrawl, resyncRunId: source.resyncRunId, roundId: source.roundStartedAt },
     );
   }
 
@@ -306,6 +372,8 @@ export class SourceSyncer {
       cursorKind: next.cursorKind,
       cursorUpdatedAt: next.cursorUpdatedAt,
       resyncRunId: next.resyncRunId,
+      roundStartedAt: next.roundStartedAt,
+      syncedAsOf: next.syncedAsOf,
       itemCount: next.itemCount,
       pendingCount: next.pendingCount,
       heldDeleteCount: next.heldDeleteCount,

@@ -2,6 +2,10 @@
 // (a 200-item page spread over 16 item partitions is ~12 rows per batch), so the syncer gathers
 // pages up to a size and writes them together, then moves the cursor past all of them. Until then
 // this group is the newest truth: look-ups of item state read through it.
+//
+// A group keeps one event per item, its last (in the position of that last change): the applier
+// makes the last event of a round carry every content change of the round, so the earlier ones add
+// nothing a host needs (docs/api.md, folding the feed).
 import type { ChangeEventBody } from '../domain/change-event.js';
 import type { ItemState } from '../domain/item-state.js';
 import type { PageOutcome } from './change-applier.js';
@@ -12,18 +16,26 @@ export interface StoredItems {
 }
 
 export class WriteGroup {
-  events: ChangeEventBody[] = [];
+  /** Item id → its newest event; re-inserted on each change, so the order is that of the last changes. */
+  private readonly eventByItem = new Map<string, ChangeEventBody>();
   /** Row id → newest row, or null when the row is to be removed. */
   readonly rows = new Map<string, ItemState | null>();
   staged: ItemState[] = [];
   newlyIncluded = 0;
 
   get size(): number {
-    return this.rows.size + this.events.length;
+    return this.rows.size + this.eventByItem.size;
+  }
+
+  get events(): ChangeEventBody[] {
+    return [...this.eventByItem.values()];
   }
 
   add(outcome: PageOutcome): void {
-    this.events.push(...outcome.events);
+    for (const event of outcome.events) {
+      this.eventByItem.delete(event.itemId);
+      this.eventByItem.set(event.itemId, event);
+    }
     for (const row of outcome.writes) this.rows.set(row.id, row);
     for (const id of outcome.removals) this.rows.set(id, null);
     this.staged.push(...outcome.staged);

@@ -12,7 +12,7 @@ import azureFunctions, { type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHost, type RunningLocalHost } from '../../../dev/host/local-host.js';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
-import { changes } from '../../../functions/changes.js';
+import { changes, CURSOR_NOT_IN_FEED } from '../../../functions/changes.js';
 import { itemContent } from '../../../functions/item-content.js';
 import { sourcesConfirmDeletes } from '../../../functions/sources-confirm-deletes.js';
 import { sourcesDelete } from '../../../functions/sources-delete.js';
@@ -24,7 +24,7 @@ import { syncJob } from '../../../functions/sync-job.js';
 import { buildServices, setServices, type Services } from '../../../shared/app/composition-root.js';
 import { encodeMessage } from '../../../shared/adapters/azure-queues/queue-writer.js';
 import { ensureStorage } from '../../../shared/adapters/storage/ensure-storage.js';
-import { poisonQueueName, QUEUES } from '../../../shared/adapters/storage/names.js';
+import { poisonQueueName, QUEUES, TABLES } from '../../../shared/adapters/storage/names.js';
 import { storageConnectionString, uniqueName } from '../../support/storage.js';
 import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
 import { waitFor } from '../../support/host-wait.js';
@@ -61,6 +61,18 @@ async function call(method: string, path: string, init: { body?: unknown; header
   return answer;
 }
 
+/** What losing the feed's last writes looks like in storage: the KB's counter and event rows are gone. */
+async function deleteFeedRows(kbId: string): Promise<void> {
+  for (const name of [TABLES.changes, TABLES.changeCounters]) {
+    const table = services.storage.table(name);
+    for await (const row of table.listEntities<{ partitionKey: string; rowKey: string }>()) {
+      if (row.partitionKey === kbId || row.partitionKey.startsWith(`${kbId}|`)) {
+        await table.deleteEntity(row.partitionKey, row.rowKey);
+      }
+    }
+  }
+}
+
 async function newRefreshToken(): Promise<string> {
   const { refreshToken } = await sandbox.control.issueRefreshToken({
     userId: sandbox.defaultUserId,
@@ -75,7 +87,7 @@ async function driveWithFiles(names: string[]) {
   const { driveId, rootId } = await c.createDrive({ driveType: 'business', ownerUserId: sandbox.defaultUserId });
   const files = [];
   for (const name of names) files.push(await c.createFile(driveId, rootId, name, `content of ${name}`));
-  return { driveId, files };
+  return { driveId, rootId, files };
 }
 
 /** Registers a source over HTTP and waits for the queued first sync to finish. */
@@ -176,8 +188,10 @@ describe('sources API over HTTP', () => {
     expect(badId.status).toBe(400);
     expect(badId.headers.get('content-type')).toBe('application/problem+json');
 
-    const badCursor = await call('GET', `kbs/kb1/changes?after=-3`);
-    expect(badCursor.status).toBe(400);
+    for (const after of ['-3', 'abc.123', 'x'.repeat(40)]) {
+      const badCursor = await call('GET', `kbs/kb1/changes?after=${after}`);
+      expect(badCursor.status, after).toBe(400);
+    }
   });
 
   it('refuses ids and paths that would reach other Graph paths with 400, before any Graph call', async () => {
@@ -258,10 +272,58 @@ describe('sources API over HTTP', () => {
     }
     expect(events.map((event) => event.name).sort()).toEqual(names);
     expect(new Set(events.map((event) => event.eventId)).size).toBe(names.length);
-    const cursors = events.map((event) => Number(event.cursor));
-    expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+    // Opaque strings that, within one generation of the feed, sort in feed order.
+    const cursors = events.map((event) => event.cursor);
+    expect(cursors).toEqual([...cursors].sort());
     const tail = await call('GET', `kbs/${kbId}/changes?after=${after}`);
     expect(tail.json()).toEqual({ events: [], nextCursor: after, hasMore: false });
+  });
+
+  it('answers 409 to a cursor from before storage lost the feed, and to one beyond the head', async () => {
+    const kbId = uniqueName('kb');
+    const { driveId, rootId } = await driveWithFiles(['one.txt', 'two.txt']);
+    await registerAndWaitForSync(kbId, driveId);
+    const first = (await call('GET', `kbs/${kbId}/changes`)).json();
+    expect(first.events).toHaveLength(2);
+    const held: string = first.nextCursor;
+
+    // Storage loses the KB's feed (its counter and event rows); the next changes get numbers 1, 2, … again.
+    await deleteFeedRows(kbId);
+    await sandbox.control.createFile(driveId, rootId, 'three.txt', 'three');
+    await sandbox.control.createFile(driveId, rootId, 'four.txt', 'four');
+    expect((await call('POST', `kbs/${kbId}/sources/src/sync`)).status).toBe(202);
+    const restarted = await waitFor('the new events', async () => {
+      const answer = (await call('GET', `kbs/${kbId}/changes`)).json();
+      return answer.events?.length === 2 ? answer : undefined;
+    });
+    expect(restarted.events.map((event: { name: string }) => event.name).sort()).toEqual(['four.txt', 'three.txt']);
+
+    // Before, the old cursor answered 200 with nothing, and the host skipped these two events for good.
+    const stale = await call('GET', `kbs/${kbId}/changes?after=${held}`);
+    expect(stale.status).toBe(409);
+    expect(stale.headers.get('content-type')).toBe('application/problem+json');
+    const problem = stale.json();
+    expect(problem).toMatchObject({
+      type: CURSOR_NOT_IN_FEED,
+      status: 409,
+      reason: 'other-generation',
+      headCursor: restarted.nextCursor,
+      generation: expect.any(String),
+    });
+    expect(problem.detail).toMatch(/from the start/);
+
+    const generation = String(restarted.nextCursor).split('.')[0];
+    for (const [after, reason] of [
+      ['999999', 'other-generation'],
+      [`${generation}.000000000999999`, 'beyond-head'],
+    ]) {
+      const beyond = await call('GET', `kbs/${kbId}/changes?after=${after}`);
+      expect(beyond.status, after).toBe(409);
+      expect(beyond.json()).toMatchObject({ reason, headCursor: restarted.nextCursor });
+    }
+    // The head cursor from the problem is a cursor the host can continue from.
+    const resumed = await call('GET', `kbs/${kbId}/changes?after=${problem.headCursor}`);
+    expect(resumed.json()).toEqual({ events: [], nextCursor: problem.headCursor, hasMore: false });
   });
 
   it('streams content with Range (206) and If-None-Match (304), and only for included items', async () => {

@@ -6,6 +6,7 @@
 // test can look for codes, verifiers, tokens and secrets in them.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHost, type RunningLocalHost } from '../../../dev/host/local-host.js';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
@@ -181,6 +182,8 @@ beforeAll(async () => {
     functionKey,
     log: (line) => logLines.push(line),
   });
+  // The app registration's redirect URI, as npm start registers it (the sandbox refuses others).
+  await sandbox.control.setRedirectUris(sandbox.clientId, [`${host.baseUrl}/api/connect/callback`]);
 });
 
 afterAll(async () => {
@@ -281,6 +284,26 @@ describe('connect flow through the local host and the sandbox tenant', () => {
     expect(returnedTo(await fetchManual(callbackUrl.href)).searchParams.get('status')).toBe('connected');
   });
 
+  it('completes with a returnTo on any localhost port under the allow-list http://localhost:* (npm start’s default)', async () => {
+    setServices(servicesFor({ CONNECT_RETURN_TO_ALLOWLIST: 'http://localhost:*' }));
+    try {
+      const key = newKey();
+      await putSource(key, { drive: { driveId: sandbox.defaultDriveId } });
+      const returnTo = 'http://localhost:18080/settings?tab=drives';
+      const start = await fetchManual(startUrl(key, returnTo));
+      expect(start.status, start.text).toBe(302);
+      const authorize = await fetchManual(start.location!);
+      const back = await fetchManual(authorize.location!);
+      expect(back.status, back.text).toBe(302);
+      const url = new URL(back.location!);
+      expect(url.origin + url.pathname).toBe('http://localhost:18080/settings');
+      expect(url.searchParams.get('status')).toBe('connected');
+      expect((await sourceStatus(key)).state).toBe('active');
+    } finally {
+      setServices(services);
+    }
+  });
+
   it('sends an expired state back to returnTo with error=expired_state and leaves the source pending', async () => {
     setServices(servicesFor({ CONNECT_STATE_TTL_SECONDS: '1' }));
     try {
@@ -325,6 +348,55 @@ describe('connect flow through the local host and the sandbox tenant', () => {
       queryOptions: { filter: `kbId eq '${key.kbId}'` },
     });
     for await (const row of rows) expect.unreachable(`unexpected flow row ${String(row.partitionKey)}`);
+  });
+
+  it('answers a refused start with the callback’s HTML error page for a browser, problem+json for a program', async () => {
+    const browser = { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } };
+    const unknown = newKey();
+    const page = await fetchManual(startUrl(unknown), browser);
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'");
+    expect(page.text).toContain('<code>source_not_found</code>');
+    const program = await fetchManual(startUrl(unknown));
+    expect(program.status).toBe(404);
+    expect(program.headers.get('content-type')).toBe('application/problem+json');
+
+    const key = newKey();
+    await putSource(key, { drive: { driveId: sandbox.defaultDriveId } });
+    const refused = await fetchManual(startUrl(key, 'https://evil.example.net/<b>'), browser);
+    expect(refused.status).toBe(400);
+    expect(refused.location).toBeNull();
+    expect(refused.text).toContain('<code>return_to_not_allowed</code>');
+    expect(refused.text).toContain('CONNECT_RETURN_TO_ALLOWLIST');
+    expect(refused.text).not.toContain('<b>');
+  });
+
+  it('without PUBLIC_BASE_URL, builds no redirect URI from a Host header that is not loopback', async () => {
+    const key = newKey();
+    await putSource(key, { drive: { driveId: sandbox.defaultDriveId } });
+    const url = new URL(startUrl(key));
+    const answer = await new Promise<{ status: number; location: string | undefined; body: string }>(
+      (resolve, reject) => {
+        const req = http.get(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname + url.search,
+            headers: { host: 'evil.example.net' },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
+          },
+        );
+        req.on('error', reject);
+      },
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.location).toBeUndefined();
+    expect(answer.body).toContain('PUBLIC_BASE_URL');
   });
 
   it('sends a denied consent back with error=access_denied; nothing is stored', async () => {

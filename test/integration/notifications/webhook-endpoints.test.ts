@@ -11,6 +11,8 @@ import { hashClientState } from '../../../shared/providers/microsoft/webhooks/cl
 import { SubscriptionStore } from '../../../shared/adapters/azure-tables/subscription-store.js';
 import { webhookGraph } from '../../../functions/webhook-graph.js';
 import { webhookLifecycle } from '../../../functions/webhook-lifecycle.js';
+import { getNotificationServices } from '../../../shared/app/notification-services.js';
+import { countingTableReads, newTableReadCounter } from '../../support/counting-table.js';
 import { createAppStorage, isolatedStorage, peekJson } from '../../support/isolated-storage.js';
 import { storageConnectionString } from '../../support/storage.js';
 
@@ -20,6 +22,8 @@ const subscriptionId = randomUUID();
 let host: RunningLocalHost;
 let storage: ReturnType<typeof isolatedStorage>;
 const logLines: string[] = [];
+/** Reads of the subscriptions table by the app, through its real SDK client. */
+const subscriptionReads = newTableReadCounter();
 
 function post(path: string, body: string | Buffer, headers: Record<string, string> = {}) {
   return fetch(`${host.baseUrl}/api/${path}`, {
@@ -50,7 +54,7 @@ beforeAll(async () => {
   storage = isolatedStorage(storageConnectionString());
   await createAppStorage(storage);
   const config = loadConfig({ AzureWebJobsStorage: storageConnectionString(), MS_TENANT_ID: tenantId });
-  setServices(buildServices(config, { storage }));
+  setServices(buildServices(config, { storage: countingTableReads(storage, TABLES.subscriptions, subscriptionReads) }));
   await new SubscriptionStore(storage.table(TABLES.subscriptions)).put({
     subscriptionId,
     kbId: 'kb1',
@@ -213,6 +217,50 @@ describe('change notifications', () => {
     const init: RequestInit & { duplex: 'half' } = { method: 'POST', body: stream, duplex: 'half' };
     const response = await fetch(`${host.baseUrl}/api/webhooks/graph`, init);
     expect(response.status).toBe(413);
+  });
+});
+
+describe('notifications for subscriptions that are not ours', () => {
+  test('1,000 notifications cost at most one read per distinct id, bounded in parallel, and a repeat costs none', async () => {
+    const unknownIds = Array.from({ length: 400 }, () => randomUUID());
+    const value = Array.from({ length: 1_000 }, (_, i) =>
+      notification({ subscriptionId: unknownIds[i % unknownIds.length], clientState: `guess-${i}` }),
+    );
+    const body = JSON.stringify({ value });
+
+    subscriptionReads.reset();
+    expect((await post('webhooks/graph', body)).status).toBe(202);
+    expect(subscriptionReads.reads).toBeGreaterThan(0);
+    expect(subscriptionReads.reads).toBeLessThanOrEqual(unknownIds.length);
+    expect(subscriptionReads.maxInFlight).toBeLessThanOrEqual(16);
+
+    subscriptionReads.reset();
+    expect((await post('webhooks/graph', body)).status).toBe(202);
+    expect(subscriptionReads.reads).toBe(0);
+    expect(await changesQueued()).toEqual([]);
+  });
+
+  test('a subscription whose id was just cached as unknown is recognised as soon as the app writes its row', async () => {
+    const created = { id: randomUUID(), clientState: randomBytes(32).toString('base64url') };
+    const early = notification({ subscriptionId: created.id, clientState: created.clientState });
+    // Graph may notify before the row is written (it is written when Graph answers the creation).
+    expect((await post('webhooks/graph', JSON.stringify({ value: [early] }))).status).toBe(202);
+    expect(await changesQueued()).toEqual([]);
+
+    // The write path SubscriptionManager uses when it creates a subscription.
+    await getNotificationServices().subscriptionStore.put({
+      subscriptionId: created.id,
+      kbId: 'kb1',
+      sourceId: 'src2',
+      tenantId,
+      clientStateSha256: hashClientState(created.clientState),
+      expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+      createdAt: new Date().toISOString(),
+    });
+    expect((await post('webhooks/graph', JSON.stringify({ value: [early] }))).status).toBe(202);
+    expect(await changesQueued()).toEqual([
+      expect.objectContaining({ items: [{ subscriptionId: created.id, kbId: 'kb1', sourceId: 'src2', count: 1 }] }),
+    ]);
   });
 });
 

@@ -106,6 +106,7 @@ describe('OneDrive provider: throttling and failures against the sandbox', () =>
     const refusal = new ReauthRequiredError('invalid_grant (AADSTS700082)');
     const refusing: TokenManager = {
       getAccessToken: (_source: SourceKey) => Promise.reject(refusal),
+      invalidateAccessToken: () => Promise.resolve(),
       storeGrant: () => Promise.resolve(),
       revoke: () => Promise.resolve(),
     };

@@ -45,6 +45,22 @@ describe('sandbox control API', () => {
     expect((await graphGet(itemUrl(file.id), token)).status).toBe(404);
   });
 
+  it('gives the root id of a drive (GET /drives/{id}, and of the default drive in /tenant), as Graph has it', async () => {
+    const info = await sandbox.control.tenant();
+    const drive = await sandbox.control.drive(info.defaultDriveId);
+    expect(drive).toEqual({
+      driveId: info.defaultDriveId,
+      rootId: info.defaultDriveRootId,
+      driveType: 'business',
+      name: 'OneDrive',
+      ownerUserId: info.defaultUserId,
+      siteId: null,
+    });
+    const root = await graphGet(`${sandbox.graphBaseUrl}/drives/${info.defaultDriveId}/root`, token);
+    expect(driveItemSchema.parse(root.body).id).toBe(drive.rootId);
+    await expect(sandbox.control.drive('b!missing')).rejects.toMatchObject({ status: 404 });
+  });
+
   it('generates many items in one call, with folders', async () => {
     const { driveId, rootId } = await sandbox.control.createDrive({
       driveType: 'business',

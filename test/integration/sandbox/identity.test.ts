@@ -30,8 +30,9 @@ async function expectTokenError(
 describe('sandbox identity platform', () => {
   let sandbox: Sandbox;
   const fixture = useResetSandbox();
-  beforeEach(() => {
+  beforeEach(async () => {
     sandbox = fixture.sandbox;
+    await sandbox.control.setRedirectUris(sandbox.clientId, [REDIRECT_URI]);
   });
 
   function authorizeUrl(challenge: string, extra: Record<string, string> = {}): string {
@@ -88,6 +89,76 @@ describe('sandbox identity platform', () => {
     await sandbox.control.settings({ authorizeDeny: false });
     const plain = await request(authorizeUrl(pkcePair().challenge, { code_challenge_method: 'plain' }));
     expect(plain.status).toBe(400);
+  });
+
+  it('refuses a redirect_uri the app did not register: AADSTS50011 (a page for a browser, no redirect), AADSTS500113 when none is', async () => {
+    const other = authorizeUrl(pkcePair().challenge, { redirect_uri: 'http://localhost:3001/auth/callback' });
+    const program = await request(other);
+    expect(program.status).toBe(400);
+    expect(program.headers.get('location')).toBeNull();
+    expect(tokenErrorSchema.parse(program.body).error_codes).toEqual([50011]);
+    const browser = await request(other, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(browser.status).toBe(400);
+    expect(browser.headers.get('location')).toBeNull();
+    expect(browser.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(browser.text).toContain('AADSTS50011');
+    expect(browser.text).toContain('http://localhost:3001/auth/callback');
+
+    await sandbox.control.setRedirectUris(sandbox.clientId, []);
+    const none = await request(authorizeUrl(pkcePair().challenge));
+    expect(none.status).toBe(400);
+    expect(tokenErrorSchema.parse(none.body).error_codes).toEqual([500113]);
+  });
+
+  it('shows a browser a sign-in and consent page; Allow sends a code for the picked account, Deny access_denied', async () => {
+    const other = await sandbox.control.createUser({ displayName: 'Megan Bowen' });
+    const { driveId } = await sandbox.control.createDrive({ driveType: 'business', ownerUserId: other.id });
+    const { verifier, challenge } = pkcePair();
+    const url = authorizeUrl(challenge);
+    const page = await request(url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    for (const text of ['Adele Vance', 'Megan Bowen', 'Files.Read.All', 'offline_access', 'Allow', 'Deny']) {
+      expect(page.text).toContain(text);
+    }
+    // The form posts the request back with the decision; the page echoes every parameter.
+    const form = new URLSearchParams(new URL(url).searchParams);
+    const post = (extra: Record<string, string>) =>
+      request(url.split('?')[0]!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams([...form, ...Object.entries(extra)]).toString(),
+      });
+
+    const denied = await post({ decision: 'deny', login_user_id: other.id });
+    expect(denied.status).toBe(302);
+    const deniedAt = new URL(denied.headers.get('location')!);
+    expect(deniedAt.searchParams.get('error')).toBe('access_denied');
+    expect(deniedAt.searchParams.get('state')).toBe('state-123');
+    expect(deniedAt.searchParams.get('code')).toBeNull();
+
+    const allowed = await post({ decision: 'allow', login_user_id: other.id });
+    expect(allowed.status).toBe(302);
+    const code = new URL(allowed.headers.get('location')!).searchParams.get('code')!;
+    const redeemed = await postToken(sandbox, {
+      client_id: sandbox.clientId,
+      client_secret: sandbox.clientSecret,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    });
+    expect(redeemed.status).toBe(200);
+    const drive = await graphGet(
+      `${sandbox.graphBaseUrl}/me/drive`,
+      tokenSuccessSchema.parse(redeemed.body).access_token,
+    );
+    expect((drive.body as { id: string }).id).toBe(driveId);
+
+    // With authorizePrompt 'never' even a browser gets the instant answer (tests that drive a browser).
+    await sandbox.control.settings({ authorizePrompt: 'never' });
+    expect((await request(url, { headers: { accept: 'text/html' } })).status).toBe(302);
   });
 
   it('rotates refresh tokens; the old one stays valid; the token log shows ids, never tokens', async () => {
@@ -211,5 +282,37 @@ describe('sandbox identity platform', () => {
       expect(result.headers.get('www-authenticate')).toMatch(/^Bearer /);
       expect(graphErrorSchema.parse(result.body).error.code).toBe('InvalidAuthenticationToken');
     }
+  });
+
+  it('revoking with revokeAccessTokens (continuous access evaluation) makes Graph refuse the issued tokens at once', async () => {
+    const url = `${sandbox.graphBaseUrl}/me/drive`;
+    const tokenFor = async (userId: string) => {
+      const { refreshToken } = await sandbox.control.issueRefreshToken({ userId, scopes: ['Files.Read.All'] });
+      return (await refresh(sandbox, refreshToken)).access_token;
+    };
+    const plain = await sandbox.control.createUser({});
+    await sandbox.control.createDrive({ driveType: 'business', ownerUserId: plain.id });
+    const plainToken = await tokenFor(plain.id);
+    expect(await sandbox.control.revokeGrant(plain.id)).toEqual({ revoked: 1, accessTokensRevoked: 0 });
+    // Without it, an issued access token lives out its lifetime, as without continuous access evaluation.
+    expect((await graphGet(url, plainToken)).status).toBe(200);
+
+    const bystander = await tokenFor(sandbox.defaultUserId);
+    const cae = await sandbox.control.createUser({});
+    await sandbox.control.createDrive({ driveType: 'business', ownerUserId: cae.id });
+    const caeToken = await tokenFor(cae.id);
+    expect((await graphGet(url, caeToken)).status).toBe(200);
+    expect(await sandbox.control.revokeGrant(cae.id, { revokeAccessTokens: true })).toEqual({
+      revoked: 1,
+      accessTokensRevoked: 2, // the one issued with the grant, and the refreshed one
+    });
+    const refused = await graphGet(url, caeToken);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    const body = graphErrorSchema.parse(refused.body);
+    expect(body.error.code).toBe('InvalidAuthenticationToken');
+    expect(body.error.message).toContain('TokenIssuedBeforeRevocationTimestamp');
+    // Only that user's tokens.
+    expect((await graphGet(url, bystander)).status).toBe(200);
   });
 });

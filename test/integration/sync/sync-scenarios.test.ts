@@ -2,7 +2,7 @@
 // expected events, on a personal drive, a business drive and a folder-scoped source, with the
 // sandbox serving small pages, duplicates and children before parents.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEvents, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
+import { describeEvents, foldFeed, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 
 const unpleasant = { defaultPageSize: 3, pageSizeJitter: 0.5, duplicateRate: 0.3, childFirst: 0.6 };
 
@@ -124,4 +124,45 @@ describe('a folder-scoped source (business drive: root delta filtered by ancestr
     await c.rename(driveId, docs.id, 'Renamed scope');
     expect(await syncAndTakeNewEvents(h, seen)).toEqual([]);
   });
+});
+
+describe('a host that folds the feed (last event per item)', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    // Children first, one item a page: the edited file comes before its renamed folder, so the
+    // edit and the rename's cascade are separate events (in one write group, or in two).
+    h = await startSyncHarness({ defaultPageSize: 1, pageSizeJitter: 0, duplicateRate: 0, childFirst: 1 });
+  });
+  afterAll(async () => h.stop());
+
+  for (const flushSize of [7, 1]) {
+    it(`downloads a file edited in a folder renamed in the same sync (write groups of ${flushSize} pages)`, async () => {
+      const c = h.sandbox.control;
+      const { driveId, rootId } = await c.createDrive({ driveType: 'business' });
+      const docs = await c.createFolder(driveId, rootId, 'Docs');
+      const edited = await c.createFile(driveId, docs.id, 'edited.txt', 'old bytes');
+      const moved = await c.createFile(driveId, docs.id, 'moved.txt', 'same bytes');
+      const key = { kbId: `kbfold${flushSize}`, sourceId: 's' };
+      await h.register({ ...key, driveId });
+      expect(await h.syncer(undefined, { flushSize }).run(key)).toMatchObject({ status: 'synced' });
+      const seen = (await h.allEvents(key.kbId)).length;
+
+      await c.updateFile(driveId, edited.id, 'new bytes');
+      await c.rename(driveId, docs.id, 'Documents');
+      const added = await c.createFile(driveId, rootId, 'added.txt', 'added');
+      expect(await h.syncer(undefined, { flushSize }).run(key)).toMatchObject({ status: 'synced' });
+
+      const fresh = (await h.allEvents(key.kbId)).slice(seen);
+      const kept = foldFeed(fresh);
+      const downloads = (id: string) => kept.get(id)?.contentChanged;
+      expect(kept.get(edited.id)?.path).toBe('/Documents/edited.txt');
+      expect(downloads(edited.id), 'the new bytes of the edited file').toBe(true);
+      expect(kept.get(edited.id)?.quickXorHash).not.toBe(null);
+      expect(kept.get(moved.id)?.path).toBe('/Documents/moved.txt');
+      expect(downloads(moved.id), 'a file that was only re-pathed').toBe(false);
+      expect(downloads(added.id)).toBe(true);
+      // One write group holds the whole sync: one event per item.
+      if (flushSize === 7) expect(fresh.map((e) => e.itemId).sort()).toEqual([edited.id, moved.id, added.id].sort());
+    });
+  }
 });

@@ -128,6 +128,37 @@ describe('MicrosoftTokenManager against the sandbox', () => {
     expect((await tokenLogOf(userId)).refreshes).toHaveLength(1);
   });
 
+  it('an access token Graph refused is dropped in memory and in the store; concurrent callers then share 1 refresh', async () => {
+    const instances = [bed.instance(), bed.instance()];
+    const { source, userId } = await connect(instances[0]!);
+    const refused = await instances[0]!.getAccessToken(source);
+    expect(await instances[1]!.getAccessToken(source)).toBe(refused); // cached in both instances now
+    // Both instances saw the 401 for the same token, at the same time.
+    await Promise.all(instances.map((manager) => manager.invalidateAccessToken(source, refused)));
+    expect((await bed.stored(source))?.accessToken).toBeUndefined();
+    const tokens = await Promise.all(Array.from({ length: 10 }, (_, i) => instances[i % 2]!.getAccessToken(source)));
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).not.toBe(refused);
+    expect((await bed.stored(source))?.accessToken).toBe(tokens[0]);
+    expect((await tokenLogOf(userId)).refreshes.map((entry) => entry.outcome)).toEqual(['ok', 'ok']);
+  });
+
+  it('invalidating a token that was already replaced keeps the fresh one (a late caller cannot discard it)', async () => {
+    const late = bed.instance();
+    const { source, userId } = await connect(late);
+    const old = await late.getAccessToken(source);
+    await late.invalidateAccessToken(source, old);
+    const fresh = await late.getAccessToken(source);
+    expect(fresh).not.toBe(old);
+    // A second request that had been sent with the old token gets its 401 only now.
+    await late.invalidateAccessToken(source, old);
+    await bed.instance().invalidateAccessToken(source, old);
+    expect((await bed.stored(source))?.accessToken).toBe(fresh);
+    expect(await late.getAccessToken(source)).toBe(fresh);
+    expect(await bed.instance().getAccessToken(source)).toBe(fresh);
+    expect((await tokenLogOf(userId)).refreshes).toHaveLength(2);
+  });
+
   it('reuses an access token until five minutes before it expires', async () => {
     const manager = bed.instance();
     const { source, userId } = await connect(manager);

@@ -1,5 +1,5 @@
 // Invariant 8 for the token paths: runs every path of the token manager (store, refresh, rotation,
-// concurrent refresh, crash, transient retries and give-up, throttling, revoked and idle grants,
+// a refused access token, concurrent refresh, crash, transient retries and give-up, throttling, revoked and idle grants,
 // rejected app credential, app-only, revoke, missing grant, the Key Vault store) with every log line
 // and every raw log field captured, collects every error a caller would see, and checks that no
 // token, secret or key appears in any of them. The raw fields are checked too, so the test does not
@@ -63,6 +63,12 @@ describe('token paths leak nothing', () => {
     await seen(manager, main.source);
     await bed.advance(2 * HOUR);
     await seen(manager, main.source);
+
+    // An access token Graph refused: dropped, then refreshed.
+    const refusedToken = await manager.getAccessToken(main.source);
+    await manager.invalidateAccessToken(main.source, refusedToken);
+    await seen(manager, main.source);
+    expect(bed.logs.lines.some((line) => line.includes('"token.access_token_rejected"'))).toBe(true);
 
     // Concurrent refresh across instances.
     const concurrent = await connect(manager);

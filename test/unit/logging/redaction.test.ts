@@ -73,6 +73,45 @@ describe('redaction', () => {
     for (const [name, secret] of Object.entries(SECRETS)) expect(output, name).not.toContain(secret);
   });
 
+  it('redacts delta and paging tokens in every form Graph writes them, and keeps the rest of the link', () => {
+    const deltaToken = 'aTE09NjM4NTk1MDk2MTE2NTc0NTk0O3A9MjAwO3Q9MA';
+    const links = [
+      `https://graph.microsoft.com/v1.0/drives/b!x/root/delta(token='${deltaToken}')`,
+      `https://graph.microsoft.com/v1.0/drives/b!x/root/delta(token='${deltaToken}')?$select=id,name`,
+      `https://graph.microsoft.com/v1.0/drives/b!x/root/delta(token=%27${deltaToken}%27)`,
+      `https://graph.microsoft.com/v1.0/drives/b!x/root/delta(token=${deltaToken})`,
+      `https://graph.microsoft.com/v1.0/drives/b!x/root/delta?token=${deltaToken}`,
+      `https://graph.microsoft.com/v1.0/drives/b!x/root/delta?$skiptoken=${deltaToken}&$top=200`,
+      `https://graph.microsoft.com/v1.0/drives/b!x/root/delta?$deltatoken=${deltaToken}`,
+      `https://graph.microsoft.com/v1.0/drives/b!x/root/delta(token='ab''${deltaToken}')`,
+      // Cut off before the closing quote (a message that quotes the start of a link).
+      `…/root/delta(token='${deltaToken}`,
+    ];
+    for (const link of links) {
+      const redacted = redactText(link);
+      expect(redacted, link).not.toContain(deltaToken);
+      expect(redacted, link).toContain(REDACTED);
+      if (link.startsWith('https://'))
+        expect(redacted).toContain('https://graph.microsoft.com/v1.0/drives/b!x/root/delta');
+    }
+    expect(redactText(`delta(token='${deltaToken}')?$select=id,name`)).toBe(
+      `delta(token='${REDACTED}')?$select=id,name`,
+    );
+    expect(redactText(JSON.stringify({ token: deltaToken }))).not.toContain(deltaToken);
+  });
+
+  it("keeps a source record's cursor out of a log line even if the record is logged whole", () => {
+    const deltaToken = 'MzslMjM0OyUyMzE7Mzs3ZWRjNDNmYS1hZmRjLTQ5NTM';
+    const lines: string[] = [];
+    const sink = (l: string) => lines.push(l);
+    createLogger({ debug: sink, info: sink, warn: sink, error: sink }).info('record', {
+      kbId: 'kb',
+      cursor: `https://127.0.0.1:8443/v1.0/drives/b!x/root/delta(token='${deltaToken}')`,
+      restart: `https://127.0.0.1:8443/v1.0/drives/b!x/root/delta?token=${deltaToken}`,
+    });
+    expect(lines.join('\n')).not.toContain(deltaToken);
+  });
+
   it('leaves ordinary values alone', () => {
     expect(redact({ kbId: 'kb1', count: 3, path: '/Docs/a.txt' })).toEqual({
       kbId: 'kb1',

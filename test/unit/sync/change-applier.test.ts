@@ -127,6 +127,27 @@ describe('ChangeApplier', () => {
     expect(summary(out.events).sort()).toEqual(['upsert f1 /Z/1.txt meta', 'upsert f2 /Z/B/2.txt meta']);
   });
 
+  it('keeps contentChanged on the last event of a file edited in a folder renamed in the same round', async () => {
+    const tree = () => [root, folder('A', 'A', 'root'), file('f1', '1.txt', 'A', 'h1'), file('f2', '2.txt', 'root')];
+    // Edit first, then the folder's rename (one page; and over two pages, stored in between).
+    for (const pages of [
+      [[file('f1', '1.txt', 'A', 'h2'), folder('A', 'Z', 'root')]],
+      [[file('f1', '1.txt', 'A', 'h2')], [folder('A', 'Z', 'root')]],
+    ]) {
+      const items = new MemoryItems();
+      await applyAndStore(new ChangeApplier(source(), items.lookup(), { freshCrawl: false }), items, tree());
+      const round = new ChangeApplier(source(), items.lookup(), { freshCrawl: false, roundId: 'round-2' });
+      const events = [];
+      for (const page of pages) events.push(...(await applyAndStore(round, items, page)).events);
+      expect(summary(events)).toEqual(['upsert f1 /A/1.txt content', 'upsert f1 /Z/1.txt content']);
+      // The next round's rename is only a rename again.
+      const next = new ChangeApplier(source(), items.lookup(), { freshCrawl: false, roundId: 'round-3' });
+      expect(summary((await applyAndStore(next, items, [folder('A', 'Y', 'root')])).events)).toEqual([
+        'upsert f1 /Y/1.txt meta',
+      ]);
+    }
+  });
+
   it('stages deletes for a deleted folder and its files instead of emitting them', async () => {
     const items = new MemoryItems();
     const applier = new ChangeApplier(source(), items.lookup(), { freshCrawl: false });

@@ -50,8 +50,12 @@ export function splitGraphBaseUrl(graphBaseUrl: string): { baseUrl: string; vers
 
 /**
  * The hosts, besides Graph's own, that receive the bearer token. The client attaches it only to
- * https URLs on Graph hosts or on `customHosts` (host names without port): without this, requests
- * to a Graph-compatible server (the sandbox on https://127.0.0.1:port) go out unauthenticated.
+ * https URLs on Graph hosts or on `customHosts`: without this, requests to a Graph-compatible server
+ * (the sandbox on https://127.0.0.1:7443) go out unauthenticated. Host names without the port:
+ * @microsoft/microsoft-graph-client 3.0.7 cuts the port off the URL before it compares
+ * (GraphRequestUtil isValidEndpoint), so "127.0.0.1:7443" would never match (pinned by a unit test).
+ * An IPv6 literal cannot match at all there (it cuts at the first ':'): point GRAPH_BASE_URL at a
+ * host name or an IPv4 address.
  */
 export function customHostsFor(graphBaseUrl: string): Set<string> | undefined {
   const host = new URL(graphBaseUrl).hostname.toLowerCase();

@@ -44,6 +44,18 @@ function isTransientStatus(status: number): boolean {
   return status === 408 || status === 423 || status === 429 || status >= 500;
 }
 
+/**
+ * A 401 in which Graph refuses the access token itself: code InvalidAuthenticationToken, or a Bearer
+ * challenge in WWW-Authenticate (https://learn.microsoft.com/graph/errors). Such a token is dropped
+ * from the token manager's cache before the one retry (graph-transport.ts).
+ */
+export function isRefusedToken(failure: GraphFailure): boolean {
+  if (failure.status !== 401) return false;
+  return (
+    failure.code === 'InvalidAuthenticationToken' || /^Bearer\b/i.test(failure.headers.get('www-authenticate') ?? '')
+  );
+}
+
 export function classifyGraphFailure(failure: GraphFailure, target: FailureTarget): Error {
   const { status, code } = failure;
   const label = `${status}${code ? ` ${code}` : ''}`;
@@ -51,9 +63,9 @@ export function classifyGraphFailure(failure: GraphFailure, target: FailureTarge
     return new CursorExpiredError(target.delta.restartCursor(failure.headers.get('location')));
   }
   if (status === 401) {
-    // Reached only after one retry with a token asked for afresh (graph-transport.ts). Not
-    // ReauthRequired: the token manager may have handed back the same cached token, and only the
-    // token endpoint can say the grant is gone (invalid_grant…), which the token manager reports.
+    // Reached only after one retry with a new token: the refused one was dropped and a refresh got
+    // another (graph-transport.ts). Not ReauthRequired: only the token endpoint can say the grant is
+    // gone (invalid_grant…), and the token manager reports that during the retry's refresh.
     return new TransientError(`Graph rejected the access token for the ${target.what} twice (${label})`);
   }
   // OneDrive may throttle with 403 activityLimitReached (graph-behaviour.md §5): that one passes.

@@ -1,6 +1,6 @@
-// One Graph request for one source: attaches that source's token, retries once on 401 with a token
-// asked for afresh (the token manager may have rotated it), and turns "no answer at all" into a
-// TransientError. Everything else (status handling, parsing) is the caller's: it gets the raw
+// One Graph request for one source: attaches that source's token, retries once on 401 (after telling
+// the token manager that Graph refused the token, so the retry carries a new one), and turns "no
+// answer at all" into a TransientError. Everything else (status handling, parsing) is the caller's: it gets the raw
 // Response so it can read Location on 302/410 and stream content without buffering.
 import {
   AuthenticationHandlerOptions,
@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import type { SourceKey } from '../../../core/domain/source.js';
 import { TransientError } from '../../../core/domain/errors.js';
 import type { TokenManager } from '../../../core/ports/provider-ports.js';
-import { classifyGraphFailure, networkFailure, type FailureTarget } from './graph-failure.js';
+import { classifyGraphFailure, isRefusedToken, networkFailure, type FailureTarget } from './graph-failure.js';
 import { graphErrorBodySchema } from '../drive/graph-schemas.js';
 
 export interface GraphCall {
@@ -57,9 +57,15 @@ export class GraphTransport {
       throw new Error(`refusing to send the ${what} request outside GRAPH_BASE_URL`);
     }
     const first = await this.sendOnce(source, call, what);
-    if (first.status !== 401) return first;
-    await discardBody(first);
-    return this.sendOnce(source, call, what);
+    if (first.response.status !== 401) return first.response;
+    // Graph refused a token that had not expired yet (revoked by continuous access evaluation, or
+    // clocks apart). Asking again would hand back the same cached token: the token manager drops it,
+    // and the retry's getAccessToken refreshes (single flight). If the grant is gone, that refresh
+    // throws ReauthRequiredError, which reaches the engine from the retry below.
+    const code = await readErrorCode(first.response);
+    const refused = isRefusedToken({ status: 401, code, headers: first.response.headers });
+    if (refused && first.accessToken !== undefined) await this.tokens.invalidateAccessToken(source, first.accessToken);
+    return (await this.sendOnce(source, call, what)).response;
   }
 
   /** Like send, but a non-2xx answer becomes the engine error it means (see graph-failure.ts). */
@@ -69,14 +75,21 @@ export class GraphTransport {
     return response;
   }
 
-  private async sendOnce(source: SourceKey, call: GraphCall, what: string): Promise<Response> {
+  /** One attempt; also says which access token it sent (none for a URL the client sends no token to). */
+  private async sendOnce(
+    source: SourceKey,
+    call: GraphCall,
+    what: string,
+  ): Promise<{ response: Response; accessToken: string | undefined }> {
     // The client wraps anything thrown below it (including the token manager's typed errors) into a
     // GraphError; keep the token manager's own error so ReauthRequiredError reaches the engine.
     let tokenFailure: unknown;
+    let accessToken: string | undefined;
     const auth = {
       getAccessToken: async () => {
         try {
-          return await this.tokens.getAccessToken(source);
+          accessToken = await this.tokens.getAccessToken(source);
+          return accessToken;
         } catch (error) {
           tokenFailure = error;
           throw error;
@@ -89,7 +102,7 @@ export class GraphTransport {
     if (call.headers) request = request.headers(call.headers);
     if (call.signal) request = request.option('signal', call.signal);
     try {
-      return (await dispatch(request, call)) as Response;
+      return { response: (await dispatch(request, call)) as Response, accessToken };
     } catch (error) {
       // Rethrown as they are: the token manager's typed error, or the caller's own abort reason.
       // eslint-disable-next-line @typescript-eslint/only-throw-error
@@ -119,17 +132,21 @@ function dispatch(request: GraphRequest, call: GraphCall): Promise<unknown> {
 
 /** Reads the error code of a failed answer and classifies it. Always consumes the body. */
 export async function failureFrom(response: Response, target: FailureTarget): Promise<Error> {
-  let code: string | undefined;
+  const code = await readErrorCode(response);
+  return classifyGraphFailure({ status: response.status, code, headers: response.headers }, target);
+}
+
+/** Graph's `error.code` of a failed answer, if its body has one. Always consumes the body. */
+async function readErrorCode(response: Response): Promise<string | undefined> {
   try {
     const text = await response.text();
-    if (text.length <= MAX_ERROR_BODY_CHARS) {
-      const parsed = graphErrorBodySchema.safeParse(JSON.parse(text));
-      if (parsed.success) code = parsed.data.error.code;
-    }
+    if (text.length > MAX_ERROR_BODY_CHARS) return undefined;
+    const parsed = graphErrorBodySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.error.code : undefined;
   } catch {
     // Not JSON (a proxy's HTML page, an empty body): the status alone decides.
+    return undefined;
   }
-  return classifyGraphFailure({ status: response.status, code, headers: response.headers }, target);
 }
 
 /** Parses a successful JSON answer; an unreadable one is treated as a passing fault of Graph. */

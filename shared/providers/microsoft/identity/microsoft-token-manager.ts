@@ -5,10 +5,14 @@
 //   lease across instances; whoever waits re-reads the store instead of calling the endpoint;
 // - the rotated refresh token is written to the store before the new access token is handed out;
 // - permanent errors mark the stored grant invalid and throw ReauthRequiredError, so later calls fail
-//   fast with no token call; transient ones are retried with backoff, then thrown as TransientError.
+//   fast with no token call; transient ones are retried with backoff, then thrown as TransientError;
+// - an access token Graph refused before its expiry is dropped from memory and from the store (only
+//   if it is still the cached one), so the next call refreshes through the same single flight.
+// Log lines name the source by kbId and sourceId only (sourceKeyOf): callers often pass the whole
+// source record, whose cursor and subscription id must not reach a log.
 import { z } from 'zod';
 import type { SourceKey } from '../../../core/domain/source.js';
-import { sourceKeyString } from '../../../core/domain/source.js';
+import { sourceKeyOf, sourceKeyString } from '../../../core/domain/source.js';
 import type { Logger } from '../../../adapters/logging/logger.js';
 import type { TableLeaseStore } from '../../../adapters/azure-tables/table-lease.js';
 import { ReauthRequiredError, TransientError } from '../../../core/domain/errors.js';
@@ -129,6 +133,26 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     return flight;
   }
 
+  async invalidateAccessToken(source: SourceKey, accessToken: string): Promise<void> {
+    const key = sourceKeyString(source);
+    if (this.memory.get(key)?.accessToken === accessToken) this.memory.delete(key);
+    // Most concurrent callers find a fresh token stored already and need no lease.
+    if ((await this.read(source))?.accessToken !== accessToken) return;
+    let dropped = false;
+    await this.withRefreshLease(
+      source,
+      async () => {
+        // Under the lease, look again: a refresh may have replaced the token meanwhile.
+        const grant = await this.read(source);
+        if (grant?.accessToken !== accessToken) return;
+        await this.options.store.write(source, { ...grant, accessToken: undefined, accessTokenExpiresAtMs: undefined });
+        dropped = true;
+      },
+      { forgetCached: false },
+    );
+    if (dropped) this.options.logger.info('token.access_token_rejected', { ...sourceKeyOf(source) });
+  }
+
   async storeGrant(source: SourceKey, input: StoredGrantInput): Promise<void> {
     const grant = grantInputSchema.parse(input);
     await this.withRefreshLease(source, async () => {
@@ -141,7 +165,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
         obtainedAt: new Date(this.now()).toISOString(),
       });
     });
-    this.options.logger.info('token.grant_stored', { ...source, kind: 'delegated' });
+    this.options.logger.info('token.grant_stored', { ...sourceKeyOf(source), kind: 'delegated' });
   }
 
   async storeAppOnlyGrant(source: SourceKey, input: AppOnlyGrantInput = {}): Promise<void> {
@@ -161,7 +185,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
         obtainedAt: new Date(this.now()).toISOString(),
       });
     });
-    this.options.logger.info('token.grant_stored', { ...source, kind: 'app' });
+    this.options.logger.info('token.grant_stored', { ...sourceKeyOf(source), kind: 'app' });
   }
 
   /**
@@ -170,7 +194,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
    */
   async revoke(source: SourceKey): Promise<void> {
     await this.withRefreshLease(source, () => this.options.store.remove(source));
-    this.options.logger.info('token.grant_removed', { ...source });
+    this.options.logger.info('token.grant_removed', { ...sourceKeyOf(source) });
   }
 
   /**
@@ -231,7 +255,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     const outcome = await this.requestWithRetries(source, grant);
     if (outcome.kind === 'transient') {
       this.options.logger.warn('token.refresh_failed', {
-        ...source,
+        ...sourceKeyOf(source),
         kind: grant.kind,
         transient: true,
         reason: outcome.reason,
@@ -262,7 +286,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     // refresh token, which Entra does not revoke on rotation (graph-behaviour.md §6), still works.
     await this.options.store.write(source, next);
     this.options.logger.info('token.refreshed', {
-      ...source,
+      ...sourceKeyOf(source),
       kind: grant.kind,
       rotated,
       expiresInSeconds: tokens.expires_in,
@@ -283,7 +307,12 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
       if (outcome.kind !== 'transient') return outcome;
       const delayMs = backoffDelayMs(attempt, this.backoff, this.random, outcome.retryAfterMs);
       if (delayMs === undefined) return outcome;
-      this.options.logger.debug('token.refresh_retry', { ...source, attempt, delayMs, reason: outcome.reason });
+      this.options.logger.debug('token.refresh_retry', {
+        ...sourceKeyOf(source),
+        attempt,
+        delayMs,
+        reason: outcome.reason,
+      });
       await this.sleep(delayMs);
     }
   }
@@ -308,7 +337,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     });
     this.memory.delete(sourceKeyString(source));
     this.options.logger.warn('token.grant_invalid', {
-      ...source,
+      ...sourceKeyOf(source),
       kind: grant.kind,
       error: failure.error,
       code: failure.code,
@@ -349,8 +378,15 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     }
   }
 
-  /** Runs a store change under the refresh lease, so a refresh in flight cannot overwrite it afterwards. */
-  private async withRefreshLease(source: SourceKey, change: () => Promise<void>): Promise<void> {
+  /**
+   * Runs a store change under the refresh lease, so a refresh in flight cannot overwrite it afterwards.
+   * The cached token is forgotten afterwards unless the change left it valid (`forgetCached: false`).
+   */
+  private async withRefreshLease(
+    source: SourceKey,
+    change: () => Promise<void>,
+    { forgetCached = true }: { forgetCached?: boolean } = {},
+  ): Promise<void> {
     const key = sourceKeyString(source);
     const deadline = this.now() + this.leaseWaitMs;
     for (;;) {
@@ -358,7 +394,7 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
       if (lease) {
         try {
           await change();
-          this.memory.delete(key);
+          if (forgetCached) this.memory.delete(key);
           return;
         } finally {
           await lease.release();

@@ -22,7 +22,8 @@ export type ReceiveResult =
   | { kind: 'enqueue-failed' };
 
 export interface WebhookReceiverDeps {
-  findSubscription(subscriptionId: string): Promise<SubscriptionRow | undefined>;
+  /** The rows of the distinct ids in a batch (undefined: not ours); SubscriptionLookup in production. */
+  findSubscriptions(subscriptionIds: readonly string[]): Promise<Map<string, SubscriptionRow | undefined>>;
   /** Queues change-notification items (through a GroupCommitQueue in production). */
   enqueueNotifications(items: NotificationItem[]): Promise<void>;
   enqueueLifecycle(message: LifecycleMessage): Promise<void>;
@@ -56,7 +57,7 @@ export class WebhookReceiver {
     }
 
     const notifications = parsed.data.value;
-    const rows = await this.lookUp(notifications.map((notification) => notification.subscriptionId));
+    const rows = await this.deps.findSubscriptions(notifications.map((notification) => notification.subscriptionId));
     const rejected: Partial<Record<Exclude<Verdict, 'valid'>, number>> = {};
     const valid: { notification: ChangeNotification | LifecycleNotification; row: SubscriptionRow }[] = [];
     for (const notification of notifications) {
@@ -80,13 +81,6 @@ export class WebhookReceiver {
       });
       return { kind: 'enqueue-failed' };
     }
-  }
-
-  /** One point read per distinct subscription in the batch, in parallel. */
-  private async lookUp(ids: string[]): Promise<Map<string, SubscriptionRow | undefined>> {
-    const distinct = [...new Set(ids)];
-    const rows = await Promise.all(distinct.map((id) => this.deps.findSubscription(id)));
-    return new Map(distinct.map((id, index) => [id, rows[index]]));
   }
 
   private async enqueue(

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+// The client's own host matcher (not re-exported from its index).
+import { isCustomHost } from '@microsoft/microsoft-graph-client/lib/src/GraphRequestUtil.js';
 import { customHostsFor, splitGraphBaseUrl } from '../../../../shared/providers/microsoft/graph/graph-client.js';
 import { graphPaths } from '../../../../shared/providers/microsoft/drive/graph-paths.js';
 import { driveKindOf } from '../../../../shared/providers/microsoft/drive/drive-discovery.js';
@@ -19,6 +21,16 @@ describe('Graph client settings from GRAPH_BASE_URL', () => {
   it('adds the host (without port) as a custom host only when it is not Graph', () => {
     expect(customHostsFor('https://graph.microsoft.com/v1.0')).toBeUndefined();
     expect(customHostsFor('https://127.0.0.1:8443/v1.0')).toEqual(new Set(['127.0.0.1']));
+  });
+
+  it('matches as the Graph client 3.0.7 matches: it strips the port before comparing, so the port must not be in the set', () => {
+    // The client's own matcher (GraphRequestUtil.isCustomHost), which decides whether the bearer token is attached.
+    const sandboxHosts = customHostsFor('https://127.0.0.1:7443/v1.0')!;
+    expect(isCustomHost('https://127.0.0.1:7443/v1.0/me/drive', sandboxHosts)).toBe(true);
+    expect(isCustomHost('https://127.0.0.1:50123/v1.0/me/drive', sandboxHosts)).toBe(true);
+    expect(isCustomHost('https://127.0.0.2:7443/v1.0/me/drive', sandboxHosts)).toBe(false);
+    expect(isCustomHost('http://127.0.0.1:7443/v1.0/me/drive', sandboxHosts)).toBe(false);
+    expect(isCustomHost('https://127.0.0.1:7443/v1.0/me/drive', new Set(['127.0.0.1:7443']))).toBe(false);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   classifyGraphFailure,
+  isRefusedToken,
   networkFailure,
   type FailureTarget,
 } from '../../../../shared/providers/microsoft/graph/graph-failure.js';
@@ -70,6 +71,14 @@ describe('classifyGraphFailure', () => {
     const error = classifyGraphFailure({ status: 401, code: 'InvalidAuthenticationToken', headers: headers() }, delta);
     expect(error).toBeInstanceOf(TransientError);
     expect(error).not.toBeInstanceOf(ReauthRequiredError);
+  });
+
+  it('a 401 refuses the token itself when it says InvalidAuthenticationToken or challenges for a Bearer token', () => {
+    const challenge = headers({ 'www-authenticate': 'Bearer realm="", authorization_uri="https://login/x"' });
+    expect(isRefusedToken({ status: 401, code: 'InvalidAuthenticationToken', headers: headers() })).toBe(true);
+    expect(isRefusedToken({ status: 401, code: undefined, headers: challenge })).toBe(true);
+    expect(isRefusedToken({ status: 401, code: undefined, headers: headers() })).toBe(false);
+    expect(isRefusedToken({ status: 403, code: 'InvalidAuthenticationToken', headers: challenge })).toBe(false);
   });
 
   it('429/503/5xx → TransientError with the larger of Retry-After and RateLimit-Reset', () => {
