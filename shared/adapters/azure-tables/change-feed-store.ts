@@ -15,6 +15,7 @@
 // so a read after a cursor is a range scan that starts at most CHUNK_EVENTS-1 numbers earlier.
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { ChangeEvent, ChangeEventBody } from '../../core/domain/change-event.js';
+import type { ChangeFeed, FeedPage } from '../../core/ports/change-feed.js';
 import { isRestError, safeKey } from './table-keys.js';
 
 export const BUCKET_SIZE = 100_000;
@@ -38,23 +39,12 @@ interface CounterEntity {
   reservations: string;
 }
 
-export interface FeedPage {
-  events: ChangeEvent[];
-  nextCursor: string;
-  hasMore: boolean;
-}
-
 const pad = (seq: number) => seq.toString().padStart(PAD, '0');
 const bucketOf = (seq: number) => Math.floor(seq / BUCKET_SIZE);
 const partitionOf = (kbId: string, bucket: number) => safeKey(`${kbId}|${bucket.toString().padStart(8, '0')}`);
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-export function parseCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined || cursor === '') return 0;
-  return /^\d{1,15}$/.test(cursor) ? Number(cursor) : undefined;
-}
-
-export class ChangeFeedStore {
+export class ChangeFeedStore implements ChangeFeed {
   constructor(
     private readonly events: TableClient,
     private readonly counters: TableClient,

@@ -1,10 +1,11 @@
 // GET /api/kbs/{kbId}/changes?after={cursor}&limit={n}: one page of a knowledge base's change feed.
 // The cursor is the decimal sequence number of the last event the host processed; the store only
 // returns events below its watermark, so a page never skips an event still being written
-// (change-feed-store.ts). A KB is known while it has at least one source.
+// (ports/change-feed.ts). A KB is known while it has at least one source.
 import { z } from 'zod';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
-import { parseCursor, type ChangeFeedStore, type FeedPage } from '../../adapters/azure-tables/change-feed-store.js';
+import type { ChangeFeed, FeedPage } from '../ports/change-feed.js';
+import type { SourceRepository } from '../ports/source-repository.js';
+import { parseCursor } from './feed-cursor.js';
 
 export const DEFAULT_FEED_LIMIT = 100;
 export const MAX_FEED_LIMIT = 1000;
@@ -26,8 +27,8 @@ export const feedQuerySchema = z.object({
 export type FeedQuery = z.output<typeof feedQuerySchema>;
 
 export interface ReadFeedDependencies {
-  sources: SourceStore;
-  feed: ChangeFeedStore;
+  sources: Pick<SourceRepository, 'list'>;
+  feed: Pick<ChangeFeed, 'read'>;
 }
 
 export async function readFeed(

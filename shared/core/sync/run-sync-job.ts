@@ -2,18 +2,17 @@
 // A message that cannot be parsed goes straight to the poison queue: retrying it would fail the same
 // way maxDequeueCount times (design.md invariant 7). Errors the syncer throws (transient ones) are
 // rethrown so the queue retries and, in the end, poisons the message.
-import type { QueueClient } from '@azure/storage-queue';
-import type { Logger } from '../../adapters/logging/logger.js';
+import type { Logger } from '../ports/logger.js';
+import type { PoisonQueue } from '../ports/poison-queue.js';
+import type { SyncJobQueue } from '../ports/sync-job-queue.js';
 import { syncJobMessageSchema } from '../queue/messages.js';
-import { sendToPoison } from '../../adapters/azure-queues/queue-writer.js';
-import type { SyncJobQueue } from '../../adapters/azure-queues/sync-job-queue.js';
-import { describeIssues } from '../../adapters/http/request-parsing.js';
+import { describeIssues, issuesLine } from '../validation/describe-issues.js';
 import type { SourceSyncer, SyncOutcome } from './sync-source.js';
 
 export interface RunSyncJobDependencies {
   syncer: Pick<SourceSyncer, 'run'>;
   syncJobs: SyncJobQueue;
-  poisonQueue: QueueClient;
+  poisonQueue: PoisonQueue;
   /** The sync lease length: a busy source is retried after about half of it. */
   leaseSeconds: number;
   log: Logger;
@@ -24,10 +23,8 @@ export type SyncJobResult = { kind: 'poisoned' } | { kind: 'ran'; outcome: SyncO
 export async function runSyncJob(deps: RunSyncJobDependencies, raw: unknown): Promise<SyncJobResult> {
   const parsed = syncJobMessageSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = describeIssues(parsed.error)
-      .map((issue) => `${issue.path}: ${issue.message}`)
-      .join('; ');
-    await sendToPoison(deps.poisonQueue, raw, `not a sync job: ${issues}`);
+    const issues = issuesLine(describeIssues(parsed.error));
+    await deps.poisonQueue.send(raw, `not a sync job: ${issues}`);
     deps.log.warn('sync_job.rejected', { issues });
     return { kind: 'poisoned' };
   }

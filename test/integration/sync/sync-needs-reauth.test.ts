@@ -2,7 +2,8 @@
 // source in needs_reauth with the reason; the sync job ends normally (no retry, nothing poisoned),
 // and later jobs for the source make no token call at all. Real token manager, real sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SyncJobQueue } from '../../../shared/adapters/azure-queues/sync-job-queue.js';
+import { StoragePoisonQueue } from '../../../shared/adapters/azure-queues/poison-queue.js';
+import { StorageSyncJobQueue } from '../../../shared/adapters/azure-queues/sync-job-queue.js';
 import { runSyncJob } from '../../../shared/core/sync/run-sync-job.js';
 import { createLogger } from '../../../shared/adapters/logging/logger.js';
 import { createStorageClients } from '../../../shared/adapters/storage/storage-clients.js';
@@ -58,8 +59,8 @@ describe('a permanently invalid grant during sync', () => {
     return {
       deps: {
         syncer: h.syncer(),
-        syncJobs: new SyncJobQueue(queueStorage),
-        poisonQueue,
+        syncJobs: new StorageSyncJobQueue(queueStorage),
+        poisonQueue: new StoragePoisonQueue(poisonQueue),
         leaseSeconds: 30,
         log: createLogger({ debug: sink, info: sink, warn: sink, error: sink }),
       },
