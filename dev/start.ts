@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigError } from '../shared/app/config.js';
-import { redactText, registerSecret } from '../shared/adapters/logging/redact.js';
+import { redactText, registerSecret } from '../shared/core/logging/redact.js';
 import {
   azuriteAnswers,
   existingAzurite,

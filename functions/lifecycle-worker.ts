@@ -2,7 +2,8 @@ import { createLogger } from '../shared/adapters/logging/logger.js';
 import { handleLifecycleMessage } from '../shared/core/watch/lifecycle-queue-handler.js';
 import { getNotificationServices } from '../shared/app/notification-services.js';
 import { defineQueueFunction } from '../shared/app/function-definitions.js';
-import { poisonQueueName, QUEUES } from '../shared/adapters/storage/names.js';
+import { QUEUES } from '../shared/adapters/storage/names.js';
+import { poisonQueueOf } from '../shared/adapters/azure-queues/poison-queue.js';
 
 // Verified lifecycle events: reauthorize, recreate then delta, or delta (docs/notifications.md).
 export const lifecycleWorker = defineQueueFunction({
@@ -15,7 +16,7 @@ export const lifecycleWorker = defineQueueFunction({
       {
         subscriptions: notifications.subscriptions(log),
         enqueueSync: notifications.enqueueSync,
-        poisonQueue: notifications.services.storage.queue(poisonQueueName(QUEUES.graphLifecycle)),
+        poisonQueue: poisonQueueOf(notifications.services.storage, QUEUES.graphLifecycle),
         log,
       },
       message,

@@ -2,7 +2,8 @@ import { createLogger } from '../shared/adapters/logging/logger.js';
 import { handleMaintenanceMessage } from '../shared/core/maintenance/maintenance-queue-handler.js';
 import { getNotificationServices } from '../shared/app/notification-services.js';
 import { defineQueueFunction } from '../shared/app/function-definitions.js';
-import { poisonQueueName, QUEUES } from '../shared/adapters/storage/names.js';
+import { QUEUES } from '../shared/adapters/storage/names.js';
+import { poisonQueueOf } from '../shared/adapters/azure-queues/poison-queue.js';
 
 // Maintenance of one source: subscription renewal/recreation, due polls, safety-net delta, token keep-alive.
 export const maintenanceWorker = defineQueueFunction({
@@ -14,7 +15,7 @@ export const maintenanceWorker = defineQueueFunction({
     await handleMaintenanceMessage(
       {
         maintenance: notifications.maintenance(log),
-        poisonQueue: notifications.services.storage.queue(poisonQueueName(QUEUES.maintenanceWork)),
+        poisonQueue: poisonQueueOf(notifications.services.storage, QUEUES.maintenanceWork),
         log,
       },
       message,

@@ -2,7 +2,8 @@ import { createLogger } from '../shared/adapters/logging/logger.js';
 import { getNotificationServices } from '../shared/app/notification-services.js';
 import { handleNotificationsMessage } from '../shared/core/notifications/notifications-queue-handler.js';
 import { defineQueueFunction } from '../shared/app/function-definitions.js';
-import { poisonQueueName, QUEUES } from '../shared/adapters/storage/names.js';
+import { QUEUES } from '../shared/adapters/storage/names.js';
+import { poisonQueueOf } from '../shared/adapters/azure-queues/poison-queue.js';
 
 // Verified change notifications (and the coalescer's own debounce checks) → at most one pending sync
 // job per source (docs/notifications.md, "Coalescing").
@@ -17,7 +18,7 @@ export const notificationsWorker = defineQueueFunction({
         sources: notifications.services.sources,
         coalescer: notifications.coalescer(log),
         forgetSubscription: (id) => notifications.subscriptionStore.delete(id),
-        poisonQueue: notifications.services.storage.queue(poisonQueueName(QUEUES.graphNotifications)),
+        poisonQueue: poisonQueueOf(notifications.services.storage, QUEUES.graphNotifications),
         log,
       },
       message,

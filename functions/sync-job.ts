@@ -3,7 +3,8 @@ import { createLogger } from '../shared/adapters/logging/logger.js';
 import { getNotificationServices } from '../shared/app/notification-services.js';
 import { defineQueueFunction } from '../shared/app/function-definitions.js';
 import { runSyncJob } from '../shared/core/sync/run-sync-job.js';
-import { poisonQueueName, QUEUES } from '../shared/adapters/storage/names.js';
+import { QUEUES } from '../shared/adapters/storage/names.js';
+import { poisonQueueOf } from '../shared/adapters/azure-queues/poison-queue.js';
 import { subscribeAfterSync } from '../shared/core/watch/subscribe-after-sync.js';
 
 // One sync of one source per message. Malformed messages go to sync-jobs-poison; thrown errors retry.
@@ -17,7 +18,7 @@ export const syncJob = defineQueueFunction({
       {
         syncer: services.syncer(log),
         syncJobs: services.syncJobs,
-        poisonQueue: services.storage.queue(poisonQueueName(QUEUES.syncJobs)),
+        poisonQueue: poisonQueueOf(services.storage, QUEUES.syncJobs),
         leaseSeconds: services.config.syncLeaseSeconds,
         log,
       },

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { format } from 'node:util';
 import azureFunctions from '@azure/functions';
 import type { InvocationContext, LogLevel, TriggerMetadata } from '@azure/functions';
-import { redactText } from '../../shared/adapters/logging/redact.js';
+import { redactText } from '../../shared/core/logging/redact.js';
 
 export type LineSink = (line: string) => void;
 

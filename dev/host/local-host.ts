@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { formatLogLine } from '../../shared/adapters/logging/logger.js';
-import { registerSecret } from '../../shared/adapters/logging/redact.js';
+import { registerSecret } from '../../shared/core/logging/redact.js';
 import type {
   FunctionDefinition,
   HttpFunctionDefinition,

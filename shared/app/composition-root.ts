@@ -6,9 +6,9 @@ import { ChangeFeedStore } from '../adapters/azure-tables/change-feed-store.js';
 import type { SourceKey } from '../core/domain/source.js';
 import { ItemStore } from '../adapters/azure-tables/item-store.js';
 import { consoleLogger, type Logger } from '../adapters/logging/logger.js';
-import { registerSecret } from '../adapters/logging/redact.js';
+import { registerSecret } from '../core/logging/redact.js';
 import { createProviderRegistry } from './provider-registry.js';
-import { SyncJobQueue } from '../adapters/azure-queues/sync-job-queue.js';
+import { StorageSyncJobQueue } from '../adapters/azure-queues/sync-job-queue.js';
 import { SourceStore } from '../adapters/azure-tables/source-store.js';
 import { TABLES } from '../adapters/storage/names.js';
 import { createStorageClients, type StorageClients } from '../adapters/storage/storage-clients.js';
@@ -31,7 +31,7 @@ export interface Services {
   feed: ChangeFeedStore;
   /** Sync leases (scope SYNC_LEASE_SCOPE, keys from `syncLeaseKey`). */
   syncLeases: TableLeaseStore;
-  syncJobs: SyncJobQueue;
+  syncJobs: StorageSyncJobQueue;
   tokens: AppTokenManager;
   providers: ProviderRegistry;
   /** A syncer that logs through `log` (a queue invocation's logger); cheap to build per invocation. */
@@ -56,7 +56,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const tokens = overrides.tokens ?? lazyTokenManager(() => createTokenManager(config, storage));
   const providers = createProviderRegistry({ graphBaseUrl: config.graphBaseUrl, tokens });
   const defaultLog = consoleLogger({ component: 'sync' });
-  const syncJobs = new SyncJobQueue(storage);
+  const syncJobs = new StorageSyncJobQueue(storage);
   const watchdog = { arm: (key: SourceKey, delaySeconds: number) => syncJobs.armWatchdog(key, delaySeconds) };
   return {
     config,

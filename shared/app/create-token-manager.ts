@@ -6,7 +6,7 @@ import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { Config } from './config.js';
 import { consoleLogger, type Logger } from '../adapters/logging/logger.js';
-import { registerSecret } from '../adapters/logging/redact.js';
+import { registerSecret } from '../core/logging/redact.js';
 import { TABLES } from '../adapters/storage/names.js';
 import type { StorageClients } from '../adapters/storage/storage-clients.js';
 import { TableLeaseStore } from '../adapters/azure-tables/table-lease.js';

@@ -15,12 +15,3 @@ export async function sendJson(
     ...(options.delaySeconds ? { visibilityTimeout: Math.ceil(options.delaySeconds) } : {}),
   });
 }
-
-/**
- * A message that can never be processed goes straight to `<queue>-poison`, where the host would
- * put it after maxDequeueCount failures, instead of being retried for nothing.
- */
-export async function sendToPoison(poison: QueueClient, raw: unknown, problem: string): Promise<void> {
-  const text = typeof raw === 'string' ? raw : JSON.stringify(raw ?? null);
-  await poison.sendMessage(encodeMessage({ rejected: text.slice(0, 16_000), problem }));
-}

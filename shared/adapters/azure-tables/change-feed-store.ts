@@ -20,6 +20,7 @@
 // chunks of other generations, which a lost counter can leave behind under reissued numbers.
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { ChangeEvent, ChangeEventBody } from '../../core/domain/change-event.js';
+import type { ChangeFeed, FeedPage } from '../../core/ports/change-feed.js';
 import { isRestError, safeKey } from './table-keys.js';
 import {
   CursorNotInFeedError,
@@ -57,18 +58,12 @@ interface CounterEntity {
   reservations: string;
 }
 
-export interface FeedPage {
-  events: ChangeEvent[];
-  nextCursor: string;
-  hasMore: boolean;
-}
-
 const pad = (seq: number) => seq.toString().padStart(PAD, '0');
 const bucketOf = (seq: number) => Math.floor(seq / BUCKET_SIZE);
 const partitionOf = (kbId: string, bucket: number) => safeKey(`${kbId}|${bucket.toString().padStart(8, '0')}`);
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-export class ChangeFeedStore {
+export class ChangeFeedStore implements ChangeFeed {
   constructor(
     private readonly events: TableClient,
     private readonly counters: TableClient,

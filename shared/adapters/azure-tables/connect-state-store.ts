@@ -4,18 +4,11 @@
 // ETag, so a state can be used once: a replayed or concurrent second callback finds nothing.
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { idSchema, type SourceKey } from '../../core/domain/source.js';
+import { idSchema } from '../../core/domain/source.js';
+import type { ConnectStateRepository, PendingConnect } from '../../core/ports/connect-state-repository.js';
 import { isRestError } from './table-keys.js';
 
 const ROW_KEY = 'flow';
-
-export interface PendingConnect extends SourceKey {
-  id: string;
-  returnTo: string;
-  redirectUri: string;
-  codeVerifier: string;
-  expiresAtMs: number;
-}
 
 const rowSchema = z.object({
   kbId: idSchema,
@@ -26,7 +19,7 @@ const rowSchema = z.object({
   expiresAtMs: z.number(),
 });
 
-export class ConnectStateStore {
+export class ConnectStateStore implements ConnectStateRepository {
   constructor(private readonly table: TableClient) {}
 
   async save(flow: PendingConnect): Promise<void> {

@@ -2,36 +2,19 @@
 // (partition "sync-debounce"): it is short-lived coordination state with the same ETag discipline as
 // the leases, so it shares their table rather than adding one to every deployment.
 import type { TableClient } from '@azure/data-tables';
-import { z } from 'zod';
 import type { SourceKey } from '../../core/domain/source.js';
+import {
+  debounceStateSchema,
+  type DebounceState,
+  type DebounceStateRepository,
+  type StoredDebounceState,
+} from '../../core/ports/debounce-state-repository.js';
 import { isRestError } from './table-keys.js';
 import { deletePerSourceRow, perSourceRowKey } from './per-source-row.js';
 
 const PARTITION = 'sync-debounce';
 
-export const debounceStateSchema = z.object({
-  /** When the burst being gathered began; absent when no sync is pending for the source. */
-  pendingSinceMs: z.number().optional(),
-  /** Latest notification seen (written at most every few hundred ms during a burst). */
-  lastNotificationAtMs: z.number().optional(),
-  /** Id of the one debounce-check message that is live; other check messages are stale and ignored. */
-  armId: z.string().optional(),
-  /**
-   * The arm whose burst was handed to a sync job. Pending state is cleared before that job is queued
-   * (so no notification is absorbed by a job that may already be reading delta); if queueing then
-   * fails, the retried check message finds its arm here and queues the job.
-   */
-  releasedArmId: z.string().optional(),
-});
-export type DebounceState = z.infer<typeof debounceStateSchema>;
-
-export interface StoredDebounceState {
-  state: DebounceState;
-  /** undefined when the row does not exist yet. */
-  etag: string | undefined;
-}
-
-export class DebounceStore {
+export class DebounceStore implements DebounceStateRepository {
   constructor(private readonly table: TableClient) {}
 
   async read(key: SourceKey): Promise<StoredDebounceState> {

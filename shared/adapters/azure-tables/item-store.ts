@@ -7,6 +7,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { SourceKey } from '../../core/domain/source.js';
 import { isRestError, safeKey } from './table-keys.js';
 import type { ItemState } from '../../core/domain/item-state.js';
+import type { ItemFlag, ItemRepository } from '../../core/ports/item-repository.js';
 
 export const SHARDS = 64;
 const BATCH_LIMIT = 100; // entity group transactions take at most 100 operations
@@ -61,7 +62,7 @@ async function inParallel<T>(tasks: Array<() => Promise<T>>, limit: number): Pro
   return results;
 }
 
-export class ItemStore {
+export class ItemStore implements ItemRepository {
   constructor(private readonly table: TableClient) {}
 
   async get(source: SourceKey, itemId: string): Promise<ItemState | undefined> {
@@ -154,7 +155,12 @@ export class ItemStore {
     return out;
   }
 
-  /** A scan of the source's items with an OData filter (used at resume, reconcile and release). */
+  /** Every item of the source, or those whose `flag` is true (used at resume, reconcile and release). */
+  list(source: SourceKey, flag?: ItemFlag): Promise<ItemState[]> {
+    return this.query(source, flag ? `${flag} eq true` : undefined);
+  }
+
+  /** A scan of the source's items with an OData filter. */
   async query(source: SourceKey, filter?: string): Promise<ItemState[]> {
     const perShard = await inParallel(
       Array.from({ length: SHARDS }, (_, shard) => async () => {

@@ -2,21 +2,18 @@
 // per source in the `leases` table (partition "maintenance"). Kept off the source record so that
 // maintenance never races the sync engine's writes to it.
 import type { TableClient } from '@azure/data-tables';
-import { z } from 'zod';
 import type { SourceKey } from '../../core/domain/source.js';
+import {
+  maintenanceMarksSchema,
+  type MaintenanceMarks,
+  type MaintenanceMarksRepository,
+} from '../../core/ports/maintenance-marks-repository.js';
 import { isRestError } from './table-keys.js';
 import { deletePerSourceRow, perSourceRowKey } from './per-source-row.js';
 
 const PARTITION = 'maintenance';
 
-export const maintenanceMarksSchema = z.object({
-  pollQueuedAtMs: z.number().optional(),
-  safetyNetQueuedAtMs: z.number().optional(),
-  tokenKeptAliveAtMs: z.number().optional(),
-});
-export type MaintenanceMarks = z.infer<typeof maintenanceMarksSchema>;
-
-export class MaintenanceMarksStore {
+export class MaintenanceMarksStore implements MaintenanceMarksRepository {
   constructor(private readonly table: TableClient) {}
 
   async read(key: SourceKey): Promise<MaintenanceMarks> {

@@ -3,6 +3,7 @@
 // cannot overwrite each other's changes silently.
 import type { TableClient } from '@azure/data-tables';
 import type { SourceKey, SourceRecord } from '../../core/domain/source.js';
+import { ConcurrentUpdateError, type SourceRepository, type StoredSource } from '../../core/ports/source-repository.js';
 import { isRestError } from './table-keys.js';
 
 const JSON_FIELDS = ['drive', 'scope', 'filters'] as const;
@@ -12,19 +13,6 @@ interface SourceEntity {
   rowKey: string;
   etag?: string;
   [field: string]: unknown;
-}
-
-export interface StoredSource {
-  record: SourceRecord;
-  etag: string;
-}
-
-export class ConcurrentUpdateError extends Error {
-  readonly kind = 'concurrent-update' as const;
-  constructor() {
-    super('the source was changed by someone else; reload and retry');
-    this.name = 'ConcurrentUpdateError';
-  }
 }
 
 function toEntity(record: SourceRecord): SourceEntity {
@@ -46,7 +34,7 @@ function fromEntity(entity: SourceEntity): SourceRecord {
   return out as unknown as SourceRecord;
 }
 
-export class SourceStore {
+export class SourceStore implements SourceRepository {
   constructor(private readonly table: TableClient) {}
 
   async get(key: SourceKey): Promise<StoredSource | undefined> {

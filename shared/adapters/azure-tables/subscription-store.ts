@@ -2,27 +2,19 @@
 // finds a notification's subscription with one point read. The row holds the digest of clientState,
 // never the value (client-state.ts).
 import type { TableClient } from '@azure/data-tables';
-import { z } from 'zod';
+import {
+  subscriptionRowSchema,
+  type SubscriptionRepository,
+  type SubscriptionRow,
+} from '../../core/ports/subscription-repository.js';
 import { isRestError, safeKey } from './table-keys.js';
+
+// Re-exported for the webhook code that reads rows through this store.
+export type { SubscriptionRow };
 
 const ROW_KEY = 'subscription';
 
-export const subscriptionRowSchema = z.object({
-  subscriptionId: z.string().min(1),
-  kbId: z.string().min(1),
-  sourceId: z.string().min(1),
-  /** Tenant whose notifications are accepted; absent when the app is multi-tenant (MS_TENANT_ID unset). */
-  tenantId: z.string().min(1).optional(),
-  clientStateSha256: z.string().regex(/^[0-9a-f]{64}$/),
-  expirationDateTime: z.string(),
-  resource: z.string().optional(),
-  createdAt: z.string(),
-  /** Last time maintenance renewed it (a renewal is also the check that it still exists). */
-  checkedAt: z.string().optional(),
-});
-export type SubscriptionRow = z.infer<typeof subscriptionRowSchema>;
-
-export class SubscriptionStore {
+export class SubscriptionStore implements SubscriptionRepository {
   /** `changed` runs after each write or delete of a row (the webhook's cache forgets that id). */
   constructor(
     private readonly table: TableClient,

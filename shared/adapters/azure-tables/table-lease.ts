@@ -3,6 +3,7 @@
 // (invariant 3) and "one token refresh per source" (invariant 4).
 import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
+import type { Lease, LeaseAttempt, LeaseStore } from '../../core/ports/lease-store.js';
 import { isRestError, safeKey } from './table-keys.js';
 
 interface LeaseEntity {
@@ -12,23 +13,12 @@ interface LeaseEntity {
   expiresAtMs: number;
 }
 
-export interface Lease {
-  readonly key: string;
-  readonly holder: string;
-  /** Extends the lease; false when it was lost (expired and taken by another holder). */
-  renew(): Promise<boolean>;
-  release(): Promise<void>;
-}
-
-/** The outcome of an attempt: the lease, or how long its current holder still holds it. */
-export type LeaseAttempt = { lease: Lease } | { lease?: undefined; heldForMs: number };
-
 export interface LeaseStoreOptions {
   /** Clock in ms; tests move it. */
   now?: () => number;
 }
 
-export class TableLeaseStore {
+export class TableLeaseStore implements LeaseStore {
   private readonly now: () => number;
 
   constructor(

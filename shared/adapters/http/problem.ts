@@ -1,6 +1,6 @@
 // RFC 9457 problem details: every 4xx/5xx the app returns uses this shape.
 import type { HttpResponseInit } from '@azure/functions';
-import { redactText } from '../logging/redact.js';
+import { redactText } from '../../core/logging/redact.js';
 
 export interface ProblemDetails {
   type?: string;

@@ -4,26 +4,14 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
 import { idSchema, type SourceKey } from '../../core/domain/source.js';
+import { describeIssues, issuesLine } from '../../core/validation/describe-issues.js';
 import { problem } from './problem.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
 
-export interface InputIssue {
-  path: string;
-  message: string;
-}
-
-/** Issue paths and messages only (zod does not copy input values into issues unless asked to). */
-export function describeIssues(error: z.ZodError): InputIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
-}
-
 export function invalidInput(title: string, error: z.ZodError): HttpResponseInit {
   const issues = describeIssues(error);
-  return problem(400, title, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), { issues });
+  return problem(400, title, issuesLine(issues), { issues });
 }
 
 /** Route parameters that must be ids (kbId, sourceId). */

@@ -1,16 +1,10 @@
 // Structured logging through the invocation context: one JSON object per line, redacted.
 import type { InvocationContext } from '@azure/functions';
-import { redact } from './redact.js';
+import { redact } from '../../core/logging/redact.js';
+import type { LogFields, Logger } from '../../core/ports/logger.js';
 
-export type LogFields = Record<string, unknown>;
-
-export interface Logger {
-  debug(event: string, fields?: LogFields): void;
-  info(event: string, fields?: LogFields): void;
-  warn(event: string, fields?: LogFields): void;
-  error(event: string, fields?: LogFields): void;
-  child(fields: LogFields): Logger;
-}
+// Re-exported so the layers that build loggers (app, functions, dev) import one module.
+export type { LogFields, Logger };
 
 type Sink = Pick<InvocationContext, 'debug' | 'info' | 'warn' | 'error'>;
 

@@ -10,15 +10,15 @@
 // The code, the verifier and the tokens are never logged or returned.
 import { z } from 'zod';
 import type { SourceKey, SourceRecord } from '../domain/source.js';
-import type { Logger } from '../../adapters/logging/logger.js';
-import type { SyncJobQueue } from '../../adapters/azure-queues/sync-job-queue.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
+import type { ConnectStateRepository } from '../ports/connect-state-repository.js';
+import type { Logger } from '../ports/logger.js';
+import type { SourceRepository } from '../ports/source-repository.js';
+import type { SyncJobQueue } from '../ports/sync-job-queue.js';
 import { NotFoundError, PermanentSourceError, ReauthRequiredError, TransientError } from '../domain/errors.js';
 import type { ProviderRegistry, ResolvedLocation, TokenManager } from '../ports/provider-ports.js';
 import type { CodeExchange } from '../../providers/microsoft/identity/code-exchange.js';
 import type { ConnectErrorCode } from './connect-errors.js';
 import type { ConnectSettings } from './connect-settings.js';
-import type { ConnectStateStore } from '../../adapters/azure-tables/connect-state-store.js';
 import { originAllowed, returnToWith } from './return-to.js';
 import type { ConnectStatePayload } from './signed-state.js';
 import { CONNECTABLE_STATES } from './start-connect.js';
@@ -35,8 +35,8 @@ export type ConnectCallbackQuery = z.infer<typeof connectCallbackQuerySchema>;
 
 export interface CompleteConnectDependencies {
   settings: ConnectSettings;
-  sources: SourceStore;
-  states: ConnectStateStore;
+  sources: Pick<SourceRepository, 'get' | 'update'>;
+  states: Pick<ConnectStateRepository, 'take'>;
   tokens: TokenManager;
   providers: ProviderRegistry;
   syncJobs: SyncJobQueue;

@@ -1,7 +1,6 @@
 // What the connect flow needs from config, checked once: without an app registration (MS_CLIENT_ID) or a
 // state key (CONNECT_STATE_SECRET) the routes answer 503 naming the missing setting, never a 500.
-import type { Config } from '../../app/config.js';
-import { registerSecret } from '../../adapters/logging/redact.js';
+import { registerSecret } from '../logging/redact.js';
 import { ConnectStateSigner } from './signed-state.js';
 
 /** The callback's route below the /api prefix (functions/connect-callback.ts). */
@@ -21,7 +20,19 @@ export interface ConnectSettings {
 
 export type ConnectSetup = { ok: true; settings: ConnectSettings } | { ok: false; missing: string[] };
 
-export function connectSetup(config: Config): ConnectSetup {
+/** The settings the connect flow is built from (the composition root passes the app's config). */
+export interface ConnectConfig {
+  clientId: string | undefined;
+  connectStateSecret: string | undefined;
+  authorityHost: string;
+  tenantId: string | undefined;
+  connectScopes: string;
+  connectReturnToAllowlist: readonly string[];
+  connectStateTtlSeconds: number;
+  publicBaseUrl: string | undefined;
+}
+
+export function connectSetup(config: ConnectConfig): ConnectSetup {
   const missing = [
     ...(config.clientId ? [] : ['MS_CLIENT_ID']),
     ...(config.connectStateSecret ? [] : ['CONNECT_STATE_SECRET']),

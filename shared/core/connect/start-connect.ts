@@ -9,11 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { idSchema, type SourceState } from '../domain/source.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
 import { authorizeUrl } from '../../providers/microsoft/identity/authorize-url.js';
 import type { ConnectSettings } from './connect-settings.js';
 import { callbackUrl } from './connect-settings.js';
-import type { ConnectStateStore } from '../../adapters/azure-tables/connect-state-store.js';
+import type { ConnectStateRepository } from '../ports/connect-state-repository.js';
+import type { SourceRepository } from '../ports/source-repository.js';
 import { codeChallengeS256, createCodeVerifier } from './pkce.js';
 import { checkReturnTo } from './return-to.js';
 
@@ -29,8 +29,8 @@ export const CONNECTABLE_STATES: readonly SourceState[] = ['pending_auth', 'need
 
 export interface StartConnectDependencies {
   settings: ConnectSettings;
-  sources: SourceStore;
-  states: ConnectStateStore;
+  sources: Pick<SourceRepository, 'get'>;
+  states: Pick<ConnectStateRepository, 'save'>;
   now?: () => number;
 }
 

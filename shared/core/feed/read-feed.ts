@@ -5,8 +5,8 @@
 // generation, or beyond the newest event) is answered with what the host needs to restart. A KB is
 // known while it has at least one source.
 import { z } from 'zod';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
-import type { ChangeFeedStore, FeedPage } from '../../adapters/azure-tables/change-feed-store.js';
+import type { ChangeFeed, FeedPage } from '../ports/change-feed.js';
+import type { SourceRepository } from '../ports/source-repository.js';
 import { CursorNotInFeedError, parseFeedCursor, type CursorConflict } from './feed-cursor.js';
 
 export const DEFAULT_FEED_LIMIT = 100;
@@ -28,8 +28,8 @@ export const feedQuerySchema = z.object({
 export type FeedQuery = z.output<typeof feedQuerySchema>;
 
 export interface ReadFeedDependencies {
-  sources: SourceStore;
-  feed: ChangeFeedStore;
+  sources: Pick<SourceRepository, 'list'>;
+  feed: Pick<ChangeFeed, 'read'>;
 }
 
 export type ReadFeedResult =

@@ -1,7 +1,7 @@
 // A maintenance-work message → SourceMaintenance.run. Malformed ones go to the poison queue; errors
 // are rethrown so the queue retries (host.json maxDequeueCount, then maintenance-work-poison).
-import type { QueueClient } from '@azure/storage-queue';
-import type { Logger } from '../../adapters/logging/logger.js';
+import type { Logger } from '../ports/logger.js';
+import type { PoisonQueue } from '../ports/poison-queue.js';
 import { maintenanceWorkMessageSchema } from './maintenance-messages.js';
 import type { MaintenanceReport, SourceMaintenance } from './source-maintenance.js';
 import { parseOrPoison } from '../queue/parse-queue-message.js';
@@ -10,7 +10,7 @@ import { parseOrPoison } from '../queue/parse-queue-message.js';
 const STALE_AFTER_MS = 30 * 60_000;
 
 export async function handleMaintenanceMessage(
-  deps: { maintenance: Pick<SourceMaintenance, 'run'>; poisonQueue: QueueClient; log: Logger },
+  deps: { maintenance: Pick<SourceMaintenance, 'run'>; poisonQueue: PoisonQueue; log: Logger },
   raw: unknown,
 ): Promise<MaintenanceReport | 'poisoned'> {
   const parsed = await parseOrPoison(maintenanceWorkMessageSchema, raw, { ...deps, what: 'maintenance' });

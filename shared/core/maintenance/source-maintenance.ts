@@ -3,19 +3,19 @@
 // delta of a webhook source (drive subscriptions lose notifications silently, graph-behaviour.md §4),
 // and keep an idle grant alive so its 90-day sliding lifetime never runs out (§6).
 import { syncsOnItsOwn, type SourceKey, type SourceRecord } from '../domain/source.js';
-import type { Logger } from '../../adapters/logging/logger.js';
+import type { Logger } from '../ports/logger.js';
+import type { MaintenanceMarks, MaintenanceMarksRepository } from '../ports/maintenance-marks-repository.js';
+import type { SourceRepository } from '../ports/source-repository.js';
 import type { SyncJobMessage } from '../queue/messages.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
 import type { SubscriptionManager, SubscriptionOutcome } from '../watch/subscription-manager.js';
 import { markNeedsReauth } from '../watch/mark-needs-reauth.js';
 import { ReauthRequiredError } from '../domain/errors.js';
 import type { TokenManager } from '../ports/provider-ports.js';
-import type { MaintenanceMarks, MaintenanceMarksStore } from '../../adapters/azure-tables/maintenance-marks.js';
 
 export interface SourceMaintenanceDeps {
-  sources: Pick<SourceStore, 'get' | 'update'>;
+  sources: Pick<SourceRepository, 'get' | 'update'>;
   subscriptions: Pick<SubscriptionManager, 'maintain' | 'wantsSubscription'>;
-  marks: Pick<MaintenanceMarksStore, 'read' | 'mark'>;
+  marks: Pick<MaintenanceMarksRepository, 'read' | 'mark'>;
   tokens: Pick<TokenManager, 'getAccessToken'>;
   enqueueSync(key: SourceKey, reason: SyncJobMessage['reason']): Promise<void>;
   safetyNetIntervalMinutes: number;

@@ -1,20 +1,20 @@
 // A graph-notifications message → the coalescer. Webhook messages name a source the webhook has
 // already verified; one whose source is gone or no longer active is dropped. Malformed messages go
 // straight to the poison queue (design.md invariant 7).
-import type { QueueClient } from '@azure/storage-queue';
 import { syncsOnItsOwn } from '../domain/source.js';
-import type { Logger } from '../../adapters/logging/logger.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { PoisonQueue } from '../ports/poison-queue.js';
+import type { SourceRepository } from '../ports/source-repository.js';
 import { notificationsQueueMessageSchema, type NotificationItem } from './notification-messages.js';
 import type { CheckOutcome, NotificationOutcome, SyncCoalescer } from './sync-coalescer.js';
 import { parseOrPoison } from '../queue/parse-queue-message.js';
 
 export interface NotificationsQueueDeps {
-  sources: Pick<SourceStore, 'get'>;
+  sources: Pick<SourceRepository, 'get'>;
   coalescer: Pick<SyncCoalescer, 'onNotification' | 'onCheck'>;
   /** Forgets the subscription row of a source that is gone, so its notifications stop at the webhook. */
   forgetSubscription(subscriptionId: string): Promise<void>;
-  poisonQueue: QueueClient;
+  poisonQueue: PoisonQueue;
   log: Logger;
 }
 

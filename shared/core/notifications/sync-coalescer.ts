@@ -2,21 +2,21 @@
 // a trailing debounce (NOTIFICATION_DEBOUNCE_MS after the last notification) capped by
 // NOTIFICATION_MAX_WAIT_MS, at most one pending job per source, and one follow-up when notifications
 // arrive while a sync runs. The timer is a delayed "debounce-check" message on graph-notifications,
-// so it survives restarts and works across instances; the per-source row (debounce-store.ts) is
-// changed only with ETags.
+// so it survives restarts and works across instances; the per-source row is
+// changed only with compare-and-swap (ports/debounce-state-repository.ts).
 //
 // Why no notification is lost: a notification either finds a pending burst (whose sync job is queued
 // strictly after the pending state is cleared, so that job reads delta after this change) or arms a
 // new burst. Every armed burst ends in exactly one queued job, or in one more re-check.
 import { randomUUID } from 'node:crypto';
 import type { SourceKey } from '../domain/source.js';
-import type { Logger } from '../../adapters/logging/logger.js';
+import type { DebounceState, DebounceStateRepository } from '../ports/debounce-state-repository.js';
+import type { Logger } from '../ports/logger.js';
 import type { SyncJobMessage } from '../queue/messages.js';
-import type { DebounceState, DebounceStore } from '../../adapters/azure-tables/debounce-store.js';
 import type { DebounceCheckMessage } from './notification-messages.js';
 
 export interface SyncCoalescerDeps {
-  store: Pick<DebounceStore, 'read' | 'write'>;
+  store: Pick<DebounceStateRepository, 'read' | 'write'>;
   /** Whether a sync of the source holds its lease right now. */
   isSyncRunning(key: SourceKey): Promise<boolean>;
   enqueueSync(key: SourceKey, reason: SyncJobMessage['reason']): Promise<void>;

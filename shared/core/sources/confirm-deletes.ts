@@ -3,16 +3,16 @@
 // source returns to `active`. Done under the sync lease so a sync cannot hold or release the same rows
 // at the same time.
 import type { SourceKey, SourceRecord } from '../domain/source.js';
-import type { ItemStore } from '../../adapters/azure-tables/item-store.js';
-import type { TableLeaseStore } from '../../adapters/azure-tables/table-lease.js';
+import type { ItemRepository } from '../ports/item-repository.js';
+import type { LeaseStore } from '../ports/lease-store.js';
+import type { SourceRepository } from '../ports/source-repository.js';
 import type { SourceSyncer } from '../sync/sync-source.js';
 import { syncLeaseKey } from '../sync/sync-source.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
 
 export interface ConfirmDeletesDependencies {
-  sources: SourceStore;
-  items: ItemStore;
-  syncLeases: TableLeaseStore;
+  sources: Pick<SourceRepository, 'get' | 'update'>;
+  items: Pick<ItemRepository, 'list'>;
+  syncLeases: Pick<LeaseStore, 'tryAcquire'>;
   syncer: Pick<SourceSyncer, 'releaseDeletes'>;
   leaseMs: number;
 }
@@ -29,7 +29,7 @@ export async function confirmDeletes(deps: ConfirmDeletesDependencies, key: Sour
   try {
     const stored = await deps.sources.get(key);
     if (!stored) return { kind: 'not_found' };
-    const held = await deps.items.query(key, 'deleteHeld eq true');
+    const held = await deps.items.list(key, 'deleteHeld');
     if (stored.record.state !== 'held' && held.length === 0) return { kind: 'nothing_held', source: stored.record };
     await deps.syncer.releaseDeletes(key, held);
     const updated = await deps.sources.update(key, (current) => ({

@@ -2,29 +2,29 @@
 // goes last, so a crash midway leaves a source that a repeated DELETE finishes removing. Done under
 // the sync lease: a sync running meanwhile would write items and events for a source being removed.
 import type { SourceKey } from '../domain/source.js';
-import type { ChangeFeedStore } from '../../adapters/azure-tables/change-feed-store.js';
-import type { ItemStore } from '../../adapters/azure-tables/item-store.js';
-import type { Logger } from '../../adapters/logging/logger.js';
-import type { MaintenanceMarksStore } from '../../adapters/azure-tables/maintenance-marks.js';
-import type { DebounceStore } from '../../adapters/azure-tables/debounce-store.js';
-import type { TableLeaseStore } from '../../adapters/azure-tables/table-lease.js';
-import { giveUpSubscription } from '../watch/give-up-subscription.js';
-import type { SubscriptionStore } from '../../adapters/azure-tables/subscription-store.js';
+import type { ChangeFeed } from '../ports/change-feed.js';
+import type { DebounceStateRepository } from '../ports/debounce-state-repository.js';
+import type { ItemRepository } from '../ports/item-repository.js';
+import type { LeaseStore } from '../ports/lease-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { MaintenanceMarksRepository } from '../ports/maintenance-marks-repository.js';
 import type { ProviderRegistry, TokenManager } from '../ports/provider-ports.js';
+import type { SourceRepository } from '../ports/source-repository.js';
+import type { SubscriptionRepository } from '../ports/subscription-repository.js';
 import { syncLeaseKey } from '../sync/sync-source.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
+import { giveUpSubscription } from '../watch/give-up-subscription.js';
 
 export interface DeleteSourceDependencies {
-  sources: SourceStore;
-  items: ItemStore;
-  feed: ChangeFeedStore;
+  sources: Pick<SourceRepository, 'get' | 'delete'>;
+  items: Pick<ItemRepository, 'deleteAll'>;
+  feed: Pick<ChangeFeed, 'deleteSourceEvents'>;
   tokens: TokenManager;
   providers: ProviderRegistry;
-  syncLeases: TableLeaseStore;
+  syncLeases: Pick<LeaseStore, 'tryAcquire'>;
   /** Rows the notification and maintenance parts keep per source; left behind, they outlive it. */
-  subscriptionStore: Pick<SubscriptionStore, 'delete'>;
-  debounceStore: Pick<DebounceStore, 'delete'>;
-  maintenanceMarks: Pick<MaintenanceMarksStore, 'delete'>;
+  subscriptionStore: Pick<SubscriptionRepository, 'delete'>;
+  debounceStore: Pick<DebounceStateRepository, 'delete'>;
+  maintenanceMarks: Pick<MaintenanceMarksRepository, 'delete'>;
   leaseMs: number;
   log: Logger;
 }

@@ -2,13 +2,13 @@
 // the host was told about (known and `included`: inside the folder scope and passing the filters) are
 // served, so the proxy cannot be used to read anything else in the drive with the source's token.
 import type { SourceKey } from '../domain/source.js';
-import type { ItemStore } from '../../adapters/azure-tables/item-store.js';
+import type { ItemRepository } from '../ports/item-repository.js';
 import type { ContentRequest, ContentResponse, ProviderRegistry } from '../ports/provider-ports.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
+import type { SourceRepository } from '../ports/source-repository.js';
 
 export interface ItemContentDependencies {
-  sources: SourceStore;
-  items: ItemStore;
+  sources: Pick<SourceRepository, 'get'>;
+  items: Pick<ItemRepository, 'get'>;
   providers: ProviderRegistry;
 }
 

@@ -6,28 +6,37 @@
 // scope (sync-source.ts finishRun); that reset is done under the sync lease so a running sync cannot
 // write the old drive's cursor over it.
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../../app/config.js';
 import type { SourceKey, SourceRecord, SourceState } from '../domain/source.js';
-import type { SyncJobQueue } from '../../adapters/azure-queues/sync-job-queue.js';
-import type { TableLeaseStore } from '../../adapters/azure-tables/table-lease.js';
-import { giveUpSubscription } from '../watch/give-up-subscription.js';
-import type { SubscriptionStore } from '../../adapters/azure-tables/subscription-store.js';
 import { NotFoundError, PermanentSourceError, ReauthRequiredError, TransientError } from '../domain/errors.js';
+import type { LeaseStore } from '../ports/lease-store.js';
 import type { ProviderRegistry, ResolvedLocation, TokenManager } from '../ports/provider-ports.js';
+import type { SourceRepository } from '../ports/source-repository.js';
+import type { SubscriptionRepository } from '../ports/subscription-repository.js';
+import type { SyncJobQueue } from '../ports/sync-job-queue.js';
 import { syncLeaseKey } from '../sync/sync-source.js';
+import { giveUpSubscription } from '../watch/give-up-subscription.js';
 import type { AppOnlyTokenGrants } from '../../providers/microsoft/identity/microsoft-token-manager.js';
 import type { RegisterSourceBody } from './register-source-body.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
+
+/** The settings registration reads (the composition root passes the app's config). */
+export interface RegisterSourceSettings {
+  /** For a source registered without pollIntervalSeconds. */
+  defaultPollIntervalSeconds: number;
+  /** Set: sources are registered in webhook mode; unset: in polling mode. */
+  publicBaseUrl: string | undefined;
+  /** Length of the sync lease taken while a source's location changes. */
+  syncLeaseSeconds: number;
+}
 
 export interface RegisterSourceDependencies {
-  config: Pick<Config, 'defaultPollIntervalSeconds' | 'publicBaseUrl' | 'syncLeaseSeconds'>;
-  sources: SourceStore;
+  config: RegisterSourceSettings;
+  sources: Pick<SourceRepository, 'get' | 'put' | 'update'>;
   tokens: TokenManager & AppOnlyTokenGrants;
   providers: ProviderRegistry;
-  syncLeases: TableLeaseStore;
+  syncLeases: Pick<LeaseStore, 'tryAcquire'>;
   syncJobs: SyncJobQueue;
   /** A source moved to another drive gives up the old drive's subscription (its row goes too). */
-  subscriptionStore: Pick<SubscriptionStore, 'delete'>;
+  subscriptionStore: Pick<SubscriptionRepository, 'delete'>;
   now?: () => Date;
 }
 

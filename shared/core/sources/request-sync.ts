@@ -1,11 +1,11 @@
 // POST /api/kbs/{kbId}/sources/{sourceId}/sync: queues a sync now. The job itself decides whether the
 // source can sync (a source waiting for credentials is skipped there), so this only checks existence.
 import type { SourceKey } from '../domain/source.js';
-import type { SyncJobQueue } from '../../adapters/azure-queues/sync-job-queue.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
+import type { SourceRepository } from '../ports/source-repository.js';
+import type { SyncJobQueue } from '../ports/sync-job-queue.js';
 
 export interface RequestSyncDependencies {
-  sources: SourceStore;
+  sources: Pick<SourceRepository, 'get'>;
   syncJobs: SyncJobQueue;
 }
 

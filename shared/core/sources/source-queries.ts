@@ -1,10 +1,10 @@
 // GET /api/kbs/{kbId}/sources[/{sourceId}]: status of one source or of all sources of a KB.
 import type { SourceKey } from '../domain/source.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
+import type { SourceRepository } from '../ports/source-repository.js';
 import { toStatusView, type SourceStatusView } from './source-status-view.js';
 
 export async function getSourceStatus(
-  sources: SourceStore,
+  sources: Pick<SourceRepository, 'get'>,
   key: SourceKey,
   now: Date = new Date(),
 ): Promise<SourceStatusView | undefined> {
@@ -14,7 +14,7 @@ export async function getSourceStatus(
 
 /** Undefined for an unknown KB (one without sources), so the API can answer 404. */
 export async function listSourceStatuses(
-  sources: SourceStore,
+  sources: Pick<SourceRepository, 'list'>,
   kbId: string,
   now: Date = new Date(),
 ): Promise<SourceStatusView[] | undefined> {

@@ -16,19 +16,18 @@
 // host's visibility timeout, minutes). So each run leaves a delayed 'resume' job (the watchdog,
 // armed by the syncer) that it takes away when it ends; left behind, it arrives just after the
 // lease lapses and resumes the crawl, and it ends at once when there is no interrupted crawl.
-import type { QueueClient } from '@azure/storage-queue';
 import type { SourceKey } from '../domain/source.js';
-import type { Logger } from '../../adapters/logging/logger.js';
+import type { Logger } from '../ports/logger.js';
+import type { PoisonQueue } from '../ports/poison-queue.js';
+import type { SyncJobQueue } from '../ports/sync-job-queue.js';
 import { MAX_REQUEUES, syncJobMessageSchema, type SyncJobMessage } from '../queue/messages.js';
-import { sendToPoison } from '../../adapters/azure-queues/queue-writer.js';
-import type { SyncJobQueue } from '../../adapters/azure-queues/sync-job-queue.js';
-import { describeIssues } from '../../adapters/http/request-parsing.js';
+import { describeIssues, issuesLine } from '../validation/describe-issues.js';
 import type { SourceSyncer, SyncOutcome } from './sync-source.js';
 
 export interface RunSyncJobDependencies {
   syncer: Pick<SourceSyncer, 'run' | 'covers' | 'hasInterruptedRound'>;
   syncJobs: SyncJobQueue;
-  poisonQueue: QueueClient;
+  poisonQueue: PoisonQueue;
   /** The sync lease length: a job never waits longer than this (plus a second) for a busy source. */
   leaseSeconds: number;
   log: Logger;
@@ -43,10 +42,8 @@ export type SyncJobResult =
 export async function runSyncJob(deps: RunSyncJobDependencies, raw: unknown): Promise<SyncJobResult> {
   const parsed = syncJobMessageSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = describeIssues(parsed.error)
-      .map((issue) => `${issue.path}: ${issue.message}`)
-      .join('; ');
-    await sendToPoison(deps.poisonQueue, raw, `not a sync job: ${issues}`);
+    const issues = issuesLine(describeIssues(parsed.error));
+    await deps.poisonQueue.send(raw, `not a sync job: ${issues}`);
     deps.log.warn('sync_job.rejected', { issues });
     return { kind: 'poisoned' };
   }

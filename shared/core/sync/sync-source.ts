@@ -8,13 +8,13 @@
 // the same eventIds (invariant 2), which the host drops by id.
 import { randomUUID } from 'node:crypto';
 import type { SourceKey, SourceRecord } from '../domain/source.js';
-import type { ChangeFeedStore } from '../../adapters/azure-tables/change-feed-store.js';
 import type { ItemState } from '../domain/item-state.js';
-import type { ItemStore } from '../../adapters/azure-tables/item-store.js';
-import type { Logger } from '../../adapters/logging/logger.js';
-import { redactText } from '../../adapters/logging/redact.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
-import type { TableLeaseStore } from '../../adapters/azure-tables/table-lease.js';
+import { redactText } from '../logging/redact.js';
+import type { ChangeFeed } from '../ports/change-feed.js';
+import type { ItemRepository } from '../ports/item-repository.js';
+import type { LeaseStore } from '../ports/lease-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { SourceRepository } from '../ports/source-repository.js';
 import { ChangeApplier } from './change-applier.js';
 import { CursorExpiredError, PermanentSourceError, ReauthRequiredError } from '../domain/errors.js';
 import { deleteEvent } from './event-builder.js';
@@ -28,10 +28,11 @@ export type SyncStep = 'fetch' | 'events' | 'items' | 'cursor' | 'release';
 export type SyncFaultHook = (step: SyncStep, pageIndex: number) => void;
 
 export interface SyncDependencies {
-  sources: SourceStore;
-  items: ItemStore;
-  feed: ChangeFeedStore;
-  leases: Pick<TableLeaseStore, 'acquire'>;
+  sources: SourceRepository;
+  items: ItemRepository;
+  feed: ChangeFeed;
+  /** Sync leases (keys from `syncLeaseKey`). */
+  leases: Pick<LeaseStore, 'acquire'>;
   providers: ProviderRegistry;
   log: Logger;
   leaseMs: number;
@@ -167,7 +168,7 @@ export class SourceSyncer {
     let group = new WriteGroup();
     let applier = this.newApplier(source, provider, freshCrawl, () => group);
     if (resumed || (source.pendingCount ?? 0) > 0)
-      applier.rememberPending(await this.deps.items.query(source, 'pending eq true'));
+      applier.rememberPending(await this.deps.items.list(source, 'pending'));
     const staged = new Map<string, ItemState>();
     const flushSize = this.deps.flushSize ?? 5_000;
     let cursor = source.cursor;
@@ -297,7 +298,7 @@ export class SourceSyncer {
   ): Promise<{ source: SourceRecord; stateChange: Partial<SourceRecord>; events: number; held: number }> {
     if (source.resyncRunId) {
       const runId = source.resyncRunId;
-      const unseen = (await this.deps.items.query(source)).filter((row) => row.seenRun !== runId);
+      const unseen = (await this.deps.items.list(source)).filter((row) => row.seenRun !== runId);
       const staged: ItemState[] = [];
       const removals: string[] = [];
       for (const row of unseen) {
@@ -310,7 +311,7 @@ export class SourceSyncer {
     }
     const needScan = resumed || (source.heldDeleteCount ?? 0) > 0 || source.state === 'held';
     const candidates = needScan
-      ? await this.deps.items.query(source, 'deleteHeld eq true')
+      ? await this.deps.items.list(source, 'deleteHeld')
       : [...(await this.deps.items.getMany(source, [...stagedThisRun.keys()])).values()].filter(
           (row) => row.deleteHeld,
         );

@@ -6,11 +6,11 @@
 import type { SourceRecord } from '../domain/source.js';
 import { NotFoundError, PermanentSourceError, ReauthRequiredError } from '../domain/errors.js';
 import type { ProviderRegistry } from '../ports/provider-ports.js';
-import type { SubscriptionStore } from '../../adapters/azure-tables/subscription-store.js';
+import type { SubscriptionRepository } from '../ports/subscription-repository.js';
 
 export async function giveUpSubscription(
   providers: ProviderRegistry,
-  subscriptions: Pick<SubscriptionStore, 'delete'>,
+  subscriptions: Pick<SubscriptionRepository, 'delete'>,
   source: SourceRecord,
 ): Promise<void> {
   const subscriptionId = source.subscriptionId;

@@ -3,7 +3,7 @@
 // subscriptionRemoved → a new subscription, then delta; missed → delta. A permanently invalid token
 // puts the source in needs_reauth (SubscriptionManager does that).
 import type { SourceKey } from '../domain/source.js';
-import type { Logger } from '../../adapters/logging/logger.js';
+import type { Logger } from '../ports/logger.js';
 import type { SyncJobMessage } from '../queue/messages.js';
 import type { SubscriptionManager, SubscriptionOutcome } from './subscription-manager.js';
 import type { LifecycleMessage } from '../notifications/notification-messages.js';

@@ -2,7 +2,7 @@
 // source that has no live subscription (the first one follows the initial crawl), create one. A
 // failure here must not fail the sync job (which would re-run the sync): it is logged, and the next
 // maintenance run creates the subscription instead.
-import type { Logger } from '../../adapters/logging/logger.js';
+import type { Logger } from '../ports/logger.js';
 import { syncJobMessageSchema } from '../queue/messages.js';
 import type { SyncJobResult } from '../sync/run-sync-job.js';
 import type { SubscriptionManager } from './subscription-manager.js';

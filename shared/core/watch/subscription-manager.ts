@@ -7,24 +7,24 @@
 // Time comes from `now`, which is Graph's clock: expiry is Graph's notion, and tests that move the
 // sandbox clock pass the sandbox's.
 import { syncsOnItsOwn, type SourceKey, type SourceRecord } from '../domain/source.js';
-import type { Logger } from '../../adapters/logging/logger.js';
+import type { LeaseStore } from '../ports/lease-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { SourceRepository } from '../ports/source-repository.js';
+import type { SubscriptionRepository, SubscriptionRow } from '../ports/subscription-repository.js';
 import type { SyncJobMessage } from '../queue/messages.js';
-import type { SourceStore } from '../../adapters/azure-tables/source-store.js';
-import type { TableLeaseStore } from '../../adapters/azure-tables/table-lease.js';
 import { NotFoundError, ReauthRequiredError } from '../domain/errors.js';
 import type { ProviderRegistry } from '../ports/provider-ports.js';
 import { hashClientState, newClientState } from '../../providers/microsoft/webhooks/client-state.js';
 import { markNeedsReauth } from './mark-needs-reauth.js';
 import { minutesLeft, subscriptionExpiry } from '../../providers/microsoft/webhooks/subscription-expiry.js';
-import type { SubscriptionRow, SubscriptionStore } from '../../adapters/azure-tables/subscription-store.js';
 import { webhookUrls } from '../../providers/microsoft/webhooks/webhook-urls.js';
 
 export interface SubscriptionManagerDeps {
-  sources: Pick<SourceStore, 'get' | 'update'>;
-  subscriptions: Pick<SubscriptionStore, 'get' | 'put' | 'delete'>;
+  sources: Pick<SourceRepository, 'get' | 'update'>;
+  subscriptions: Pick<SubscriptionRepository, 'get' | 'put' | 'delete'>;
   providers: ProviderRegistry;
   /** Scope "subscription" on the leases table: one create/renew per source at a time, across instances. */
-  leases: Pick<TableLeaseStore, 'tryAcquire'>;
+  leases: Pick<LeaseStore, 'tryAcquire'>;
   enqueueSync(key: SourceKey, reason: SyncJobMessage['reason']): Promise<void>;
   publicBaseUrl: string | undefined;
   /** The tenant whose notifications are accepted; undefined for a multi-tenant app. */

@@ -12,6 +12,7 @@ import { openItemContent } from '../../../shared/core/sources/item-content.js';
 import { registerSourceBodySchema } from '../../../shared/core/sources/register-source-body.js';
 import { registerSource } from '../../../shared/core/sources/register-source.js';
 import { runSyncJob } from '../../../shared/core/sync/run-sync-job.js';
+import { StoragePoisonQueue } from '../../../shared/adapters/azure-queues/poison-queue.js';
 import { encodeMessage } from '../../../shared/adapters/azure-queues/queue-writer.js';
 import { ReauthRequiredError } from '../../../shared/core/domain/errors.js';
 import { syncLeaseKey } from '../../../shared/core/sync/sync-source.js';
@@ -198,7 +199,7 @@ describe('runSyncJob', () => {
   const deps = () => ({
     syncer: bed.services.syncer(log),
     syncJobs: bed.services.syncJobs,
-    poisonQueue: bed.services.storage.queue('sync-jobs-poison'),
+    poisonQueue: new StoragePoisonQueue(bed.services.storage.queue('sync-jobs-poison')),
     leaseSeconds: 60,
     log,
   });

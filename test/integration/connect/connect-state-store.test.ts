@@ -1,7 +1,8 @@
 // The connect flow's one-time rows against Azurite through the real Tables SDK.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConnectStateStore, type PendingConnect } from '../../../shared/adapters/azure-tables/connect-state-store.js';
+import { ConnectStateStore } from '../../../shared/adapters/azure-tables/connect-state-store.js';
+import type { PendingConnect } from '../../../shared/core/ports/connect-state-repository.js';
 import { createCodeVerifier } from '../../../shared/core/connect/pkce.js';
 import { freshTable } from '../../support/storage.js';
 

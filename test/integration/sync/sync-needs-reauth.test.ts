@@ -5,7 +5,8 @@
 // drops it, refreshes once and retries once: needs_reauth at once for a revoked grant, success for a
 // live one. Real token manager, real sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SyncJobQueue } from '../../../shared/adapters/azure-queues/sync-job-queue.js';
+import { StoragePoisonQueue } from '../../../shared/adapters/azure-queues/poison-queue.js';
+import { StorageSyncJobQueue } from '../../../shared/adapters/azure-queues/sync-job-queue.js';
 import { runSyncJob } from '../../../shared/core/sync/run-sync-job.js';
 import { createLogger } from '../../../shared/adapters/logging/logger.js';
 import { createStorageClients } from '../../../shared/adapters/storage/storage-clients.js';
@@ -61,8 +62,8 @@ describe('a permanently invalid grant during sync', () => {
     return {
       deps: {
         syncer: h.syncer(),
-        syncJobs: new SyncJobQueue(queueStorage),
-        poisonQueue,
+        syncJobs: new StorageSyncJobQueue(queueStorage),
+        poisonQueue: new StoragePoisonQueue(poisonQueue),
         leaseSeconds: 30,
         log: createLogger({ debug: sink, info: sink, warn: sink, error: sink }),
       },

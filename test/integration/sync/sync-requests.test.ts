@@ -4,7 +4,8 @@
 import type { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../shared/adapters/logging/logger.js';
-import { SyncJobQueue } from '../../../shared/adapters/azure-queues/sync-job-queue.js';
+import { StoragePoisonQueue } from '../../../shared/adapters/azure-queues/poison-queue.js';
+import { StorageSyncJobQueue } from '../../../shared/adapters/azure-queues/sync-job-queue.js';
 import { runSyncJob, type SyncJobResult } from '../../../shared/core/sync/run-sync-job.js';
 import { createStorageClients } from '../../../shared/adapters/storage/storage-clients.js';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
@@ -23,7 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('sync requests that meet a running sync', () => {
   let h: SyncHarness;
   let queue: QueueClient;
-  let syncJobs: SyncJobQueue;
+  let syncJobs: StorageSyncJobQueue;
   let poisonQueue: QueueClient;
 
   beforeAll(async () => {
@@ -34,7 +35,10 @@ describe('sync requests that meet a running sync', () => {
     poisonQueue = storage.queue(`${name}-poison`);
     await queue.createIfNotExists();
     await poisonQueue.createIfNotExists();
-    syncJobs = new SyncJobQueue({ ...storage, queue: (q: string) => storage.queue(q === 'sync-jobs' ? name : q) });
+    syncJobs = new StorageSyncJobQueue({
+      ...storage,
+      queue: (q: string) => storage.queue(q === 'sync-jobs' ? name : q),
+    });
   });
   afterAll(async () => h.stop());
 
@@ -43,7 +47,7 @@ describe('sync requests that meet a running sync', () => {
   const deps = () => ({
     syncer: h.syncer(undefined, { leaseMs: LEASE_MS, watchdog: watchdog() }),
     syncJobs,
-    poisonQueue,
+    poisonQueue: new StoragePoisonQueue(poisonQueue),
     leaseSeconds: LEASE_SECONDS,
     log: createLogger({ debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }),
   });

@@ -1,7 +1,7 @@
 // The registration body's drive and folder fields: real Graph id shapes pass, anything that could
 // add or climb a URL segment is refused with an issue naming the field.
 import { describe, expect, test } from 'vitest';
-import { describeIssues } from '../../../shared/adapters/http/request-parsing.js';
+import { describeIssues } from '../../../shared/core/validation/describe-issues.js';
 import { registerSourceBodySchema } from '../../../shared/core/sources/register-source-body.js';
 
 const GUID = '2c712604-1370-44e7-a1f5-426573fda80a';

@@ -3,7 +3,7 @@
 // console logger, child loggers) and looks for them in the output.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { consoleLogger, createLogger } from '../../../shared/adapters/logging/logger.js';
-import { REDACTED, redact, redactText, registerSecret } from '../../../shared/adapters/logging/redact.js';
+import { REDACTED, redact, redactText, registerSecret } from '../../../shared/core/logging/redact.js';
 
 const SECRETS = {
   refreshToken: '0.AAAA-refresh-token-value-9f8e7d6c5b4a',

@@ -1,7 +1,7 @@
 // The coalescer's decisions with an in-memory ETag store and a hand-moved clock (pure logic; the
 // Azurite-backed store and the queues are exercised end to end in test/e2e/notifications).
 import { describe, expect, test } from 'vitest';
-import type { DebounceState, StoredDebounceState } from '../../../shared/adapters/azure-tables/debounce-store.js';
+import type { DebounceState, StoredDebounceState } from '../../../shared/core/ports/debounce-state-repository.js';
 import type { DebounceCheckMessage } from '../../../shared/core/notifications/notification-messages.js';
 import { SyncCoalescer } from '../../../shared/core/notifications/sync-coalescer.js';
 

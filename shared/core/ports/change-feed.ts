@@ -1,0 +1,19 @@
+// The change feed port: a knowledge base's events in one order, read by cursor. Cursors are opaque
+// `<generation>.<sequence>` strings (feed/feed-cursor.ts); a read never returns an event after one
+// still being written, and throws CursorNotInFeedError for a cursor the feed cannot continue from. The Table Storage adapter is shared/adapters/azure-tables/change-feed-store.ts.
+import type { ChangeEvent, ChangeEventBody } from '../domain/change-event.js';
+
+export interface FeedPage {
+  events: ChangeEvent[];
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+export interface ChangeFeed {
+  /** Appends events in order; returns them with the cursors they got. */
+  append(kbId: string, bodies: readonly ChangeEventBody[]): Promise<ChangeEvent[]>;
+  /** Up to `limit` events after `afterCursor` (empty: from the start). */
+  read(kbId: string, afterCursor: string, limit: number): Promise<FeedPage>;
+  /** Removes one source's events (the source was deleted); returns how many. */
+  deleteSourceEvents(kbId: string, sourceId: string): Promise<number>;
+}
