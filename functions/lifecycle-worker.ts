@@ -13,7 +13,7 @@ export const lifecycleWorker = defineQueueFunction({
     const log = createLogger(context);
     await handleLifecycleMessage(
       {
-        subscriptions: notifications.subscriptions(log),
+        watches: notifications.watches(log),
         enqueueSync: notifications.enqueueSync,
         poisonQueue: notifications.services.storage.queue(poisonQueueName(QUEUES.graphLifecycle)),
         log,

@@ -1,5 +1,5 @@
-// A graph-lifecycle message → handleLifecycleEvent; malformed ones go to the poison queue. Errors
-// (Graph unavailable, throttled) are rethrown so the queue retries the event.
+// A lifecycle-queue message → handleLifecycleEvent; malformed ones go to the poison queue. Errors
+// (the provider unavailable, throttled) are rethrown so the queue retries the event.
 import type { QueueClient } from '@azure/storage-queue';
 import type { Logger } from '../../adapters/logging/logger.js';
 import { handleLifecycleEvent, type LifecycleHandlerDeps } from './lifecycle-handler.js';

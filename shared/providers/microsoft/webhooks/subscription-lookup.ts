@@ -3,7 +3,7 @@
 // gets a new id and a new clientState), and a row deleted a few seconds ago can at worst let through
 // a notification that only triggers one more delta (a notification is a hint, invariant 6). Unknown
 // ids are never cached, so a freshly created subscription is found at once.
-import type { SubscriptionRow, SubscriptionStore } from '../../../adapters/azure-tables/subscription-store.js';
+import type { SubscriptionStore, WatchRecord } from '../../../adapters/azure-tables/subscription-store.js';
 
 export interface SubscriptionLookupOptions {
   ttlMs?: number;
@@ -12,7 +12,7 @@ export interface SubscriptionLookupOptions {
 }
 
 export class SubscriptionLookup {
-  private readonly cache = new Map<string, { row: SubscriptionRow; until: number }>();
+  private readonly cache = new Map<string, { row: WatchRecord; until: number }>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -26,7 +26,7 @@ export class SubscriptionLookup {
     this.now = options.now ?? Date.now;
   }
 
-  async find(subscriptionId: string): Promise<SubscriptionRow | undefined> {
+  async find(subscriptionId: string): Promise<WatchRecord | undefined> {
     const cached = this.cache.get(subscriptionId);
     if (cached && cached.until > this.now()) return cached.row;
     const row = await this.store.get(subscriptionId);
