@@ -6,10 +6,10 @@ import type { SourceKey, SourceRecord } from '../../../shared/core/domain/source
 import { SourceMaintenance } from '../../../shared/core/maintenance/source-maintenance.js';
 import { handleNotificationsMessage } from '../../../shared/core/notifications/notifications-queue-handler.js';
 import { WatchManager } from '../../../shared/core/watch/watch-manager.js';
-import type { WatchRecord } from '../../../shared/adapters/azure-tables/subscription-store.js';
 import type { ProviderRegistry, SyncProvider } from '../../../shared/core/ports/provider-ports.js';
 import type { WatchSource } from '../../../shared/core/ports/watch-source.js';
 import { driveWatchPolicy } from '../../../shared/providers/microsoft/webhooks/graph-watch-policy.js';
+import { memoryWatchStore } from '../../support/memory-watch-store.js';
 import { sourceRecord } from '../../support/source-record.js';
 
 const key: SourceKey = { kbId: 'kb', sourceId: 'src' };
@@ -88,7 +88,7 @@ describe('a held source', () => {
   });
 
   test('keeps a subscription', async () => {
-    const rows = new Map<string, WatchRecord>();
+    const { rows, store: watches } = memoryWatchStore();
     const watch = {
       policy: driveWatchPolicy,
       webhookName: 'graph',
@@ -98,15 +98,7 @@ describe('a held source', () => {
     const providers: ProviderRegistry = { get: () => provider };
     const manager = new WatchManager({
       sources: sourcesHolding(sourceRecord({ state: 'held', mode: 'webhook' })),
-      watches: {
-        get: async (id) => rows.get(id),
-        put: async (row) => {
-          rows.set(row.watchId, row);
-        },
-        delete: async (id) => {
-          rows.delete(id);
-        },
-      },
+      watches,
       providers,
       leases: { tryAcquire: async () => ({ release: async () => undefined }) as never },
       enqueueSync: async () => undefined,

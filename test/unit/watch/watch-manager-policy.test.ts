@@ -10,7 +10,7 @@ import type { SyncProvider } from '../../../shared/core/ports/provider-ports.js'
 import type { WatchPolicy, WatchRequest, WatchSource } from '../../../shared/core/ports/watch-source.js';
 import { WatchManager } from '../../../shared/core/watch/watch-manager.js';
 import { watchSecretDigest } from '../../../shared/core/watch/watch-secret.js';
-import type { WatchRecord } from '../../../shared/adapters/azure-tables/subscription-store.js';
+import { memoryWatchStore } from '../../support/memory-watch-store.js';
 import { sourceRecord } from '../../support/source-record.js';
 
 const key: SourceKey = { kbId: 'kb', sourceId: 'src' };
@@ -60,7 +60,7 @@ class RecordingWatch implements WatchSource {
 
 function managerFor(watch: WatchSource | undefined, initial: Partial<SourceRecord> = {}) {
   let record = sourceRecord({ mode: 'webhook', ...initial });
-  const rows = new Map<string, WatchRecord>();
+  const { rows, store: watches } = memoryWatchStore();
   const synced: string[] = [];
   const provider = { watch } as unknown as SyncProvider;
   const manager = new WatchManager({
@@ -71,15 +71,7 @@ function managerFor(watch: WatchSource | undefined, initial: Partial<SourceRecor
         return record;
       },
     },
-    watches: {
-      get: async (id) => rows.get(id),
-      put: async (row) => {
-        rows.set(row.watchId, row);
-      },
-      delete: async (id) => {
-        rows.delete(id);
-      },
-    },
+    watches,
     providers: { get: () => provider },
     leases: { tryAcquire: async () => ({ release: async () => undefined }) as never },
     enqueueSync: async (_key, reason) => {
