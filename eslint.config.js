@@ -28,9 +28,6 @@ const coreImportRule = (allowed = []) => [
  * Each owner deletes their entries when their port lands; the list must end up empty.
  */
 const CORE_FILES_AWAITING_PROVIDER_PORTS = [
-  // Watch policy port (webhooks: client state, subscription expiry and URLs, lifecycle events).
-  'shared/core/watch/subscription-manager.ts',
-  'shared/core/notifications/notification-messages.ts',
   // OAuth client port and the token manager moving into core (authorize URL, code exchange, grants).
   'shared/core/connect/start-connect.ts',
   'shared/core/connect/complete-connect.ts',

@@ -26,7 +26,7 @@ import { sendJson } from '../shared/adapters/azure-queues/queue-writer.js';
 import type { HttpFunctionDefinition } from '../shared/app/function-definitions.js';
 import { ensureStorage } from '../shared/adapters/storage/ensure-storage.js';
 import { QUEUES, TABLES } from '../shared/adapters/storage/names.js';
-import { hashClientState } from '../shared/providers/microsoft/webhooks/client-state.js';
+import { watchSecretDigest } from '../shared/core/watch/watch-secret.js';
 import { SubscriptionStore } from '../shared/adapters/azure-tables/subscription-store.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -70,12 +70,12 @@ try {
   const clientState = randomBytes(32).toString('base64url');
   const subscriptionId = randomUUID();
   await new SubscriptionStore(services.storage.table(TABLES.subscriptions)).put({
-    subscriptionId,
+    watchId: subscriptionId,
     kbId: 'bench',
     sourceId: 'src',
-    tenantId,
-    clientStateSha256: hashClientState(clientState),
-    expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+    issuer: tenantId,
+    secretSha256: watchSecretDigest(clientState),
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
     createdAt: new Date().toISOString(),
   });
   // The floor: the least any webhook must do (read the body, enqueue one message, answer 202).

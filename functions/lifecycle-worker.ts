@@ -14,7 +14,7 @@ export const lifecycleWorker = defineQueueFunction({
     const log = createLogger(context);
     await handleLifecycleMessage(
       {
-        subscriptions: notifications.subscriptions(log),
+        watches: notifications.watches(log),
         enqueueSync: notifications.enqueueSync,
         poisonQueue: poisonQueueOf(notifications.services.storage, QUEUES.graphLifecycle),
         log,

@@ -25,6 +25,6 @@ export const syncJob = defineQueueFunction({
       message,
     );
     // A webhook source subscribes once its initial crawl is done (docs/notifications.md).
-    await subscribeAfterSync(getNotificationServices().subscriptions(log), message, result, log);
+    await subscribeAfterSync(getNotificationServices().watches(log), message, result, log);
   },
 });

@@ -2,14 +2,15 @@ import { createLogger } from '../shared/adapters/logging/logger.js';
 import { handleWebhookRequest } from '../shared/providers/microsoft/webhooks/webhook-http.js';
 import { getWebhookServices } from '../shared/app/webhook-services.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { WEBHOOK_ROUTE } from '../shared/providers/microsoft/webhooks/webhook-urls.js';
+import { webhookRoutes } from '../shared/core/watch/webhook-routes.js';
+import { GRAPH_WEBHOOK_NAME } from '../shared/providers/microsoft/webhooks/graph-watch-policy.js';
 
-// Graph's change notifications: anonymous (Graph sends no key); each notification proves itself with
+// Graph's change notifications, on the Microsoft provider's route webhooks/graph: anonymous (Graph sends no key); each notification proves itself with
 // clientState. Validate, verify, enqueue, answer 202 (docs/notifications.md).
 export const webhookGraph = defineHttpFunction({
   name: 'webhook-graph',
   methods: ['POST'],
-  route: WEBHOOK_ROUTE,
+  route: webhookRoutes(GRAPH_WEBHOOK_NAME).notifications,
   authLevel: 'anonymous',
   handler: async (request, context) => {
     const { receiver, maxBodyBytes } = getWebhookServices();

@@ -2,14 +2,15 @@ import { createLogger } from '../shared/adapters/logging/logger.js';
 import { handleWebhookRequest } from '../shared/providers/microsoft/webhooks/webhook-http.js';
 import { getWebhookServices } from '../shared/app/webhook-services.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { LIFECYCLE_WEBHOOK_ROUTE } from '../shared/providers/microsoft/webhooks/webhook-urls.js';
+import { webhookRoutes } from '../shared/core/watch/webhook-routes.js';
+import { GRAPH_WEBHOOK_NAME } from '../shared/providers/microsoft/webhooks/graph-watch-policy.js';
 
 // Graph's lifecycle notifications (reauthorizationRequired, subscriptionRemoved, missed): the same
 // checks as webhook-graph, queued to graph-lifecycle for lifecycle-worker.
 export const webhookLifecycle = defineHttpFunction({
   name: 'webhook-lifecycle',
   methods: ['POST'],
-  route: LIFECYCLE_WEBHOOK_ROUTE,
+  route: webhookRoutes(GRAPH_WEBHOOK_NAME).lifecycle,
   authLevel: 'anonymous',
   handler: async (request, context) => {
     const { receiver, maxBodyBytes } = getWebhookServices();

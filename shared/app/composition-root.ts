@@ -54,7 +54,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const feed = new ChangeFeedStore(storage.table(TABLES.changes), storage.table(TABLES.changeCounters));
   const syncLeases = new TableLeaseStore(storage.table(TABLES.leases), SYNC_LEASE_SCOPE);
   const tokens = overrides.tokens ?? lazyTokenManager(() => createTokenManager(config, storage));
-  const providers = createProviderRegistry({ graphBaseUrl: config.graphBaseUrl, tokens });
+  const providers = createProviderRegistry({ graphBaseUrl: config.graphBaseUrl, tokens, tenantId: config.tenantId });
   const defaultLog = consoleLogger({ component: 'sync' });
   const syncJobs = new StorageSyncJobQueue(storage);
   const watchdog = { arm: (key: SourceKey, delaySeconds: number) => syncJobs.armWatchdog(key, delaySeconds) };

@@ -1,6 +1,6 @@
-// Builds the change-notification use cases (coalescer, subscription manager, lifecycle handling,
+// Builds the change-notification use cases (coalescer, watch manager, lifecycle handling,
 // per-source maintenance) from the composition root's services. Rebuilt whenever those services are
-// replaced. `graphClock` is Graph's notion of time for subscription expiry and maintenance schedules:
+// replaced. `graphClock` is the provider's notion of time for watch expiry and maintenance schedules:
 // the real clock in production; tests that move the sandbox clock install the sandbox's.
 import { getServices, type Services } from './composition-root.js';
 import type { SourceKey } from '../core/domain/source.js';
@@ -9,7 +9,7 @@ import { sendJson } from '../adapters/azure-queues/queue-writer.js';
 import type { SyncJobMessage } from '../core/queue/messages.js';
 import { QUEUES, TABLES } from '../adapters/storage/names.js';
 import { TableLeaseStore } from '../adapters/azure-tables/table-lease.js';
-import { SubscriptionManager } from '../core/watch/subscription-manager.js';
+import { WatchManager } from '../core/watch/watch-manager.js';
 import { SubscriptionStore } from '../adapters/azure-tables/subscription-store.js';
 import { syncLeaseKey } from '../core/sync/sync-source.js';
 import { MaintenanceMarksStore } from '../adapters/azure-tables/maintenance-marks.js';
@@ -28,7 +28,7 @@ export interface NotificationServices {
   debounceStore: DebounceStore;
   maintenanceMarks: MaintenanceMarksStore;
   coalescer(log: Logger): SyncCoalescer;
-  subscriptions(log: Logger): SubscriptionManager;
+  watches(log: Logger): WatchManager;
   maintenance(log: Logger): SourceMaintenance;
   enqueueSync: (key: SourceKey, reason: SyncJobMessage['reason']) => Promise<void>;
 }
@@ -36,9 +36,6 @@ export interface NotificationServices {
 export interface NotificationServiceOptions {
   graphClock?: () => number;
 }
-
-/** Tenants that are not one tenant: a multi-tenant app cannot pin notifications to one. */
-const NOT_A_TENANT = new Set(['common', 'organizations', 'consumers']);
 
 export function buildNotificationServices(
   services: Services,
@@ -56,17 +53,15 @@ export function buildNotificationServices(
   const debounceStore = new DebounceStore(storage.table(TABLES.leases));
   const marks = new MaintenanceMarksStore(storage.table(TABLES.leases));
   const enqueueSync = (key: SourceKey, reason: SyncJobMessage['reason']) => services.syncJobs.enqueue(key, reason);
-  const tenantId = config.tenantId && !NOT_A_TENANT.has(config.tenantId.toLowerCase()) ? config.tenantId : undefined;
 
-  const subscriptions = (log: Logger) =>
-    new SubscriptionManager({
+  const watches = (log: Logger) =>
+    new WatchManager({
       sources: services.sources,
-      subscriptions: subscriptionStore,
+      watches: subscriptionStore,
       providers: services.providers,
       leases: subscriptionLeases,
       enqueueSync,
       publicBaseUrl: config.publicBaseUrl,
-      tenantId,
       renewBeforeMinutes: config.subscriptionRenewBeforeMinutes,
       checkIntervalMinutes: config.subscriptionCheckIntervalMinutes,
       log,
@@ -79,7 +74,7 @@ export function buildNotificationServices(
     debounceStore,
     maintenanceMarks: marks,
     enqueueSync,
-    subscriptions,
+    watches,
     coalescer: (log) =>
       new SyncCoalescer({
         store: debounceStore,
@@ -94,7 +89,7 @@ export function buildNotificationServices(
     maintenance: (log) =>
       new SourceMaintenance({
         sources: services.sources,
-        subscriptions: subscriptions(log),
+        watches: watches(log),
         marks,
         tokens: services.tokens,
         enqueueSync,
@@ -116,7 +111,7 @@ export function getNotificationServices(): NotificationServices {
   return cached.built;
 }
 
-/** Tests: run subscription expiry and maintenance on another clock (the sandbox's). */
+/** Tests: run watch expiry and maintenance on another clock (the sandbox's). */
 export function setNotificationServiceOptions(replacement: NotificationServiceOptions): void {
   options = replacement;
   cached = undefined;

@@ -3,6 +3,7 @@
 import type { SourceType } from '../core/domain/source.js';
 import type { ProviderRegistry, SyncProvider, TokenManager } from '../core/ports/provider-ports.js';
 import { createGraphTransport, OneDriveProvider } from '../providers/microsoft/drive/onedrive-provider.js';
+import { DriveWatch } from '../providers/microsoft/drive/drive-watch.js';
 
 export class StaticProviderRegistry implements ProviderRegistry {
   constructor(private readonly providers: Readonly<Record<SourceType, SyncProvider>>) {}
@@ -17,12 +18,15 @@ export interface ProviderRegistrySettings {
   tokens: TokenManager;
   /** See GraphClientOptions.maxInlineRetryWaitSeconds. */
   maxInlineRetryWaitSeconds?: number;
+  /** MS_TENANT_ID: the tenant whose change notifications are accepted (none pinned when multi-tenant or unset). */
+  tenantId?: string;
 }
 
 export function createProviderRegistry(settings: ProviderRegistrySettings): ProviderRegistry {
   const transport = createGraphTransport(settings);
+  const watch = new DriveWatch(transport, settings.tenantId);
   return new StaticProviderRegistry({
-    onedrive: new OneDriveProvider('onedrive', transport),
-    sharepoint: new OneDriveProvider('sharepoint', transport),
+    onedrive: new OneDriveProvider('onedrive', transport, watch),
+    sharepoint: new OneDriveProvider('sharepoint', transport, watch),
   });
 }

@@ -1,20 +1,20 @@
-// Maintenance of one source (a maintenance-work message): keep its subscription alive (renew,
-// recreate, periodic check), queue a poll when a polling source is due, queue the daily safety-net
-// delta of a webhook source (drive subscriptions lose notifications silently, graph-behaviour.md §4),
-// and keep an idle grant alive so its 90-day sliding lifetime never runs out (§6).
+// Maintenance of one source (a maintenance-work message): keep its watch alive (renew, recreate,
+// periodic check), queue a poll when a polling source is due, queue the daily safety-net sync of a
+// webhook source (watches can lose notifications silently, docs/notifications.md), and keep an idle
+// grant alive so its sliding lifetime never runs out.
 import { syncsOnItsOwn, type SourceKey, type SourceRecord } from '../domain/source.js';
 import type { Logger } from '../ports/logger.js';
 import type { MaintenanceMarks, MaintenanceMarksRepository } from '../ports/maintenance-marks-repository.js';
 import type { SourceRepository } from '../ports/source-repository.js';
 import type { SyncJobMessage } from '../queue/messages.js';
-import type { SubscriptionManager, SubscriptionOutcome } from '../watch/subscription-manager.js';
+import type { WatchManager, WatchOutcome } from '../watch/watch-manager.js';
 import { markNeedsReauth } from '../watch/mark-needs-reauth.js';
 import { ReauthRequiredError } from '../domain/errors.js';
 import type { TokenManager } from '../ports/provider-ports.js';
 
 export interface SourceMaintenanceDeps {
   sources: Pick<SourceRepository, 'get' | 'update'>;
-  subscriptions: Pick<SubscriptionManager, 'maintain' | 'wantsSubscription'>;
+  watches: Pick<WatchManager, 'maintain' | 'wantsWatch'>;
   marks: Pick<MaintenanceMarksRepository, 'read' | 'mark'>;
   tokens: Pick<TokenManager, 'getAccessToken'>;
   enqueueSync(key: SourceKey, reason: SyncJobMessage['reason']): Promise<void>;
@@ -22,13 +22,13 @@ export interface SourceMaintenanceDeps {
   tokenKeepAliveDays: number;
   defaultPollIntervalSeconds: number;
   log: Logger;
-  /** Graph's clock (tests that move the sandbox clock pass the sandbox's). */
+  /** The provider's clock (tests that move the sandbox clock pass the sandbox's). */
   now?: () => number;
 }
 
 export interface MaintenanceReport {
   status: 'done' | 'gone' | 'skipped';
-  subscription?: SubscriptionOutcome;
+  subscription?: WatchOutcome;
   queued?: 'poll' | 'safety-net';
   tokenKeptAlive?: boolean;
 }
@@ -54,9 +54,9 @@ export class SourceMaintenance {
     const lastSyncMs = parseMs(source.lastSyncAt);
 
     let subscriptionError: Error | undefined;
-    if (this.deps.subscriptions.wantsSubscription(source)) {
+    if (this.deps.watches.wantsWatch(source)) {
       try {
-        report.subscription = await this.deps.subscriptions.maintain(key);
+        report.subscription = await this.deps.watches.maintain(key);
       } catch (error) {
         // Finish the rest of the work first; the rethrow below lets the queue retry the message.
         subscriptionError = error instanceof Error ? error : new Error(String(error));

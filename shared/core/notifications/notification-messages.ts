@@ -1,8 +1,9 @@
-// Messages on graph-notifications and graph-lifecycle. They carry ids only: the webhook has already
-// verified clientState, and the secret never travels further (invariant 8).
+// Messages on the notifications and lifecycle queues. They carry ids only: the webhook has already
+// verified the watch's secret, and the secret never travels further (invariant 8). `subscriptionId`
+// is the watch id (ports/watch-source.ts).
 import { z } from 'zod';
 import { idSchema } from '../domain/source.js';
-import { LIFECYCLE_EVENTS } from '../../providers/microsoft/webhooks/notification-payloads.js';
+import { WATCH_LIFECYCLE_EVENTS, type WatchLifecycleEvent } from '../ports/watch-source.js';
 
 const sourceRef = { kbId: idSchema, sourceId: idSchema };
 
@@ -32,10 +33,25 @@ export const notificationsQueueMessageSchema = z.discriminatedUnion('kind', [
   debounceCheckMessageSchema,
 ]);
 
+/**
+ * The names lifecycle messages carried before they were neutral (the first provider's own). Messages
+ * still on the queue from before the change keep being handled; this can go once no such message can
+ * be left (a queue message lives at most 7 days).
+ */
+const EARLIER_EVENT_NAMES: Readonly<Record<string, WatchLifecycleEvent>> = {
+  reauthorizationRequired: 'reauthorization_required',
+  subscriptionRemoved: 'removed',
+};
+
+const lifecycleEventSchema = z.preprocess(
+  (name) => (typeof name === 'string' && Object.hasOwn(EARLIER_EVENT_NAMES, name) ? EARLIER_EVENT_NAMES[name] : name),
+  z.enum(WATCH_LIFECYCLE_EVENTS),
+);
+
 export const lifecycleMessageSchema = z.object({
   subscriptionId: z.string().min(1).max(256),
   ...sourceRef,
-  lifecycleEvent: z.enum(LIFECYCLE_EVENTS),
+  lifecycleEvent: lifecycleEventSchema,
   receivedAt: z.iso.datetime(),
 });
 

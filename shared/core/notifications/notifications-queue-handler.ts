@@ -1,4 +1,4 @@
-// A graph-notifications message → the coalescer. Webhook messages name a source the webhook has
+// A notifications-queue message → the coalescer. Webhook messages name a source the webhook has
 // already verified; one whose source is gone or no longer active is dropped. Malformed messages go
 // straight to the poison queue (design.md invariant 7).
 import { syncsOnItsOwn } from '../domain/source.js';
@@ -38,7 +38,7 @@ export async function handleNotificationsMessage(
     const key = { kbId: items[0]!.kbId, sourceId: items[0]!.sourceId };
     const source = (await deps.sources.get(key))?.record;
     if (!source) {
-      // Removing a source deletes its Graph subscription; a late notification still finds the row.
+      // Removing a source deletes its watch at the provider; a late notification still finds the row.
       for (const subscriptionId of new Set(items.map((item) => item.subscriptionId))) {
         await deps.forgetSubscription(subscriptionId);
       }

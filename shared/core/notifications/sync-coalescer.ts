@@ -1,7 +1,7 @@
 // Turns a stream of change notifications for a source into few sync jobs (issue 6, "coalescing"):
 // a trailing debounce (NOTIFICATION_DEBOUNCE_MS after the last notification) capped by
 // NOTIFICATION_MAX_WAIT_MS, at most one pending job per source, and one follow-up when notifications
-// arrive while a sync runs. The timer is a delayed "debounce-check" message on graph-notifications,
+// arrive while a sync runs. The timer is a delayed "debounce-check" message on the notifications queue,
 // so it survives restarts and works across instances; the per-source row is
 // changed only with compare-and-swap (ports/debounce-state-repository.ts).
 //
@@ -20,7 +20,7 @@ export interface SyncCoalescerDeps {
   /** Whether a sync of the source holds its lease right now. */
   isSyncRunning(key: SourceKey): Promise<boolean>;
   enqueueSync(key: SourceKey, reason: SyncJobMessage['reason']): Promise<void>;
-  /** Puts a debounce-check message on graph-notifications, visible after `delayMs`. */
+  /** Puts a debounce-check message on the notifications queue, visible after `delayMs`. */
   scheduleCheck(message: DebounceCheckMessage, delayMs: number): Promise<void>;
   debounceMs: number;
   maxWaitMs: number;

@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { ChangePage, RemoteItem } from '../domain/remote-item.js';
 import type { DriveSelector, FolderScope, SourceKey, SourceRecord, SourceType } from '../domain/source.js';
+import type { WatchSource } from './watch-source.js';
 
 /** A source provider's answer to "where is this drive and folder" at registration. */
 export interface ResolvedLocation {
@@ -23,18 +24,6 @@ export interface ContentResponse {
   body?: Readable;
 }
 
-export interface SubscriptionRequest {
-  notificationUrl: string;
-  lifecycleNotificationUrl: string;
-  clientState: string;
-  expirationDateTime: string;
-}
-
-export interface SubscriptionInfo {
-  id: string;
-  expirationDateTime: string;
-}
-
 export interface SyncProvider {
   readonly type: SourceType;
   /** File extensions this provider can deliver content for, or 'any'. */
@@ -51,15 +40,8 @@ export interface SyncProvider {
   /** Every item below a folder (for a folder moved into scope); streamed page by page. */
   listSubtree(source: SourceRecord, folderId: string): AsyncIterable<RemoteItem[]>;
   downloadContent(source: SourceRecord, itemId: string, request: ContentRequest): Promise<ContentResponse>;
-  createSubscription(source: SourceRecord, request: SubscriptionRequest): Promise<SubscriptionInfo>;
-  /** Renews; throws `NotFoundError` when the subscription is gone. */
-  renewSubscription(
-    source: SourceRecord,
-    subscriptionId: string,
-    expirationDateTime: string,
-  ): Promise<SubscriptionInfo>;
-  reauthorizeSubscription(source: SourceRecord, subscriptionId: string): Promise<void>;
-  deleteSubscription(source: SourceRecord, subscriptionId: string): Promise<void>;
+  /** How the provider pushes changes (ports/watch-source.ts); absent when its sources can only be polled. */
+  readonly watch?: WatchSource;
 }
 
 /** Gets access tokens for a source; the engine never sees refresh tokens or secrets. */

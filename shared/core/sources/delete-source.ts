@@ -10,7 +10,7 @@ import type { Logger } from '../ports/logger.js';
 import type { MaintenanceMarksRepository } from '../ports/maintenance-marks-repository.js';
 import type { ProviderRegistry, TokenManager } from '../ports/provider-ports.js';
 import type { SourceRepository } from '../ports/source-repository.js';
-import type { SubscriptionRepository } from '../ports/subscription-repository.js';
+import type { WatchRepository } from '../ports/watch-repository.js';
 import { syncLeaseKey } from '../sync/sync-source.js';
 import { giveUpSubscription } from '../watch/give-up-subscription.js';
 
@@ -22,7 +22,7 @@ export interface DeleteSourceDependencies {
   providers: ProviderRegistry;
   syncLeases: Pick<LeaseStore, 'tryAcquire'>;
   /** Rows the notification and maintenance parts keep per source; left behind, they outlive it. */
-  subscriptionStore: Pick<SubscriptionRepository, 'delete'>;
+  subscriptionStore: Pick<WatchRepository, 'delete'>;
   debounceStore: Pick<DebounceStateRepository, 'delete'>;
   maintenanceMarks: Pick<MaintenanceMarksRepository, 'delete'>;
   leaseMs: number;

@@ -11,7 +11,7 @@ import { NotFoundError, PermanentSourceError, ReauthRequiredError, TransientErro
 import type { LeaseStore } from '../ports/lease-store.js';
 import type { ProviderRegistry, ResolvedLocation, TokenManager } from '../ports/provider-ports.js';
 import type { SourceRepository } from '../ports/source-repository.js';
-import type { SubscriptionRepository } from '../ports/subscription-repository.js';
+import type { WatchRepository } from '../ports/watch-repository.js';
 import type { SyncJobQueue } from '../ports/sync-job-queue.js';
 import { syncLeaseKey } from '../sync/sync-source.js';
 import { giveUpSubscription } from '../watch/give-up-subscription.js';
@@ -36,7 +36,7 @@ export interface RegisterSourceDependencies {
   syncLeases: Pick<LeaseStore, 'tryAcquire'>;
   syncJobs: SyncJobQueue;
   /** A source moved to another drive gives up the old drive's subscription (its row goes too). */
-  subscriptionStore: Pick<SubscriptionRepository, 'delete'>;
+  subscriptionStore: Pick<WatchRepository, 'delete'>;
   now?: () => Date;
 }
 

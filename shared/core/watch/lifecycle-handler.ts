@@ -1,15 +1,15 @@
-// Acts on a verified lifecycle event (graph-behaviour.md §4; Microsoft Graph "Reduce missing
-// subscriptions and change notifications"): reauthorizationRequired → reauthorize (or renew);
-// subscriptionRemoved → a new subscription, then delta; missed → delta. A permanently invalid token
-// puts the source in needs_reauth (SubscriptionManager does that).
+// Acts on a verified lifecycle event, in the neutral names of ports/watch-source.ts (each provider's
+// webhook maps its own names): reauthorization_required → reauthorize (or renew, as the provider's
+// policy allows); removed → a new watch, then a sync; missed → a sync. A permanently invalid token
+// puts the source in needs_reauth (WatchManager does that).
 import type { SourceKey } from '../domain/source.js';
 import type { Logger } from '../ports/logger.js';
 import type { SyncJobMessage } from '../queue/messages.js';
-import type { SubscriptionManager, SubscriptionOutcome } from './subscription-manager.js';
+import type { WatchManager, WatchOutcome } from './watch-manager.js';
 import type { LifecycleMessage } from '../notifications/notification-messages.js';
 
 export interface LifecycleHandlerDeps {
-  subscriptions: Pick<SubscriptionManager, 'reauthorize' | 'recreate'>;
+  watches: Pick<WatchManager, 'reauthorize' | 'recreate'>;
   enqueueSync(key: SourceKey, reason: SyncJobMessage['reason']): Promise<void>;
   log: Logger;
 }
@@ -17,16 +17,16 @@ export interface LifecycleHandlerDeps {
 export async function handleLifecycleEvent(
   deps: LifecycleHandlerDeps,
   message: LifecycleMessage,
-): Promise<SubscriptionOutcome | 'sync-queued'> {
+): Promise<WatchOutcome | 'sync-queued'> {
   const key = { kbId: message.kbId, sourceId: message.sourceId };
-  let outcome: SubscriptionOutcome | 'sync-queued';
+  let outcome: WatchOutcome | 'sync-queued';
   switch (message.lifecycleEvent) {
-    case 'reauthorizationRequired':
-      outcome = await deps.subscriptions.reauthorize(key, message.subscriptionId);
+    case 'reauthorization_required':
+      outcome = await deps.watches.reauthorize(key, message.subscriptionId);
       break;
-    case 'subscriptionRemoved':
-      // recreate queues the closing delta itself.
-      outcome = await deps.subscriptions.recreate(key, message.subscriptionId);
+    case 'removed':
+      // recreate queues the closing sync itself.
+      outcome = await deps.watches.recreate(key, message.subscriptionId);
       break;
     case 'missed':
       await deps.enqueueSync(key, 'notification');

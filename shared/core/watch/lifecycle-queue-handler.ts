@@ -1,5 +1,5 @@
-// A graph-lifecycle message → handleLifecycleEvent; malformed ones go to the poison queue. Errors
-// (Graph unavailable, throttled) are rethrown so the queue retries the event.
+// A lifecycle-queue message → handleLifecycleEvent; malformed ones go to the poison queue. Errors
+// (the provider unavailable, throttled) are rethrown so the queue retries the event.
 import type { Logger } from '../ports/logger.js';
 import type { PoisonQueue } from '../ports/poison-queue.js';
 import { handleLifecycleEvent, type LifecycleHandlerDeps } from './lifecycle-handler.js';

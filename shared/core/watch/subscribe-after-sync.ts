@@ -1,14 +1,14 @@
-// The seam between the sync job and subscriptions (issue 6 §4): after a successful sync of a webhook
-// source that has no live subscription (the first one follows the initial crawl), create one. A
-// failure here must not fail the sync job (which would re-run the sync): it is logged, and the next
-// maintenance run creates the subscription instead.
+// The seam between the sync job and watches: after a successful sync of a webhook source that has no
+// live watch (the first one follows the initial crawl), create one. A failure here must not fail the
+// sync job (which would re-run the sync): it is logged, and the next maintenance run creates the
+// watch instead.
 import type { Logger } from '../ports/logger.js';
 import { syncJobMessageSchema } from '../queue/messages.js';
 import type { SyncJobResult } from '../sync/run-sync-job.js';
-import type { SubscriptionManager } from './subscription-manager.js';
+import type { WatchManager } from './watch-manager.js';
 
 export async function subscribeAfterSync(
-  subscriptions: Pick<SubscriptionManager, 'ensure'>,
+  watches: Pick<WatchManager, 'ensure'>,
   message: unknown,
   result: SyncJobResult,
   log: Logger,
@@ -18,7 +18,7 @@ export async function subscribeAfterSync(
   if (!job.success) return;
   const key = { kbId: job.data.kbId, sourceId: job.data.sourceId };
   try {
-    await subscriptions.ensure(key);
+    await watches.ensure(key);
   } catch (error) {
     log.warn('subscription.after_sync_failed', {
       ...key,

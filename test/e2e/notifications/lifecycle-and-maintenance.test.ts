@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { TABLES } from '../../../shared/adapters/storage/names.js';
-import { hashClientState } from '../../../shared/providers/microsoft/webhooks/client-state.js';
+import { watchSecretDigest } from '../../../shared/core/watch/watch-secret.js';
 import { SubscriptionStore } from '../../../shared/adapters/azure-tables/subscription-store.js';
 import { uniqueName } from '../../support/storage.js';
 import { waitFor } from '../../support/host-wait.js';
@@ -152,12 +152,12 @@ describe('coalescing', () => {
     // POSTed to the webhook within 10 s, while real edits happen in the drive (bounded in count and time).
     const clientState = randomBytes(32).toString('base64url');
     await new SubscriptionStore(bed.storage.table(TABLES.subscriptions)).put({
-      subscriptionId: `burst-${kbId}`,
+      watchId: `burst-${kbId}`,
       kbId,
       sourceId: 'src',
-      tenantId: bed.sandbox.tenantId,
-      clientStateSha256: hashClientState(clientState),
-      expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+      issuer: bed.sandbox.tenantId,
+      secretSha256: watchSecretDigest(clientState),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       createdAt: new Date().toISOString(),
     });
     // Graph batches notifications: 200 POSTs of 5 each, spread over ~9 s by 20 concurrent senders.

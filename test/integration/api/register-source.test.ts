@@ -83,10 +83,10 @@ describe('registerSource', () => {
     // An id the sandbox does not know: deleting it in Graph answers 404, which counts as done.
     const subscriptionId = 'subscription-on-the-old-drive';
     await subscriptions.put({
-      subscriptionId,
+      watchId: subscriptionId,
       ...key,
-      clientStateSha256: '0'.repeat(64),
-      expirationDateTime: '2099-01-01T00:00:00.000Z',
+      secretSha256: '0'.repeat(64),
+      expiresAt: '2099-01-01T00:00:00.000Z',
       createdAt: new Date().toISOString(),
     });
     await bed.services.sources.update(key, (record) => ({

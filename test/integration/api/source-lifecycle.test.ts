@@ -160,10 +160,10 @@ describe('deleteSource', () => {
     const subscriptionId = 'subscription-of-a-removed-source';
     await bed.services.sources.update(key, (record) => ({ ...record, subscriptionId }));
     await notifications.subscriptionStore.put({
-      subscriptionId,
+      watchId: subscriptionId,
       ...key,
-      clientStateSha256: '0'.repeat(64),
-      expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
+      secretSha256: '0'.repeat(64),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
       createdAt: new Date().toISOString(),
     });
     expect(await notifications.debounceStore.write(key, { pendingSinceMs: 1, armId: 'arm' }, undefined)).toBe(true);

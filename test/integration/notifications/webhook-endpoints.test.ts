@@ -1,13 +1,13 @@
 // The two webhook endpoints through the local host over real HTTP, against Azurite: the validation
 // handshake, verification of every notification (clientState, subscription, tenant), the bad-input
 // answers, and the 5xx that makes Graph retry when the enqueue fails.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startLocalHost, type RunningLocalHost } from '../../../dev/host/local-host.js';
 import { buildServices, setServices } from '../../../shared/app/composition-root.js';
 import { loadConfig } from '../../../shared/app/config.js';
 import { QUEUES, TABLES } from '../../../shared/adapters/storage/names.js';
-import { hashClientState } from '../../../shared/providers/microsoft/webhooks/client-state.js';
+import { watchSecretDigest } from '../../../shared/core/watch/watch-secret.js';
 import { SubscriptionStore } from '../../../shared/adapters/azure-tables/subscription-store.js';
 import { webhookGraph } from '../../../functions/webhook-graph.js';
 import { webhookLifecycle } from '../../../functions/webhook-lifecycle.js';
@@ -56,12 +56,12 @@ beforeAll(async () => {
   const config = loadConfig({ AzureWebJobsStorage: storageConnectionString(), MS_TENANT_ID: tenantId });
   setServices(buildServices(config, { storage: countingTableReads(storage, TABLES.subscriptions, subscriptionReads) }));
   await new SubscriptionStore(storage.table(TABLES.subscriptions)).put({
-    subscriptionId,
+    watchId: subscriptionId,
     kbId: 'kb1',
     sourceId: 'src1',
-    tenantId,
-    clientStateSha256: hashClientState(clientState),
-    expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+    issuer: tenantId,
+    secretSha256: watchSecretDigest(clientState),
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
     createdAt: new Date().toISOString(),
   });
   host = await startLocalHost({
@@ -130,6 +130,30 @@ describe('change notifications', () => {
       }),
     ]);
     expect(JSON.stringify(queued)).not.toContain(clientState);
+  });
+
+  test('a row written before the watch port (its own column names) still vouches for its notifications', async () => {
+    // Exactly what live rows hold: Graph's field names, the clientState's SHA-256, the pinned tenant.
+    const liveId = randomUUID();
+    const liveClientState = randomBytes(32).toString('base64url');
+    await storage.table(TABLES.subscriptions).upsertEntity({
+      partitionKey: liveId,
+      rowKey: 'subscription',
+      subscriptionId: liveId,
+      kbId: 'kb-live',
+      sourceId: 'src-live',
+      tenantId,
+      clientStateSha256: createHash('sha256').update(liveClientState, 'utf8').digest('hex'),
+      expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+      createdAt: new Date().toISOString(),
+    });
+    const live = (overrides: Record<string, unknown>) =>
+      notification({ subscriptionId: liveId, clientState: liveClientState, ...overrides });
+    const body = { value: [live({}), live({ tenantId: 'another-tenant' }), live({ clientState: clientState })] };
+    expect((await post('webhooks/graph', JSON.stringify(body))).status).toBe(202);
+    expect(await changesQueued()).toEqual([
+      expect.objectContaining({ items: [{ subscriptionId: liveId, kbId: 'kb-live', sourceId: 'src-live', count: 1 }] }),
+    ]);
   });
 
   test('duplicates in one POST become one message', async () => {
@@ -247,14 +271,14 @@ describe('notifications for subscriptions that are not ours', () => {
     expect((await post('webhooks/graph', JSON.stringify({ value: [early] }))).status).toBe(202);
     expect(await changesQueued()).toEqual([]);
 
-    // The write path SubscriptionManager uses when it creates a subscription.
+    // The write path WatchManager uses when it creates a subscription.
     await getNotificationServices().subscriptionStore.put({
-      subscriptionId: created.id,
+      watchId: created.id,
       kbId: 'kb1',
       sourceId: 'src2',
-      tenantId,
-      clientStateSha256: hashClientState(created.clientState),
-      expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+      issuer: tenantId,
+      secretSha256: watchSecretDigest(created.clientState),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       createdAt: new Date().toISOString(),
     });
     expect((await post('webhooks/graph', JSON.stringify({ value: [early] }))).status).toBe(202);
@@ -265,7 +289,7 @@ describe('notifications for subscriptions that are not ours', () => {
 });
 
 describe('lifecycle notifications', () => {
-  test('each event is queued to graph-lifecycle, including organizationId payloads', async () => {
+  test('each event is queued to graph-lifecycle in neutral names, including organizationId payloads', async () => {
     const body = {
       value: [
         { subscriptionId, clientState, tenantId, lifecycleEvent: 'reauthorizationRequired' },
@@ -284,8 +308,8 @@ describe('lifecycle notifications', () => {
     expect(queued).toHaveLength(2);
     expect(queued).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ subscriptionId, kbId: 'kb1', lifecycleEvent: 'reauthorizationRequired' }),
-        expect.objectContaining({ subscriptionId, kbId: 'kb1', lifecycleEvent: 'subscriptionRemoved' }),
+        expect.objectContaining({ subscriptionId, kbId: 'kb1', lifecycleEvent: 'reauthorization_required' }),
+        expect.objectContaining({ subscriptionId, kbId: 'kb1', lifecycleEvent: 'removed' }),
       ]),
     );
     expect(JSON.stringify(queued)).not.toContain(clientState);

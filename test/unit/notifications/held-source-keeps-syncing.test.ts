@@ -1,13 +1,15 @@
 // A source whose deletes are held keeps syncing (docs/sync-engine.md): maintenance still queues its
-// polls and safety-net deltas, its notifications still reach the coalescer, and its subscription is
+// polls and safety-net deltas, its notifications still reach the coalescer, and its watch is
 // still kept. Pure decisions over in-memory stand-ins (the stores are exercised on Azurite elsewhere).
 import { describe, expect, test } from 'vitest';
 import type { SourceKey, SourceRecord } from '../../../shared/core/domain/source.js';
 import { SourceMaintenance } from '../../../shared/core/maintenance/source-maintenance.js';
 import { handleNotificationsMessage } from '../../../shared/core/notifications/notifications-queue-handler.js';
-import { SubscriptionManager } from '../../../shared/core/watch/subscription-manager.js';
-import type { SubscriptionRow } from '../../../shared/adapters/azure-tables/subscription-store.js';
+import { WatchManager } from '../../../shared/core/watch/watch-manager.js';
 import type { ProviderRegistry, SyncProvider } from '../../../shared/core/ports/provider-ports.js';
+import type { WatchSource } from '../../../shared/core/ports/watch-source.js';
+import { driveWatchPolicy } from '../../../shared/providers/microsoft/webhooks/graph-watch-policy.js';
+import { memoryWatchStore } from '../../support/memory-watch-store.js';
 import { sourceRecord } from '../../support/source-record.js';
 
 const key: SourceKey = { kbId: 'kb', sourceId: 'src' };
@@ -30,7 +32,7 @@ function maintenanceFor(source: SourceRecord, wantsSubscription: boolean) {
   const queued: string[] = [];
   const maintenance = new SourceMaintenance({
     sources: sourcesHolding(source),
-    subscriptions: { wantsSubscription: () => wantsSubscription, maintain: async () => 'current' },
+    watches: { wantsWatch: () => wantsSubscription, maintain: async () => 'current' },
     marks: { read: async () => ({}), mark: async () => undefined },
     tokens: { getAccessToken: async () => 'access' },
     enqueueSync: async (_key, reason) => {
@@ -86,27 +88,21 @@ describe('a held source', () => {
   });
 
   test('keeps a subscription', async () => {
-    const rows = new Map<string, SubscriptionRow>();
-    const provider = {
-      createSubscription: async () => ({ id: 'sub-1', expirationDateTime: new Date(NOW + 86_400_000).toISOString() }),
-    } as unknown as SyncProvider;
+    const { rows, store: watches } = memoryWatchStore();
+    const watch = {
+      policy: driveWatchPolicy,
+      webhookName: 'graph',
+      create: async () => ({ watchId: 'sub-1', expiresAt: new Date(NOW + 86_400_000).toISOString() }),
+    } as unknown as WatchSource;
+    const provider = { watch } as unknown as SyncProvider;
     const providers: ProviderRegistry = { get: () => provider };
-    const manager = new SubscriptionManager({
+    const manager = new WatchManager({
       sources: sourcesHolding(sourceRecord({ state: 'held', mode: 'webhook' })),
-      subscriptions: {
-        get: async (id) => rows.get(id),
-        put: async (row) => {
-          rows.set(row.subscriptionId, row);
-        },
-        delete: async (id) => {
-          rows.delete(id);
-        },
-      },
+      watches,
       providers,
       leases: { tryAcquire: async () => ({ release: async () => undefined }) as never },
       enqueueSync: async () => undefined,
       publicBaseUrl: 'https://kbsync.example',
-      tenantId: undefined,
       renewBeforeMinutes: 60,
       checkIntervalMinutes: 60,
       log: quiet,

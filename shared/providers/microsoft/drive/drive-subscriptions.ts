@@ -3,7 +3,7 @@
 // for every drive type keeps renewal and recreation uniform; the engine filters by scope itself,
 // and a notification is only a hint to run delta anyway.
 import type { SourceRecord } from '../../../core/domain/source.js';
-import type { SubscriptionInfo, SubscriptionRequest } from '../../../core/ports/provider-ports.js';
+import type { WatchInfo, WatchRequest } from '../../../core/ports/watch-source.js';
 import type { FailureTarget } from '../graph/graph-failure.js';
 import { graphPaths } from './graph-paths.js';
 import { subscriptionSchema } from './graph-schemas.js';
@@ -16,15 +16,15 @@ const SUBSCRIPTION: FailureTarget = { what: WHAT, missingMeans: 'thing' };
 export async function createSubscription(
   transport: GraphTransport,
   source: SourceRecord,
-  request: SubscriptionRequest,
-): Promise<SubscriptionInfo> {
+  request: WatchRequest,
+): Promise<WatchInfo> {
   const body = {
     changeType: 'updated', // the only change type driveItem supports
-    notificationUrl: request.notificationUrl,
-    lifecycleNotificationUrl: request.lifecycleNotificationUrl,
+    notificationUrl: request.callbackUrl,
+    lifecycleNotificationUrl: request.lifecycleUrl,
     resource: graphPaths.subscriptionResource(source.driveId),
-    expirationDateTime: request.expirationDateTime,
-    clientState: request.clientState,
+    expirationDateTime: request.expiresAt,
+    clientState: request.secret,
   };
   // A 404 here means the drive is gone, not a subscription.
   const response = await transport.sendOk(
@@ -41,7 +41,7 @@ export async function renewSubscription(
   source: SourceRecord,
   subscriptionId: string,
   expirationDateTime: string,
-): Promise<SubscriptionInfo> {
+): Promise<WatchInfo> {
   const response = await transport.sendOk(
     source,
     { method: 'PATCH', url: graphPaths.subscription(subscriptionId), body: { expirationDateTime } },
@@ -81,6 +81,6 @@ export async function deleteSubscription(
   throw await failureFrom(response, SUBSCRIPTION);
 }
 
-function toInfo(subscription: { id: string; expirationDateTime: string }): SubscriptionInfo {
-  return { id: subscription.id, expirationDateTime: subscription.expirationDateTime };
+function toInfo(subscription: { id: string; expirationDateTime: string }): WatchInfo {
+  return { watchId: subscription.id, expiresAt: subscription.expirationDateTime };
 }

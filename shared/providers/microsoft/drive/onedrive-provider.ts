@@ -7,20 +7,13 @@ import type {
   ContentRequest,
   ContentResponse,
   ResolvedLocation,
-  SubscriptionInfo,
-  SubscriptionRequest,
   SyncProvider,
   TokenManager,
 } from '../../../core/ports/provider-ports.js';
+import type { WatchSource } from '../../../core/ports/watch-source.js';
 import { downloadContent } from './content-download.js';
 import { fetchDeltaPage } from './delta-changes.js';
 import { getDrive, resolveLocation } from './drive-discovery.js';
-import {
-  createSubscription,
-  deleteSubscription,
-  reauthorizeSubscription,
-  renewSubscription,
-} from './drive-subscriptions.js';
 import { createGraphClient, type GraphClientOptions } from '../graph/graph-client.js';
 import { graphPaths } from './graph-paths.js';
 import { GraphTransport } from '../graph/graph-transport.js';
@@ -37,6 +30,8 @@ export class OneDriveProvider implements SyncProvider {
   constructor(
     readonly type: SourceType,
     private readonly transport: GraphTransport,
+    /** Graph subscriptions on the drive (drive-watch.ts). */
+    readonly watch: WatchSource,
   ) {}
 
   resolveLocation(source: SourceKey, drive: DriveSelector, scope?: FolderScope): Promise<ResolvedLocation> {
@@ -58,26 +53,6 @@ export class OneDriveProvider implements SyncProvider {
 
   downloadContent(source: SourceRecord, itemId: string, request: ContentRequest): Promise<ContentResponse> {
     return downloadContent(this.transport, source, itemId, request);
-  }
-
-  createSubscription(source: SourceRecord, request: SubscriptionRequest): Promise<SubscriptionInfo> {
-    return createSubscription(this.transport, source, request);
-  }
-
-  renewSubscription(
-    source: SourceRecord,
-    subscriptionId: string,
-    expirationDateTime: string,
-  ): Promise<SubscriptionInfo> {
-    return renewSubscription(this.transport, source, subscriptionId, expirationDateTime);
-  }
-
-  reauthorizeSubscription(source: SourceRecord, subscriptionId: string): Promise<void> {
-    return reauthorizeSubscription(this.transport, source, subscriptionId);
-  }
-
-  deleteSubscription(source: SourceRecord, subscriptionId: string): Promise<void> {
-    return deleteSubscription(this.transport, source, subscriptionId);
   }
 }
 

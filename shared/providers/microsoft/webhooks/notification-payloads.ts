@@ -3,12 +3,20 @@
 // not use (zod drops them), strict on the ones we act on. Real lifecycle payloads have been seen with
 // `organizationId` instead of `tenantId`, so both are read.
 import { z } from 'zod';
+import type { WatchLifecycleEvent } from '../../../core/ports/watch-source.js';
 
 /** Upper bound on notifications per POST: Graph batches far fewer; this bounds the work of one request. */
 export const MAX_NOTIFICATIONS_PER_POST = 1_000;
 
 export const LIFECYCLE_EVENTS = ['reauthorizationRequired', 'subscriptionRemoved', 'missed'] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
+
+/** Graph's lifecycle events in the neutral names the core acts on (ports/watch-source.ts). */
+export const NEUTRAL_LIFECYCLE_EVENT: Readonly<Record<LifecycleEvent, WatchLifecycleEvent>> = {
+  reauthorizationRequired: 'reauthorization_required',
+  subscriptionRemoved: 'removed',
+  missed: 'missed',
+};
 
 const common = {
   subscriptionId: z.string().min(1).max(256),

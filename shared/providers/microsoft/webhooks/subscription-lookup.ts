@@ -12,7 +12,7 @@
 //   a notification that beats the write caches "unknown" for an id that is about to exist: the
 //   app's own writes call `forget` (same process), and elsewhere the entry lapses within the TTL.
 //   A notification dropped meanwhile costs latency, not changes: the next delta reads them all.
-import type { SubscriptionRow, SubscriptionStore } from '../../../adapters/azure-tables/subscription-store.js';
+import type { SubscriptionStore, WatchRecord } from '../../../adapters/azure-tables/subscription-store.js';
 
 export interface SubscriptionLookupOptions {
   ttlMs?: number;
@@ -27,9 +27,9 @@ export interface SubscriptionLookupOptions {
 const LOOKUP_CONCURRENCY = 16;
 
 export class SubscriptionLookup {
-  private readonly known = new ExpiringMap<SubscriptionRow>();
+  private readonly known = new ExpiringMap<WatchRecord>();
   private readonly unknown = new ExpiringMap<true>();
-  private readonly reading = new Map<string, Promise<SubscriptionRow | undefined>>();
+  private readonly reading = new Map<string, Promise<WatchRecord | undefined>>();
   /** Counts `forget` calls: a read that started before one may have missed the write, so it caches nothing. */
   private forgets = 0;
   private readonly ttlMs: number;
@@ -50,8 +50,8 @@ export class SubscriptionLookup {
   }
 
   /** The rows of the distinct ids among `subscriptionIds` (undefined: not ours). */
-  async findMany(subscriptionIds: readonly string[]): Promise<Map<string, SubscriptionRow | undefined>> {
-    const found = new Map<string, SubscriptionRow | undefined>();
+  async findMany(subscriptionIds: readonly string[]): Promise<Map<string, WatchRecord | undefined>> {
+    const found = new Map<string, WatchRecord | undefined>();
     const toRead: string[] = [];
     for (const id of new Set(subscriptionIds)) {
       const cached = this.cached(id);
@@ -77,7 +77,7 @@ export class SubscriptionLookup {
     this.reading.delete(subscriptionId);
   }
 
-  private cached(id: string): { hit: true; row: SubscriptionRow | undefined } | { hit: false } {
+  private cached(id: string): { hit: true; row: WatchRecord | undefined } | { hit: false } {
     const now = this.now();
     const row = this.known.get(id, now);
     if (row) return { hit: true, row };
@@ -85,7 +85,7 @@ export class SubscriptionLookup {
     return { hit: false };
   }
 
-  private read(id: string): Promise<SubscriptionRow | undefined> {
+  private read(id: string): Promise<WatchRecord | undefined> {
     const pending = this.reading.get(id);
     if (pending) return pending;
     const forgetsBefore = this.forgets;

@@ -3,11 +3,12 @@
 // no token call happen here; everything slow happens in the queue workers.
 import type { z } from 'zod';
 import type { Logger } from '../../../adapters/logging/logger.js';
-import type { SubscriptionRow } from '../../../adapters/azure-tables/subscription-store.js';
+import type { WatchRecord } from '../../../adapters/azure-tables/subscription-store.js';
 import type { LifecycleMessage, NotificationItem } from '../../../core/notifications/notification-messages.js';
 import {
   changeNotificationBatchSchema,
   lifecycleNotificationBatchSchema,
+  NEUTRAL_LIFECYCLE_EVENT,
   type ChangeNotification,
   type LifecycleNotification,
 } from './notification-payloads.js';
@@ -23,7 +24,7 @@ export type ReceiveResult =
 
 export interface WebhookReceiverDeps {
   /** The rows of the distinct ids in a batch (undefined: not ours); SubscriptionLookup in production. */
-  findSubscriptions(subscriptionIds: readonly string[]): Promise<Map<string, SubscriptionRow | undefined>>;
+  findSubscriptions(subscriptionIds: readonly string[]): Promise<Map<string, WatchRecord | undefined>>;
   /** Queues change-notification items (through a GroupCommitQueue in production). */
   enqueueNotifications(items: NotificationItem[]): Promise<void>;
   enqueueLifecycle(message: LifecycleMessage): Promise<void>;
@@ -59,7 +60,7 @@ export class WebhookReceiver {
     const notifications = parsed.data.value;
     const rows = await this.deps.findSubscriptions(notifications.map((notification) => notification.subscriptionId));
     const rejected: Partial<Record<Exclude<Verdict, 'valid'>, number>> = {};
-    const valid: { notification: ChangeNotification | LifecycleNotification; row: SubscriptionRow }[] = [];
+    const valid: { notification: ChangeNotification | LifecycleNotification; row: WatchRecord }[] = [];
     for (const notification of notifications) {
       const row = rows.get(notification.subscriptionId);
       const verdict = verifyNotification(notification, row);
@@ -85,16 +86,16 @@ export class WebhookReceiver {
 
   private async enqueue(
     kind: WebhookKind,
-    valid: { notification: ChangeNotification | LifecycleNotification; row: SubscriptionRow }[],
+    valid: { notification: ChangeNotification | LifecycleNotification; row: WatchRecord }[],
   ): Promise<number> {
     const receivedAt = this.now().toISOString();
     if (kind === 'lifecycle') {
       // Each lifecycle event is acted on separately (reauthorize, recreate, resync), so one message each.
       const messages: LifecycleMessage[] = valid.map(({ notification, row }) => ({
-        subscriptionId: row.subscriptionId,
+        subscriptionId: row.watchId,
         kbId: row.kbId,
         sourceId: row.sourceId,
-        lifecycleEvent: (notification as LifecycleNotification).lifecycleEvent,
+        lifecycleEvent: NEUTRAL_LIFECYCLE_EVENT[(notification as LifecycleNotification).lifecycleEvent],
         receivedAt,
       }));
       await Promise.all(messages.map((message) => this.deps.enqueueLifecycle(message)));
@@ -103,11 +104,11 @@ export class WebhookReceiver {
     // Change notifications only say "something changed": one item per subscription per POST is enough.
     const perSubscription = new Map<string, NotificationItem>();
     for (const { row } of valid) {
-      const existing = perSubscription.get(row.subscriptionId);
+      const existing = perSubscription.get(row.watchId);
       if (existing) existing.count += 1;
       else {
-        perSubscription.set(row.subscriptionId, {
-          subscriptionId: row.subscriptionId,
+        perSubscription.set(row.watchId, {
+          subscriptionId: row.watchId,
           kbId: row.kbId,
           sourceId: row.sourceId,
           count: 1,
