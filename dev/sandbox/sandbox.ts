@@ -216,7 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const tls = await ensureSandboxCertificate();
   const server = await listenSandbox(
-    { router, faults, requestLog, clock, tls, onRequestHandled: () => stateFile?.changed() },
+    { router, faults, requestLog, clock, tls, beforeAnswer: (request) => persistBeforeAnswer(stateFile, request.path) },
     host,
     options.port ?? 0,
     () => baseUrl,
@@ -245,4 +245,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stateFile?.writeNow();
     },
   };
+}
+
+/**
+ * Entra never forgets a refresh token it issued, and the app stores the rotated one before it uses the
+ * new access token (docs/tokens.md). So a token answer is written to the state file before it is sent:
+ * a kill -9 right after a refresh must not leave the app holding a refresh token the restarted sandbox
+ * does not know (AADSTS70000). Other changes are debounced (one write for a burst of requests).
+ */
+function persistBeforeAnswer(stateFile: SandboxStateFile | undefined, requestPath: string): void {
+  if (!stateFile) return;
+  if (requestPath.endsWith('/oauth2/v2.0/token')) stateFile.writeNow();
+  else stateFile.changed();
 }

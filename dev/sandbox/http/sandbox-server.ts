@@ -16,8 +16,11 @@ export interface SandboxServerDeps {
   requestLog: RequestLog;
   clock: SandboxClock;
   tls: { cert: string; key: string };
-  /** Told after each request (a persisted sandbox schedules a write of its state file). */
-  onRequestHandled?: () => void;
+  /**
+   * Told about each request just before its answer is written (a persisted sandbox writes or
+   * schedules a write of its state file, so what it answers can be made durable first).
+   */
+  beforeAnswer?: (request: SandboxRequest, response: SandboxResponse) => void;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -114,8 +117,8 @@ async function handle(
       time: deps.clock.now(),
     });
   }
+  deps.beforeAnswer?.(request, response);
   write(res, response);
-  deps.onRequestHandled?.();
 }
 
 function faultResponse(request: SandboxRequest, fault: FaultSpec, now: number): SandboxResponse {

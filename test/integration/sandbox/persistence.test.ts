@@ -69,6 +69,20 @@ describe('a sandbox with a state file', () => {
     await second.stop();
   });
 
+  it('has a rotated refresh token in its state file before the token answer arrives (a kill -9 then loses nothing)', async () => {
+    const sandbox = await start();
+    const { refreshToken } = await sandbox.control.issueRefreshToken({
+      userId: sandbox.defaultUserId,
+      scopes: ['Files.Read.All'],
+    });
+    const rotated = (await refresh(sandbox, refreshToken)).refresh_token;
+    expect(rotated).toBeDefined();
+    // Read at once, with no stop and no wait: the debounced write would come 500 ms later.
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { identity: { refreshTokens: [string, unknown][] } };
+    expect(saved.identity.refreshTokens.map(([value]) => value)).toContain(rotated);
+    await sandbox.stop();
+  });
+
   it('refuses to start from a damaged state file and leaves it untouched', async () => {
     const damaged = path.join(workDir, 'damaged.json');
     writeFileSync(damaged, '{"version":1,"tenantId":');
