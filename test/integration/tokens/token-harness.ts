@@ -15,7 +15,7 @@ import {
 } from '../../../shared/adapters/azure-tables/local-token-keys.js';
 import { LocalTokenStore } from '../../../shared/adapters/azure-tables/local-token-store.js';
 import type { MicrosoftTokenManager } from '../../../shared/providers/microsoft/identity/microsoft-token-manager.js';
-import type { StoredGrant } from '../../../shared/providers/microsoft/identity/stored-grant.js';
+import type { StoredGrant } from '../../../shared/core/tokens/stored-grant.js';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { storageConnectionString, uniqueName } from '../../support/storage.js';
 
