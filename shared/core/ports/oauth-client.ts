@@ -103,7 +103,7 @@ export interface OAuthClient {
   readonly appOnly?: AppOnlyAccess;
 }
 
-/** Which OAuth client serves a source type (onedrive and sharepoint: the Microsoft identity platform). */
+/** Which OAuth client serves a source type (shared/app/oauth-clients.ts). */
 export interface OAuthClientRegistry {
   get(type: SourceType): OAuthClient;
 }

@@ -20,7 +20,7 @@ import { backoffDelayMs, DEFAULT_TOKEN_BACKOFF, type BackoffPolicy } from './bac
 import { z } from 'zod';
 import { CorruptGrantError, providerFields, type StoredGrant } from './stored-grant.js';
 
-/** Provider-specific input of an app-only grant (Microsoft: `{ tenantId? }`), checked by the client. */
+/** Provider-specific input of an app-only grant, checked by the client (OAuthClient.appOnly). */
 export type AppOnlyGrantInput = ProviderGrantFields;
 
 /** What the composition sees beyond the port: the app-only variant of storeGrant. */
@@ -145,8 +145,8 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
   }
 
   /**
-   * Deletes the stored grant. Not every provider can revoke a single refresh token (Microsoft Entra
-   * cannot), so revoking here means forgetting it; it then expires unused.
+   * Deletes the stored grant. Not every provider can revoke a single refresh token, so revoking
+   * here means forgetting it; it then expires unused.
    */
   async revoke(source: SourceKey): Promise<void> {
     await this.withRefreshLease(source, () => this.options.store.remove(source));

@@ -3,7 +3,7 @@
 // token and the access token it came with are stored together, or not at all.
 //
 // The fields below are the provider-neutral ones. A provider keeps its own fields beside them, at the
-// top level (Microsoft: `tenantId`): they are opaque here, kept as read, and checked by the source
+// top level (e.g. the directory that serves the grant): they are opaque here, kept as read, and checked by the source
 // type's OAuth client (OAuthClient.grantFields). The layout is the one documents were always stored in,
 // so documents written before the split still load (docs/tokens.md).
 import { z } from 'zod';
