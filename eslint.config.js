@@ -13,27 +13,7 @@ const CORE_MAY_NOT_IMPORT = {
     message: 'vendor SDKs belong in adapters or providers',
   },
 };
-const coreImportRule = (allowed = []) => [
-  'error',
-  {
-    patterns: Object.entries(CORE_MAY_NOT_IMPORT)
-      .filter(([name]) => !allowed.includes(name))
-      .map(([, pattern]) => pattern),
-  },
-];
-
-/**
- * TEMPORARY: core files that still import Microsoft code which engineers of issue 11 are moving behind
- * ports in parallel. Only `providers/` imports are allowed here; adapters, app and SDKs stay forbidden.
- * Each owner deletes their entries when their port lands; the list must end up empty.
- */
-const CORE_FILES_AWAITING_PROVIDER_PORTS = [
-  // OAuth client port and the token manager moving into core (authorize URL, code exchange, grants).
-  'shared/core/connect/start-connect.ts',
-  'shared/core/connect/complete-connect.ts',
-  'shared/core/sources/register-source.ts',
-  'shared/core/ports/token-store.ts',
-];
+const coreImportRule = () => ['error', { patterns: Object.values(CORE_MAY_NOT_IMPORT) }];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.azurite/**', '.sandbox/**', 'coverage/**'] },
@@ -50,7 +30,6 @@ export default tseslint.config(
     },
   },
   { files: ['shared/core/**/*.ts'], rules: { 'no-restricted-imports': coreImportRule() } },
-  { files: CORE_FILES_AWAITING_PROVIDER_PORTS, rules: { 'no-restricted-imports': coreImportRule(['providers']) } },
   // Test doubles implement async ports without awaiting anything.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/require-await': 'off' } },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

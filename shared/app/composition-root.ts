@@ -16,7 +16,9 @@ import { TableLeaseStore } from '../adapters/azure-tables/table-lease.js';
 import type { ProviderRegistry, TokenManager } from '../core/ports/provider-ports.js';
 import { SourceSyncer } from '../core/sync/sync-source.js';
 import { createTokenManager } from './create-token-manager.js';
-import type { AppOnlyTokenGrants } from '../providers/microsoft/identity/microsoft-token-manager.js';
+import type { AppOnlyTokenGrants } from '../core/tokens/refreshing-token-manager.js';
+import type { OAuthClientRegistry } from '../core/ports/oauth-client.js';
+import { createOAuthClientRegistry } from './oauth-clients.js';
 
 /** Lease scope of "one sync per source" in the `leases` table (the token manager uses its own). */
 export const SYNC_LEASE_SCOPE = 'sync';
@@ -33,6 +35,8 @@ export interface Services {
   syncLeases: TableLeaseStore;
   syncJobs: StorageSyncJobQueue;
   tokens: AppTokenManager;
+  /** The OAuth client of each source type (token refresh and the connect flow). */
+  oauthClients: OAuthClientRegistry;
   providers: ProviderRegistry;
   /** A syncer that logs through `log` (a queue invocation's logger); cheap to build per invocation. */
   syncer(log?: Logger): SourceSyncer;
@@ -53,7 +57,12 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const items = new ItemStore(storage.table(TABLES.items));
   const feed = new ChangeFeedStore(storage.table(TABLES.changes), storage.table(TABLES.changeCounters));
   const syncLeases = new TableLeaseStore(storage.table(TABLES.leases), SYNC_LEASE_SCOPE);
-  const tokens = overrides.tokens ?? lazyTokenManager(() => createTokenManager(config, storage));
+  const oauthClients = createOAuthClientRegistry(config);
+  // Every source type today signs in through the Microsoft client, so one manager serves them all; a
+  // provider with another OAuth client gets its own manager over oauthClients.get(itsType).
+  const tokens =
+    overrides.tokens ??
+    lazyTokenManager(() => createTokenManager(config, storage, { client: oauthClients.get('onedrive') }));
   const providers = createProviderRegistry({ graphBaseUrl: config.graphBaseUrl, tokens, tenantId: config.tenantId });
   const defaultLog = consoleLogger({ component: 'sync' });
   const syncJobs = new StorageSyncJobQueue(storage);
@@ -67,6 +76,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     syncLeases,
     syncJobs,
     tokens,
+    oauthClients,
     providers,
     syncer: (log = defaultLog) =>
       new SourceSyncer({

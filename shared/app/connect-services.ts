@@ -1,14 +1,14 @@
 // Builds the connect use cases' dependencies from the app's Services (composition-root.ts), so the two
-// functions stay thin. Settings come from the same Config; the token-endpoint client and the client
-// credential are the token manager's (shared/tokens).
+// functions stay thin. Settings come from the same Config; the authorize URL and the code exchange come
+// from the source type's OAuth client (Services.oauthClients), the one token refreshes use.
 import type { Services } from './composition-root.js';
+import type { Config } from './config.js';
 import type { Logger } from '../adapters/logging/logger.js';
+import { registerSecret } from '../core/logging/redact.js';
 import { TABLES } from '../adapters/storage/names.js';
-import type { ClientCredential } from '../providers/microsoft/identity/client-credential.js';
-import { appClientCredential } from './create-token-manager.js';
-import { codeExchange } from '../providers/microsoft/identity/code-exchange.js';
 import type { CompleteConnectDependencies } from '../core/connect/complete-connect.js';
-import { connectSetup, type ConnectSettings } from '../core/connect/connect-settings.js';
+import type { ConnectSettings } from '../core/connect/connect-settings.js';
+import { ConnectStateSigner } from '../core/connect/signed-state.js';
 import { ConnectStateStore } from '../adapters/azure-tables/connect-state-store.js';
 import type { StartConnectDependencies } from '../core/connect/start-connect.js';
 
@@ -16,25 +16,15 @@ export type ConnectServices =
   | { ok: true; start: StartConnectDependencies; complete(log: Logger): CompleteConnectDependencies }
   | { ok: false; missing: string[] };
 
-/** One client credential per Services (a managed identity credential keeps its own token cache). */
-const credentials = new WeakMap<Services, { value: ClientCredential | undefined }>();
-
 export function connectServices(services: Services): ConnectServices {
   const setup = connectSetup(services.config);
   if (!setup.ok) return setup;
-  const settings: ConnectSettings = setup.settings;
+  const { settings } = setup;
   const states = new ConnectStateStore(services.storage.table(TABLES.connectStates));
-  const credential = () => {
-    let cached = credentials.get(services);
-    if (!cached) {
-      cached = { value: appClientCredential(services.config) };
-      credentials.set(services, cached);
-    }
-    return cached.value;
-  };
+  const oauth = services.oauthClients;
   return {
     ok: true,
-    start: { settings, sources: services.sources, states },
+    start: { settings, sources: services.sources, states, oauth },
     complete: (log) => ({
       settings,
       sources: services.sources,
@@ -42,14 +32,32 @@ export function connectServices(services: Services): ConnectServices {
       tokens: services.tokens,
       providers: services.providers,
       syncJobs: services.syncJobs,
-      exchange: codeExchange({
-        authorityHost: settings.authorityHost,
-        tenantId: settings.tenantId,
-        clientId: settings.clientId,
-        clientCredential: credential(),
-        scopes: settings.scopes,
-      }),
+      oauth,
       log,
     }),
+  };
+}
+
+type ConnectSetup = { ok: true; settings: ConnectSettings } | { ok: false; missing: string[] };
+
+/**
+ * What the connect flow needs from config, checked once: without an app registration (MS_CLIENT_ID) or
+ * a state key (CONNECT_STATE_SECRET) the routes answer 503 naming the missing setting, never a 500.
+ */
+function connectSetup(config: Config): ConnectSetup {
+  const missing = [
+    ...(config.clientId ? [] : ['MS_CLIENT_ID']),
+    ...(config.connectStateSecret ? [] : ['CONNECT_STATE_SECRET']),
+  ];
+  if (!config.clientId || !config.connectStateSecret) return { ok: false, missing };
+  registerSecret(config.connectStateSecret);
+  return {
+    ok: true,
+    settings: {
+      signer: new ConnectStateSigner(config.connectStateSecret),
+      allowedOrigins: config.connectReturnToAllowlist,
+      stateTtlMs: config.connectStateTtlSeconds * 1000,
+      publicBaseUrl: config.publicBaseUrl,
+    },
   };
 }

@@ -1,8 +1,7 @@
-// Builds the token manager from config: the Key Vault store when KEY_VAULT_URL is set, the local
-// encrypted table store otherwise; the app's client credential by precedence MS_CLIENT_SECRET, then
-// MS_CLIENT_CERTIFICATE_PATH, then MS_FEDERATED_IDENTITY_CLIENT_ID, else a public client.
-import { readFileSync } from 'node:fs';
-import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+// Builds the token manager from config: the provider-neutral RefreshingTokenManager over the source
+// types' OAuth client (oauth-clients.ts), with the Key Vault store when KEY_VAULT_URL is set and the
+// local encrypted table store otherwise.
+import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { Config } from './config.js';
 import { consoleLogger, type Logger } from '../adapters/logging/logger.js';
@@ -10,39 +9,32 @@ import { registerSecret } from '../core/logging/redact.js';
 import { TABLES } from '../adapters/storage/names.js';
 import type { StorageClients } from '../adapters/storage/storage-clients.js';
 import { TableLeaseStore } from '../adapters/azure-tables/table-lease.js';
-import {
-  certificateCredential,
-  clientSecretCredential,
-  managedIdentityFederationCredential,
-  type ClientCredential,
-} from '../providers/microsoft/identity/client-credential.js';
 import { KeyVaultTokenStore } from '../adapters/key-vault/key-vault-token-store.js';
 import { parseLocalTokenKeys } from '../adapters/azure-tables/local-token-keys.js';
 import { LocalTokenStore } from '../adapters/azure-tables/local-token-store.js';
-import {
-  MicrosoftTokenManager,
-  type MicrosoftTokenManagerOptions,
-} from '../providers/microsoft/identity/microsoft-token-manager.js';
+import type { OAuthClient } from '../core/ports/oauth-client.js';
 import type { TokenStore } from '../core/ports/token-store.js';
+import { RefreshingTokenManager, type RefreshingTokenManagerOptions } from '../core/tokens/refreshing-token-manager.js';
+import { lazyAzureIdentity } from './app-identity.js';
+import { microsoftOAuthClient } from './oauth-clients.js';
 
 /** Lease scope of refreshes in the `leases` table. */
 export const TOKEN_REFRESH_LEASE_SCOPE = 'token-refresh';
 
 export interface CreateTokenManagerOptions extends Partial<
   Pick<
-    MicrosoftTokenManagerOptions,
-    | 'now'
-    | 'sleep'
-    | 'random'
-    | 'faults'
-    | 'fetch'
-    | 'backoff'
-    | 'leasePollMs'
-    | 'memoryCacheMs'
-    | 'appSideProbeIntervalMs'
+    RefreshingTokenManagerOptions,
+    'now' | 'sleep' | 'random' | 'faults' | 'backoff' | 'leasePollMs' | 'memoryCacheMs' | 'appSideProbeIntervalMs'
   >
 > {
   logger?: Logger;
+  /**
+   * The OAuth client of the source types the manager serves (the composition root passes its
+   * registry's); undefined builds the Microsoft client from config.
+   */
+  client?: OAuthClient;
+  /** For the client built from config (tests: a fetch that counts or fails). */
+  fetch?: typeof fetch;
   /** A ready SecretClient (tests: one that trusts the fake's certificate). */
   secretClient?: SecretClient;
   /** Poll interval of Key Vault's delete/recover pollers (tests: 0). */
@@ -55,24 +47,17 @@ export function createTokenManager(
   config: Config,
   storage: StorageClients,
   options: CreateTokenManagerOptions = {},
-): MicrosoftTokenManager {
+): RefreshingTokenManager {
   if (!config.clientId) throw new Error('MS_CLIENT_ID is required for token management');
   registerSecret(config.clientSecret);
   registerSecret(config.localTokenKeys);
-  const { logger, secretClient, keyVaultPollIntervalMs, managedIdentity, ...managerOptions } = options;
-  // Built only when used (Key Vault or a federated assertion): a local run needs no Azure sign-in.
-  let identity: TokenCredential | undefined = managedIdentity;
-  const getIdentity = () => (identity ??= azureCredential(config));
-  return new MicrosoftTokenManager({
+  const { logger, client, fetch, secretClient, keyVaultPollIntervalMs, managedIdentity, ...managerOptions } = options;
+  const identity = lazyAzureIdentity(config, managedIdentity);
+  return new RefreshingTokenManager({
     ...managerOptions,
-    store: tokenStore(config, storage, getIdentity, secretClient, keyVaultPollIntervalMs),
+    client: client ?? microsoftOAuthClient(config, { identity, fetch }),
+    store: tokenStore(config, storage, identity, secretClient, keyVaultPollIntervalMs),
     leases: new TableLeaseStore(storage.table(TABLES.leases), TOKEN_REFRESH_LEASE_SCOPE, { now: options.now }),
-    authorityHost: config.authorityHost,
-    clientId: config.clientId,
-    clientCredential: clientCredential(config, getIdentity),
-    defaultTenantId: config.tenantId ?? 'organizations',
-    // App-only tokens are for the Graph the app talks to (its origin, so sovereign clouds work too).
-    appOnlyScope: `${new URL(config.graphBaseUrl).origin}/.default`,
     refreshMarginMs: config.tokenRefreshMarginSeconds * 1000,
     logger: logger ?? consoleLogger({ component: 'tokens' }),
   });
@@ -90,35 +75,4 @@ function tokenStore(
     return new KeyVaultTokenStore(client, { purgeOnDelete: config.keyVaultPurgeOnDelete, pollIntervalMs });
   }
   return new LocalTokenStore(storage.table(TABLES.localTokens), parseLocalTokenKeys(config.localTokenKeys));
-}
-
-/**
- * The app's client credential by the same precedence the token manager uses, for the one other
- * caller of the token endpoint: the connect flow's authorization-code exchange (shared/connect).
- */
-export function appClientCredential(config: Config, managedIdentity?: TokenCredential): ClientCredential | undefined {
-  let identity = managedIdentity;
-  return clientCredential(config, () => (identity ??= azureCredential(config)));
-}
-
-function clientCredential(config: Config, identity: () => TokenCredential): ClientCredential | undefined {
-  if (config.clientSecret) return clientSecretCredential(config.clientSecret);
-  if (config.clientCertificatePath) {
-    return certificateCredential({
-      clientId: config.clientId!,
-      pem: readFileSync(config.clientCertificatePath, 'utf8'),
-    });
-  }
-  if (config.federatedIdentityClientId) return managedIdentityFederationCredential(identity());
-  return undefined;
-}
-
-/**
- * In Azure, the app's user-assigned managed identity (its client id is in the storage or federation
- * settings); elsewhere DefaultAzureCredential (developer sign-in through the Azure CLI and friends).
- */
-function azureCredential(config: Config): TokenCredential {
-  const clientId =
-    config.federatedIdentityClientId ?? (config.storage.kind === 'identity' ? config.storage.clientId : undefined);
-  return clientId ? new ManagedIdentityCredential({ clientId }) : new DefaultAzureCredential();
 }

@@ -8,7 +8,7 @@ import { isRestError } from './table-keys.js';
 import { grantSecretName } from '../key-vault/grant-secret-name.js';
 import { open, seal } from './local-token-cipher.js';
 import type { LocalTokenKeyRing } from './local-token-keys.js';
-import { parseStoredGrant, type StoredGrant } from '../../providers/microsoft/identity/stored-grant.js';
+import { parseStoredGrant, type StoredGrant } from '../../core/tokens/stored-grant.js';
 import type { TokenStore } from '../../core/ports/token-store.js';
 
 const ROW_KEY = 'grant';

@@ -7,7 +7,7 @@ import type { SecretClient } from '@azure/keyvault-secrets';
 import type { SourceKey } from '../../core/domain/source.js';
 import { TransientError } from '../../core/domain/errors.js';
 import { grantSecretName } from './grant-secret-name.js';
-import { parseStoredGrant, type StoredGrant } from '../../providers/microsoft/identity/stored-grant.js';
+import { parseStoredGrant, type StoredGrant } from '../../core/tokens/stored-grant.js';
 import type { TokenStore } from '../../core/ports/token-store.js';
 
 export interface KeyVaultTokenStoreOptions {

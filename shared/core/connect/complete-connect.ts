@@ -16,7 +16,7 @@ import type { SourceRepository } from '../ports/source-repository.js';
 import type { SyncJobQueue } from '../ports/sync-job-queue.js';
 import { NotFoundError, PermanentSourceError, ReauthRequiredError, TransientError } from '../domain/errors.js';
 import type { ProviderRegistry, ResolvedLocation, TokenManager } from '../ports/provider-ports.js';
-import type { CodeExchange } from '../../providers/microsoft/identity/code-exchange.js';
+import type { OAuthClientRegistry } from '../ports/oauth-client.js';
 import type { ConnectErrorCode } from './connect-errors.js';
 import type { ConnectSettings } from './connect-settings.js';
 import { originAllowed, returnToWith } from './return-to.js';
@@ -40,7 +40,8 @@ export interface CompleteConnectDependencies {
   tokens: TokenManager;
   providers: ProviderRegistry;
   syncJobs: SyncJobQueue;
-  exchange: CodeExchange;
+  /** The source type's OAuth client redeems the code. */
+  oauth: OAuthClientRegistry;
   log: Logger;
   now?: () => number;
 }
@@ -108,14 +109,14 @@ async function finish(
   // Connected meanwhile (another tab): keep the working grant rather than replace it.
   if (!CONNECTABLE_STATES.includes(source.state)) return fail('already_connected');
 
-  const outcome = await deps.exchange({
+  const outcome = await deps.oauth.get(source.type).exchangeCode({
     code: query.code,
     redirectUri: flow.redirectUri,
     codeVerifier: flow.codeVerifier,
   });
   if (outcome.kind === 'transient') return fail('temporarily_unavailable', outcome.reason);
   if (outcome.kind === 'permanent') return fail('exchange_failed', outcome.reason);
-  const refreshToken = outcome.tokens.refresh_token;
+  const refreshToken = outcome.tokens.refreshToken;
   if (refreshToken === undefined) return fail('no_refresh_token');
 
   await deps.tokens.storeGrant(key, { refreshToken });

@@ -1,6 +1,6 @@
 // The OAuth `state` of the connect flow: the flow's binding (kbId, sourceId, returnTo, expiry and the id
 // of its one-time row) as base64url JSON plus an HMAC-SHA256 over it. The browser carries it through
-// Microsoft's sign-in and back; nobody without CONNECT_STATE_SECRET can make or change one, so a
+// the provider's sign-in and back; nobody without CONNECT_STATE_SECRET can make or change one, so a
 // callback can trust its returnTo even before looking anything up. The state is signed, not encrypted:
 // it holds nothing secret (the PKCE verifier stays in the row, connect-state-store.ts).
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';

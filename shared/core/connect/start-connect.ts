@@ -1,6 +1,6 @@
 // GET /api/connect/start?kbId&sourceId&returnTo: checks returnTo against the allow-list and that the
 // source waits for a connection, saves the flow's one-time row (PKCE verifier), and answers the
-// redirect to Microsoft's authorize endpoint with a signed, expiring state (docs/connect.md).
+// redirect to the authorize endpoint of the source type's provider with a signed, expiring state (docs/connect.md).
 //
 // The route is anonymous (the user's browser has no function key). Anyone can therefore probe whether
 // a kbId/sourceId pair exists (404 vs 409 vs 302). We accept that: ids are not secrets in this API,
@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { idSchema, type SourceState } from '../domain/source.js';
-import { authorizeUrl } from '../../providers/microsoft/identity/authorize-url.js';
+import type { OAuthClientRegistry } from '../ports/oauth-client.js';
 import type { ConnectSettings } from './connect-settings.js';
 import { callbackUrl } from './connect-settings.js';
 import type { ConnectStateRepository } from '../ports/connect-state-repository.js';
@@ -31,6 +31,8 @@ export interface StartConnectDependencies {
   settings: ConnectSettings;
   sources: Pick<SourceRepository, 'get'>;
   states: Pick<ConnectStateRepository, 'save'>;
+  /** The source type's OAuth client builds the authorize URL. */
+  oauth: OAuthClientRegistry;
   now?: () => number;
 }
 
@@ -87,12 +89,8 @@ export async function startConnect(
   return {
     kind: 'redirect',
     returnToOrigin: returnTo.url.origin,
-    location: authorizeUrl({
-      authorityHost: settings.authorityHost,
-      tenantId: settings.tenantId,
-      clientId: settings.clientId,
+    location: deps.oauth.get(source.type).authorizeUrl({
       redirectUri,
-      scopes: settings.scopes,
       state,
       codeChallenge: codeChallengeS256(codeVerifier),
     }),

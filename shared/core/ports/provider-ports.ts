@@ -62,8 +62,9 @@ export interface TokenManager {
 
 export interface StoredGrantInput {
   refreshToken: string;
-  tenantId?: string;
   scopes?: string[];
+  /** Provider-specific fields (e.g. the directory of the grant), validated by the source type's OAuth client. */
+  [providerField: string]: unknown;
 }
 
 export interface ProviderRegistry {

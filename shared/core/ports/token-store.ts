@@ -1,7 +1,7 @@
 // The token store port: where a source's grant document lives. Two adapters: Azure Key Vault
 // (key-vault-token-store.ts) and an encrypted table for local runs (local-token-store.ts).
 import type { SourceKey } from '../domain/source.js';
-import type { StoredGrant } from '../../providers/microsoft/identity/stored-grant.js';
+import type { StoredGrant } from '../tokens/stored-grant.js';
 
 export interface TokenStore {
   /** The source's grant, or undefined when none is stored. */

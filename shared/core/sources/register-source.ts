@@ -15,7 +15,7 @@ import type { WatchRepository } from '../ports/watch-repository.js';
 import type { SyncJobQueue } from '../ports/sync-job-queue.js';
 import { syncLeaseKey } from '../sync/sync-source.js';
 import { giveUpSubscription } from '../watch/give-up-subscription.js';
-import type { AppOnlyTokenGrants } from '../../providers/microsoft/identity/microsoft-token-manager.js';
+import type { AppOnlyTokenGrants } from '../tokens/refreshing-token-manager.js';
 import type { RegisterSourceBody } from './register-source-body.js';
 
 /** The settings registration reads (the composition root passes the app's config). */

@@ -10,7 +10,7 @@ import { StorageSyncJobQueue } from '../../../shared/adapters/azure-queues/sync-
 import { runSyncJob } from '../../../shared/core/sync/run-sync-job.js';
 import { createLogger } from '../../../shared/adapters/logging/logger.js';
 import { createStorageClients } from '../../../shared/adapters/storage/storage-clients.js';
-import type { MicrosoftTokenManager } from '../../../shared/providers/microsoft/identity/microsoft-token-manager.js';
+import type { RefreshingTokenManager } from '../../../shared/core/tokens/refreshing-token-manager.js';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 import { storageConnectionString, uniqueName } from '../../support/storage.js';
 import { tokenTestBed, type TokenTestBed } from '../tokens/token-harness.js';
@@ -20,7 +20,7 @@ const DAY = 24 * 60 * 60 * 1000;
 describe('a permanently invalid grant during sync', () => {
   let h: SyncHarness;
   let bed: TokenTestBed;
-  let tokens: MicrosoftTokenManager;
+  let tokens: RefreshingTokenManager;
   beforeAll(async () => {
     h = await startSyncHarness(
       { childFirst: 0, duplicateRate: 0 },

@@ -6,7 +6,7 @@
 // manager, plus the console) is searched for the cursors, their tokens and the subscription id.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { MicrosoftTokenManager } from '../../../shared/providers/microsoft/identity/microsoft-token-manager.js';
+import type { RefreshingTokenManager } from '../../../shared/core/tokens/refreshing-token-manager.js';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 import { uniqueName } from '../../support/storage.js';
 import { tokenTestBed, type TokenTestBed } from '../tokens/token-harness.js';
@@ -21,7 +21,7 @@ function tokenOf(link: string): string | undefined {
 describe('a token refresh in the middle of a sync', () => {
   let h: SyncHarness;
   let bed: TokenTestBed;
-  let tokens: MicrosoftTokenManager;
+  let tokens: RefreshingTokenManager;
   beforeAll(async () => {
     h = await startSyncHarness(
       { childFirst: 0, duplicateRate: 0, defaultPageSize: 2, pageSizeJitter: 0 },

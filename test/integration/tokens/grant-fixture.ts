@@ -1,5 +1,5 @@
 // A delegated grant document for the store tests.
-import type { StoredGrant } from '../../../shared/providers/microsoft/identity/stored-grant.js';
+import type { StoredGrant } from '../../../shared/core/tokens/stored-grant.js';
 
 export function delegatedGrant(refreshToken: string): StoredGrant {
   return {

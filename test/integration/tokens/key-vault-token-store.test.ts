@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
 import { grantSecretName } from '../../../shared/adapters/key-vault/grant-secret-name.js';
 import { KeyVaultTokenStore } from '../../../shared/adapters/key-vault/key-vault-token-store.js';
-import { CorruptGrantError, type StoredGrant } from '../../../shared/providers/microsoft/identity/stored-grant.js';
+import { CorruptGrantError, type StoredGrant } from '../../../shared/core/tokens/stored-grant.js';
 import { delegatedGrant } from './grant-fixture.js';
 import { secretClientFor, startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
 

@@ -14,8 +14,10 @@ import {
   generateLocalTokenKeyEntry,
 } from '../../../shared/adapters/azure-tables/local-token-keys.js';
 import { LocalTokenStore } from '../../../shared/adapters/azure-tables/local-token-store.js';
-import type { MicrosoftTokenManager } from '../../../shared/providers/microsoft/identity/microsoft-token-manager.js';
-import type { StoredGrant } from '../../../shared/providers/microsoft/identity/stored-grant.js';
+import { open, seal, type SealedValue } from '../../../shared/adapters/azure-tables/local-token-cipher.js';
+import { grantSecretName } from '../../../shared/adapters/key-vault/grant-secret-name.js';
+import type { RefreshingTokenManager } from '../../../shared/core/tokens/refreshing-token-manager.js';
+import type { StoredGrant } from '../../../shared/core/tokens/stored-grant.js';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { storageConnectionString, uniqueName } from '../../support/storage.js';
 
@@ -32,9 +34,13 @@ export interface TokenTestBed {
   advance(ms: number, alsoSandbox?: boolean): Promise<void>;
   now(): number;
   /** A new token manager: each call stands for another instance of the app. */
-  instance(options?: CreateTokenManagerOptions, configOverrides?: Partial<Config>): MicrosoftTokenManager;
+  instance(options?: CreateTokenManagerOptions, configOverrides?: Partial<Config>): RefreshingTokenManager;
   /** What the local store holds for a source (read with the same key ring). */
   stored(source: SourceKey): Promise<StoredGrant | undefined>;
+  /** Writes `json` into the local store exactly as given (documents from earlier versions). */
+  storeDocument(source: SourceKey, json: string): Promise<void>;
+  /** The local store's document as the JSON text it holds. */
+  storedDocument(source: SourceKey): Promise<string>;
   newSource(): SourceKey;
 }
 
@@ -71,7 +77,8 @@ export async function tokenTestBed(sandbox: Sandbox, overrides: Record<string, s
 
   let offsetMs = 0;
   const now = () => Date.now() + offsetMs;
-  const localStore = new LocalTokenStore(storage.table(TABLES.localTokens), parseLocalTokenKeys(config.localTokenKeys));
+  const keys = parseLocalTokenKeys(config.localTokenKeys);
+  const localStore = new LocalTokenStore(storage.table(TABLES.localTokens), keys);
   let counter = 0;
 
   return {
@@ -92,6 +99,16 @@ export async function tokenTestBed(sandbox: Sandbox, overrides: Record<string, s
         ...options,
       }),
     stored: (source) => localStore.read(source),
+    storeDocument: async (source, json) => {
+      const name = grantSecretName(source);
+      const entity = { partitionKey: name, rowKey: 'grant', ...source, ...seal(keys, json, name) };
+      await storage.table(TABLES.localTokens).upsertEntity(entity, 'Replace');
+    },
+    storedDocument: async (source) => {
+      const name = grantSecretName(source);
+      const entity = await storage.table(TABLES.localTokens).getEntity<SealedValue>(name, 'grant');
+      return open(keys, entity, name);
+    },
     newSource: () => ({ kbId: uniqueName('kb'), sourceId: `source-${++counter}` }),
   };
 }

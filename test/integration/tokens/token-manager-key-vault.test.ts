@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { grantSecretName } from '../../../shared/adapters/key-vault/grant-secret-name.js';
-import { parseStoredGrant } from '../../../shared/providers/microsoft/identity/stored-grant.js';
+import { parseStoredGrant } from '../../../shared/core/tokens/stored-grant.js';
 import { secretClientFor, startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
 import { tokenTestBed } from './token-harness.js';
 

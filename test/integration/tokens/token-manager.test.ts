@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
 import { ReauthRequiredError, TransientError } from '../../../shared/core/domain/errors.js';
-import type { MicrosoftTokenManager } from '../../../shared/providers/microsoft/identity/microsoft-token-manager.js';
+import type { RefreshingTokenManager } from '../../../shared/core/tokens/refreshing-token-manager.js';
 import { tokenTestBed, type TokenTestBed } from './token-harness.js';
 
 const HOUR = 3_600_000;
@@ -30,7 +30,7 @@ beforeEach(async () => {
 
 /** A user with a consented grant whose refresh token is stored for a new source. */
 async function connect(
-  manager: MicrosoftTokenManager,
+  manager: RefreshingTokenManager,
 ): Promise<{ source: SourceKey; userId: string; refreshToken: string }> {
   const { id: userId } = await sandbox.control.createUser({});
   const scopes = ['https://graph.microsoft.com/Files.Read.All', 'offline_access'];
@@ -53,7 +53,7 @@ async function tokenEndpointStatuses(): Promise<number[]> {
   return requests.filter((request) => new RegExp(TOKEN_PATH).test(request.path)).map((request) => request.status);
 }
 
-describe('MicrosoftTokenManager against the sandbox', () => {
+describe('RefreshingTokenManager against the sandbox', () => {
   it('rotation: after N refreshes the stored refresh token is the newest, each refresh presenting the previous one', async () => {
     const manager = bed.instance();
     const { source, userId, refreshToken } = await connect(manager);

@@ -8,7 +8,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
-import type { MicrosoftTokenManager } from '../../../shared/providers/microsoft/identity/microsoft-token-manager.js';
+import type { RefreshingTokenManager } from '../../../shared/core/tokens/refreshing-token-manager.js';
 import { secretClientFor, startKeyVaultFake, type KeyVaultFake } from './key-vault-fake.js';
 import { tokenTestBed, type TokenTestBed } from './token-harness.js';
 
@@ -36,7 +36,7 @@ describe('token paths leak nothing', () => {
     const secrets = new Set<string>([sandbox.clientSecret, 'wrong-client-secret-value']);
     for (const entry of (bed.config.localTokenKeys ?? '').split(',')) secrets.add(entry.split(':')[1] ?? '');
     const errors: string[] = [];
-    const seen = async (manager: MicrosoftTokenManager, source: SourceKey) => {
+    const seen = async (manager: RefreshingTokenManager, source: SourceKey) => {
       try {
         secrets.add(await manager.getAccessToken(source));
       } catch (error) {
@@ -47,7 +47,7 @@ describe('token paths leak nothing', () => {
       if (stored?.accessToken) secrets.add(stored.accessToken);
       if (stored?.kind === 'delegated') secrets.add(stored.refreshToken);
     };
-    const connect = async (manager: MicrosoftTokenManager) => {
+    const connect = async (manager: RefreshingTokenManager) => {
       const { id: userId } = await sandbox.control.createUser({});
       const { refreshToken } = await sandbox.control.issueRefreshToken({ userId, scopes: ['Files.Read.All'] });
       secrets.add(refreshToken);

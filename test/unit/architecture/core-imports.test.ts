@@ -2,7 +2,7 @@
 // provider or app module and no vendor SDK. Linted through ESLint's Node API with the project's real
 // config; type-aware rules are switched off here (the rule needs no types, and a probe file that is
 // not on disk has no TypeScript project), so only what the rule itself reports is looked at.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
@@ -85,8 +85,8 @@ describe('shared/core imports only core', () => {
   });
 });
 
-describe('the temporary list of core files awaiting provider ports', () => {
-  /** Core files whose rule options let `providers/` through (eslint.config.js, CORE_FILES_AWAITING_PROVIDER_PORTS). */
+describe('exemptions', () => {
+  /** Core files whose rule options let `providers/` through. */
   async function filesAllowedProviders(): Promise<string[]> {
     const allowed: string[] = [];
     for (const file of await coreFiles()) {
@@ -96,23 +96,7 @@ describe('the temporary list of core files awaiting provider ports', () => {
     return allowed;
   }
 
-  it('still forbids adapters, app and SDKs there; only providers are let through', async () => {
-    const [file] = await filesAllowedProviders();
-    expect(file).toBeDefined();
-    const code = [
-      "import { x } from '../../providers/microsoft/webhooks/client-state.js';",
-      "import { y } from '../../adapters/azure-queues/queue-writer.js';",
-      "import type { Config } from '../../app/config.js';",
-      "import type { QueueClient } from '@azure/storage-queue';",
-      'export type Used = [typeof x, typeof y, Config, QueueClient];',
-    ].join('\n');
-    expect((await ruleErrors(code, file!)).map((error) => error.line)).toEqual([2, 3, 4]);
-  });
-
-  it('names only files that still import a provider (an entry is deleted once its port lands)', async () => {
-    for (const file of await filesAllowedProviders()) {
-      const text = await readFile(join(ROOT, file), 'utf8');
-      expect(text, file).toMatch(/from '(\.\.\/)+providers\//);
-    }
+  it('no core file is exempt: the rule forbids providers in every one', async () => {
+    expect(await filesAllowedProviders()).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // Redeems the authorization code at the v2.0 token endpoint (graph-behaviour.md §6:
 // grant_type=authorization_code with code, redirect_uri and code_verifier), through the same request
-// function and client credential the token manager uses (shared/tokens). No retry: a code is
+// function and client credential as refreshes (microsoft-oauth-client.ts). No retry: a code is
 // single-use, so a retry after a lost answer would only fail with "already redeemed" (AADSTS54005).
+import type { AuthorizationCode } from '../../../core/ports/oauth-client.js';
 import type { ClientCredential } from './client-credential.js';
 import { requestTokens, tokenEndpointUrl, type TokenRequestOutcome } from './token-endpoint.js';
 
@@ -14,12 +15,6 @@ export interface CodeExchangeSettings {
   scopes: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
-}
-
-export interface AuthorizationCode {
-  code: string;
-  redirectUri: string;
-  codeVerifier: string;
 }
 
 export type CodeExchange = (code: AuthorizationCode) => Promise<TokenRequestOutcome>;

@@ -3,22 +3,10 @@
 // Microsoft Entra "AADSTS error codes" (reference-error-codes.md). Reasons are readable, name the
 // AADSTS code and never include the server's error_description (it can echo request details).
 import { z } from 'zod';
+import type { OAuthFailure } from '../../../core/ports/oauth-client.js';
 
-export type TokenFailure =
-  | {
-      kind: 'permanent';
-      /** OAuth error, e.g. "invalid_grant". */
-      error: string;
-      code: number | undefined;
-      reason: string;
-      /**
-       * True when the cause is the app's own registration or credential (invalid_client,
-       * unauthorized_client): an administrator can fix it without the user, so an occasional probe
-       * is worth it. False when the user's grant itself is dead: only a new grant helps.
-       */
-      appSide: boolean;
-    }
-  | { kind: 'transient'; reason: string; retryAfterMs: number | undefined };
+/** The port's classification (core/ports/oauth-client.ts); `code` is the first AADSTS code of the answer. */
+export type TokenFailure = OAuthFailure;
 
 /** The documented error body of the v2.0 token endpoint; only the fields we branch on. */
 export const tokenErrorBodySchema = z.object({

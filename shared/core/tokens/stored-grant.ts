@@ -1,6 +1,11 @@
 // The document a token store keeps per source. One JSON document holds everything needed to get an
 // access token for the source, so one write makes a refresh durable (invariant 4): the rotated refresh
 // token and the access token it came with are stored together, or not at all.
+//
+// The fields below are the provider-neutral ones. A provider keeps its own fields beside them, at the
+// top level (e.g. the directory that serves the grant): they are opaque here, kept as read, and checked by the source
+// type's OAuth client (OAuthClient.grantFields). The layout is the one documents were always stored in,
+// so documents written before the split still load (docs/tokens.md).
 import { z } from 'zod';
 
 /** Why the grant can no longer be used, recorded so later calls fail fast without a token call. */
@@ -9,7 +14,7 @@ export const grantInvalidSchema = z.object({
   reason: z.string().min(1),
   /** OAuth error, e.g. "invalid_grant". */
   error: z.string().min(1),
-  /** First AADSTS code of the answer, when there was one. */
+  /** The provider's numeric error code of the answer, when it had one. */
   code: z.number().int().optional(),
   at: z.string(),
   /**
@@ -32,8 +37,6 @@ const cachedAccessToken = {
 
 const common = {
   schemaVersion: z.literal(1),
-  /** Tenant whose token endpoint serves the grant ("organizations"/"common" for multi-tenant sign-ins). */
-  tenantId: z.string().min(1),
   scopes: z.array(z.string()),
   /** When the refresh token (or the app-only grant) was stored or last rotated (ISO 8601). */
   obtainedAt: z.string(),
@@ -41,16 +44,24 @@ const common = {
   ...cachedAccessToken,
 };
 
+// Loose objects: the provider's fields pass through unchanged (see the header).
 export const storedGrantSchema = z.discriminatedUnion('kind', [
-  /** A user's delegated grant: refreshed with grant_type=refresh_token; the refresh token rotates. */
-  z.object({ kind: z.literal('delegated'), refreshToken: z.string().min(1), ...common }),
+  /** A user's delegated grant: refreshed with its refresh token, which may rotate on each refresh. */
+  z.looseObject({ kind: z.literal('delegated'), refreshToken: z.string().min(1), ...common }),
   /** App-only (client credentials): no refresh token; tokens come from the app's own credential. */
-  z.object({ kind: z.literal('app'), ...common }),
+  z.looseObject({ kind: z.literal('app'), ...common }),
 ]);
 
 export type StoredGrant = z.infer<typeof storedGrantSchema>;
 export type DelegatedGrant = Extract<StoredGrant, { kind: 'delegated' }>;
 export type AppOnlyGrant = Extract<StoredGrant, { kind: 'app' }>;
+
+const NEUTRAL_FIELDS: ReadonlySet<string> = new Set(Object.keys(storedGrantSchema.options[0].shape));
+
+/** The fields of a stored grant that are not the neutral ones: the provider's part. */
+export function providerFields(grant: StoredGrant): Readonly<Record<string, unknown>> {
+  return Object.fromEntries(Object.entries(grant).filter(([name]) => !NEUTRAL_FIELDS.has(name)));
+}
 
 /** Parses a stored document; a document that does not parse is treated as corrupt, never guessed at. */
 export function parseStoredGrant(json: string): StoredGrant {

@@ -1,4 +1,6 @@
-// Access tokens for Microsoft sources (invariant 4):
+// Access tokens for sources, whatever their provider (invariant 4). The provider-specific part (the
+// token endpoint, its errors, the grant's own fields) is the source type's OAuthClient; this file
+// holds what every provider needs:
 // - an access token is reused until `refreshMarginMs` before it expires (in memory, and through the
 //   stored grant document so other instances can reuse it too);
 // - a refresh is single-flight per source: one promise per source inside the process, and a table
@@ -6,36 +8,31 @@
 // - the rotated refresh token is written to the store before the new access token is handed out;
 // - permanent errors mark the stored grant invalid and throw ReauthRequiredError, so later calls fail
 //   fast with no token call; transient ones are retried with backoff, then thrown as TransientError;
-// - an access token Graph refused before its expiry is dropped from memory and from the store (only
-//   if it is still the cached one), so the next call refreshes through the same single flight.
+// - an access token the provider refused before its expiry is dropped from memory and from the store
+//   (only if it is still the cached one), so the next call refreshes through the same single flight.
 // Log lines name the source by kbId and sourceId only (sourceKeyOf): callers often pass the whole
 // source record, whose cursor and subscription id must not reach a log.
+import type { SourceKey } from '../domain/source.js';
+import { sourceKeyOf, sourceKeyString } from '../domain/source.js';
+import type { LeaseStore } from '../ports/lease-store.js';
+import type { Logger } from '../ports/logger.js';
+import { ReauthRequiredError, TransientError } from '../domain/errors.js';
+import type { StoredGrantInput, TokenManager } from '../ports/provider-ports.js';
+import type { OAuthClient, OAuthFailure, ProviderGrantFields, TokenOutcome } from '../ports/oauth-client.js';
+import type { TokenStore } from '../ports/token-store.js';
+import { backoffDelayMs, DEFAULT_TOKEN_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { z } from 'zod';
-import type { SourceKey } from '../../../core/domain/source.js';
-import { sourceKeyOf, sourceKeyString } from '../../../core/domain/source.js';
-import type { Logger } from '../../../adapters/logging/logger.js';
-import type { TableLeaseStore } from '../../../adapters/azure-tables/table-lease.js';
-import { ReauthRequiredError, TransientError } from '../../../core/domain/errors.js';
-import type { StoredGrantInput, TokenManager } from '../../../core/ports/provider-ports.js';
-import { backoffDelayMs, DEFAULT_TOKEN_BACKOFF, type BackoffPolicy } from '../../../core/tokens/backoff.js';
-import type { ClientCredential } from './client-credential.js';
-import { CorruptGrantError, type StoredGrant } from './stored-grant.js';
-import { requestTokens, tokenEndpointUrl, type TokenRequestOutcome } from './token-endpoint.js';
-import type { TokenFailure } from './token-error-classification.js';
-import type { TokenStore } from '../../../core/ports/token-store.js';
+import { CorruptGrantError, providerFields, type StoredGrant } from './stored-grant.js';
 
-/** App-only access for a source (organisation-wide libraries): client credentials, no refresh token. */
-export interface AppOnlyGrantInput {
-  /** The tenant that consented to the app's application permissions; defaults to MS_TENANT_ID. */
-  tenantId?: string;
-}
+/** Provider-specific input of an app-only grant, checked by the client (OAuthClient.appOnly). */
+export type AppOnlyGrantInput = ProviderGrantFields;
 
-/** What the lead's composition sees beyond the port: the app-only variant of storeGrant. */
+/** What the composition sees beyond the port: the app-only variant of storeGrant. */
 export interface AppOnlyTokenGrants {
   storeAppOnlyGrant(source: SourceKey, grant?: AppOnlyGrantInput): Promise<void>;
 }
 
-/** For maintenance: keeps idle delegated grants from reaching the 90-day inactivity limit. */
+/** For maintenance: keeps idle delegated grants from reaching their provider's inactivity limit. */
 export interface TokenKeepAlive {
   keepAlive(source: SourceKey, maxIdleMs: number): Promise<boolean>;
 }
@@ -46,25 +43,18 @@ export interface TokenManagerFaults {
   afterTokenResponse?(source: SourceKey): void | Promise<void>;
 }
 
-export interface MicrosoftTokenManagerOptions {
+export interface RefreshingTokenManagerOptions {
+  /** The OAuth client of the source types this manager serves. */
+  client: OAuthClient;
   store: TokenStore;
   /** Lease store with scope 'token-refresh' on the `leases` table. */
-  leases: TableLeaseStore;
-  authorityHost: string;
-  clientId: string;
-  /** Undefined: a public client (no secret or assertion is sent). */
-  clientCredential: ClientCredential | undefined;
-  /** Tenant used when a grant names none (MS_TENANT_ID, else "organizations"). */
-  defaultTenantId: string;
-  /** Scope of app-only requests, e.g. "https://graph.microsoft.com/.default". */
-  appOnlyScope: string;
+  leases: LeaseStore;
   refreshMarginMs: number;
   logger: Logger;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   backoff?: BackoffPolicy;
-  requestTimeoutMs?: number;
   /** Must outlast a refresh with all its retries (4 × 10 s + backoff by default). */
   leaseTtlMs?: number;
   /** How long a caller waits for another instance's refresh before giving up (TransientError). */
@@ -74,46 +64,40 @@ export interface MicrosoftTokenManagerOptions {
   memoryCacheMs?: number;
   /** After an app-side permanent error, one probe call is allowed per this interval. */
   appSideProbeIntervalMs?: number;
-  fetch?: typeof fetch;
   faults?: TokenManagerFaults;
 }
 
-const grantInputSchema = z.object({
+/** The neutral part of storeGrant's input; the rest is the client's (OAuthClient.newDelegatedGrant). */
+const grantInputSchema = z.looseObject({
   refreshToken: z.string().min(1),
-  tenantId: z.string().min(1).optional(),
   scopes: z.array(z.string().min(1)).optional(),
 });
-
-const appOnlyInputSchema = z.object({ tenantId: z.string().min(1).optional() });
-
-/** Tenants that only exist for interactive multi-tenant sign-in; client credentials need a real one. */
-const META_TENANTS = new Set(['common', 'organizations', 'consumers']);
 
 interface UsableToken {
   accessToken: string;
   expiresAtMs: number;
 }
 
-export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, TokenKeepAlive {
+export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants, TokenKeepAlive {
   private readonly inFlight = new Map<string, Promise<string>>();
   private readonly memory = new Map<string, { accessToken: string; reuseUntilMs: number }>();
+  private readonly client: OAuthClient;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly backoff: BackoffPolicy;
-  private readonly requestTimeoutMs: number;
   private readonly leaseTtlMs: number;
   private readonly leaseWaitMs: number;
   private readonly leasePollMs: number;
   private readonly memoryCacheMs: number;
   private readonly appSideProbeIntervalMs: number;
 
-  constructor(private readonly options: MicrosoftTokenManagerOptions) {
+  constructor(private readonly options: RefreshingTokenManagerOptions) {
+    this.client = options.client;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.backoff = options.backoff ?? DEFAULT_TOKEN_BACKOFF;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.leaseTtlMs = options.leaseTtlMs ?? 60_000;
     this.leaseWaitMs = options.leaseWaitMs ?? 20_000;
     this.leasePollMs = options.leasePollMs ?? 200;
@@ -154,14 +138,15 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
   }
 
   async storeGrant(source: SourceKey, input: StoredGrantInput): Promise<void> {
-    const grant = grantInputSchema.parse(input);
+    const { refreshToken, scopes, ...providerInput } = grantInputSchema.parse(input);
+    const grant = this.client.newDelegatedGrant(providerInput);
     await this.withRefreshLease(source, async () => {
       await this.options.store.write(source, {
+        ...grant.fields,
         schemaVersion: 1,
         kind: 'delegated',
-        refreshToken: grant.refreshToken,
-        tenantId: grant.tenantId ?? this.options.defaultTenantId,
-        scopes: grant.scopes ?? [],
+        refreshToken,
+        scopes: grant.scopes ?? scopes ?? [],
         obtainedAt: new Date(this.now()).toISOString(),
       });
     });
@@ -169,19 +154,14 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
   }
 
   async storeAppOnlyGrant(source: SourceKey, input: AppOnlyGrantInput = {}): Promise<void> {
-    const tenantId = appOnlyInputSchema.parse(input).tenantId ?? this.options.defaultTenantId;
-    if (META_TENANTS.has(tenantId.toLowerCase())) {
-      throw new Error('app-only access needs a tenant id (the grant\'s tenantId or MS_TENANT_ID), not "common"');
-    }
-    if (!this.options.clientCredential) {
-      throw new Error('app-only access needs a client credential (a secret, a certificate or a federated identity)');
-    }
+    if (!this.client.appOnly) throw new Error('this source type has no app-only access');
+    const grant = this.client.appOnly.newGrant(input);
     await this.withRefreshLease(source, async () => {
       await this.options.store.write(source, {
+        ...grant.fields,
         schemaVersion: 1,
         kind: 'app',
-        tenantId,
-        scopes: [this.options.appOnlyScope],
+        scopes: grant.scopes ?? [],
         obtainedAt: new Date(this.now()).toISOString(),
       });
     });
@@ -189,8 +169,8 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
   }
 
   /**
-   * Deletes the stored grant. Entra has no endpoint that revokes a single refresh token (only all of
-   * a user's sessions), so revoking here means forgetting it; it expires unused after 90 days.
+   * Deletes the stored grant. Not every provider can revoke a single refresh token, so revoking
+   * here means forgetting it; it then expires unused.
    */
   async revoke(source: SourceKey): Promise<void> {
     await this.withRefreshLease(source, () => this.options.store.remove(source));
@@ -199,9 +179,9 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
 
   /**
    * Refreshes a delegated grant whose refresh token was obtained more than `maxIdleMs` ago, so a
-   * source that has not synced for weeks does not reach the 90-day inactivity limit (AADSTS700082,
-   * graph-behaviour.md §6). Returns whether it called the token endpoint; throws like getAccessToken.
-   * App-only grants have no refresh token to keep alive.
+   * source that has not synced for weeks does not reach its provider's inactivity limit
+   * (OAuthClient.inactivity). Returns whether it called the token endpoint; throws like
+   * getAccessToken. App-only grants have no refresh token to keep alive.
    */
   async keepAlive(source: SourceKey, maxIdleMs: number): Promise<boolean> {
     const isIdle = (grant: StoredGrant) =>
@@ -269,41 +249,36 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
 
     await this.options.faults?.afterTokenResponse?.(source);
     const { tokens } = outcome;
-    const expiresAtMs = requestedAt + tokens.expires_in * 1000;
-    const rotated = grant.kind === 'delegated' && tokens.refresh_token !== undefined;
+    const expiresAtMs = requestedAt + tokens.expiresInSeconds * 1000;
+    const rotated = grant.kind === 'delegated' && tokens.refreshToken !== undefined;
+    // The idle clock (keep-alive) restarts with a new refresh token; without rotation, with any use.
+    const renewed = rotated || (grant.kind === 'delegated' && !this.client.refreshTokensRotate);
     const next: StoredGrant =
       grant.kind === 'delegated'
         ? {
             ...grant,
-            refreshToken: tokens.refresh_token ?? grant.refreshToken,
-            obtainedAt: rotated ? new Date(requestedAt).toISOString() : grant.obtainedAt,
-            accessToken: tokens.access_token,
+            refreshToken: tokens.refreshToken ?? grant.refreshToken,
+            obtainedAt: renewed ? new Date(requestedAt).toISOString() : grant.obtainedAt,
+            accessToken: tokens.accessToken,
             accessTokenExpiresAtMs: expiresAtMs,
             invalid: undefined,
           }
-        : { ...grant, accessToken: tokens.access_token, accessTokenExpiresAtMs: expiresAtMs, invalid: undefined };
+        : { ...grant, accessToken: tokens.accessToken, accessTokenExpiresAtMs: expiresAtMs, invalid: undefined };
     // Durable before use (invariant 4): if this write fails, the caller gets no token, and the old
-    // refresh token, which Entra does not revoke on rotation (graph-behaviour.md §6), still works.
+    // refresh token is still the one stored (docs/tokens.md: which providers keep it valid).
     await this.options.store.write(source, next);
     this.options.logger.info('token.refreshed', {
       ...sourceKeyOf(source),
       kind: grant.kind,
       rotated,
-      expiresInSeconds: tokens.expires_in,
+      expiresInSeconds: tokens.expiresInSeconds,
     });
-    return this.remember(source, { accessToken: tokens.access_token, expiresAtMs });
+    return this.remember(source, { accessToken: tokens.accessToken, expiresAtMs });
   }
 
-  private async requestWithRetries(source: SourceKey, grant: StoredGrant): Promise<TokenRequestOutcome> {
-    const url = tokenEndpointUrl(this.options.authorityHost, grant.tenantId);
+  private async requestWithRetries(source: SourceKey, grant: StoredGrant): Promise<TokenOutcome> {
     for (let attempt = 1; ; attempt++) {
-      // The credential fields are built per attempt: a client assertion is single-use (its jti).
-      const form = {
-        client_id: this.options.clientId,
-        ...grantFields(grant),
-        ...(await this.options.clientCredential?.formFields(url)),
-      };
-      const outcome = await requestTokens(url, form, { timeoutMs: this.requestTimeoutMs, fetch: this.options.fetch });
+      const outcome = await this.request(grant);
       if (outcome.kind !== 'transient') return outcome;
       const delayMs = backoffDelayMs(attempt, this.backoff, this.random, outcome.retryAfterMs);
       if (delayMs === undefined) return outcome;
@@ -317,10 +292,28 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     }
   }
 
+  private request(grant: StoredGrant): Promise<TokenOutcome> {
+    const fields = providerFields(grant);
+    if (grant.kind === 'delegated') {
+      return this.client.refresh({ refreshToken: grant.refreshToken, scopes: grant.scopes, fields });
+    }
+    if (!this.client.appOnly) {
+      const reason = 'the stored grant is app-only, which this source type does not support; reconnect the source';
+      return Promise.resolve({
+        kind: 'permanent',
+        error: 'unsupported_grant_type',
+        code: undefined,
+        reason,
+        appSide: false,
+      });
+    }
+    return this.client.appOnly.requestToken({ scopes: grant.scopes, fields });
+  }
+
   private async markInvalid(
     source: SourceKey,
     grant: StoredGrant,
-    failure: Extract<TokenFailure, { kind: 'permanent' }>,
+    failure: Extract<OAuthFailure, { kind: 'permanent' }>,
   ) {
     const at = this.now();
     await this.options.store.write(source, {
@@ -367,15 +360,17 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
     return token.accessToken;
   }
 
+  /** The stored grant, its provider fields checked by the client; a document that fails either is corrupt. */
   private async read(source: SourceKey): Promise<StoredGrant | undefined> {
+    let grant: StoredGrant | undefined;
     try {
-      return await this.options.store.read(source);
+      grant = await this.options.store.read(source);
     } catch (error) {
-      if (error instanceof CorruptGrantError) {
-        throw new ReauthRequiredError('the stored grant could not be read; reconnect the source');
-      }
+      if (error instanceof CorruptGrantError) throw corrupt();
       throw error;
     }
+    if (grant && !this.client.grantFields.safeParse(providerFields(grant)).success) throw corrupt();
+    return grant;
   }
 
   /**
@@ -407,13 +402,10 @@ export class MicrosoftTokenManager implements TokenManager, AppOnlyTokenGrants, 
   }
 }
 
-function grantFields(grant: StoredGrant): Record<string, string> {
-  const scope = grant.scopes.join(' ');
-  if (grant.kind === 'app') return { grant_type: 'client_credentials', scope };
-  // "scope" is optional on refresh (a subset of the granted scopes); omitted when none were recorded.
-  return { grant_type: 'refresh_token', refresh_token: grant.refreshToken, ...(scope ? { scope } : {}) };
-}
-
 function noGrant(): ReauthRequiredError {
   return new ReauthRequiredError('no credentials are stored for the source; connect it');
+}
+
+function corrupt(): ReauthRequiredError {
+  return new ReauthRequiredError('the stored grant could not be read; reconnect the source');
 }
