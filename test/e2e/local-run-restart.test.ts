@@ -25,12 +25,26 @@ afterAll(async () => {
   // The Azurite npm start left running (by design) is ours to stop.
   const pidFile = path.join(environment.env.AZURITE_LOCATION!, 'azurite.pid');
   try {
-    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    process.kill(pid, 'SIGTERM');
+    // Azurite still writes its folder while it stops: wait (bounded) until it is gone before removing it.
+    await waitFor('Azurite to exit', () => !isRunning(pid), { timeoutMs: 10_000, intervalMs: 100 }).catch(
+      () => undefined,
+    );
   } catch {
     // already gone
   }
-  await rm(environment.workDir, { recursive: true, force: true });
+  await rm(environment.workDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function startAndWait(env: Record<string, string>): Promise<{ started: StartedProcess; sandboxUrl: string }> {
   const started = spawnStart(env, { ownGroup: true });
