@@ -18,7 +18,7 @@ export function functionModuleFiles(directory = FUNCTIONS_DIR): string[] {
 
 /**
  * Outside the Functions host, @azure/functions runs in "test mode" and warns once per app.* call
- * (design.md, pitfalls). That is expected here, so those lines are dropped; other warnings pass.
+ * (docs/invariants.md, "Platform pitfalls"). That is expected here, so those lines are dropped; other warnings pass.
  */
 const TEST_MODE_WARNING = /^WARNING: (Skipping call to register|Failed to detect the Azure Functions runtime)/;
 

@@ -1,6 +1,6 @@
 // The sandbox tenant: a simulated Microsoft 365 tenant (Graph drives, delta, downloads, identity
 // platform) with a control API, served over HTTPS on loopback. Behaviour follows
-// /work/shared/graph-behaviour.md; docs/sandbox.md says what is modelled and what is not.
+// docs/graph-behaviour.md; docs/sandbox.md says what is modelled and what is not.
 import { randomUUID } from 'node:crypto';
 import { ensureSandboxCertificate } from './tls/ensure-cert.js';
 import { SandboxControlClient } from './control/control-client.js';

@@ -45,7 +45,7 @@ describe('npm start (dev/start.ts)', () => {
   });
 
   test('a function-key route of the app refuses a request without the key, and serves one with it', async () => {
-    // GET /api/kbs/{kbId}/sources is in the HTTP contract (design.md) with function-key auth.
+    // GET /api/kbs/{kbId}/sources is in the HTTP contract (docs/invariants.md) with function-key auth.
     const sourcesUrl = `http://localhost:${environment.hostPort}/api/kbs/kb-start-test/sources`;
     const settings = JSON.parse(readFileSync(environment.env.LOCAL_SETTINGS_PATH!, 'utf8')) as {
       Values: Record<string, string>;

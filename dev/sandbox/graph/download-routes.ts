@@ -1,4 +1,4 @@
-// The pre-authenticated download URLs the sandbox hands out from /content (graph-behaviour.md §2):
+// The pre-authenticated download URLs the sandbox hands out from /content (docs/graph-behaviour.md §2):
 // no Authorization header needed; Range → 206 with Content-Range (or 200 with the whole file when
 // the range cannot be served as one part), unsatisfiable → 416 invalidRange; If-None-Match → 304.
 import type { SandboxContext } from '../sandbox-context.js';

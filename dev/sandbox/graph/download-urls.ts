@@ -1,4 +1,4 @@
-// Pre-authenticated download URLs (graph-behaviour.md §1, §2): signed, expiring on the sandbox
+// Pre-authenticated download URLs (docs/graph-behaviour.md §1, §2): signed, expiring on the sandbox
 // clock, served by the sandbox itself under /_download/, and usable without an Authorization header.
 import { z } from 'zod';
 import type { SandboxClock } from '../state/sandbox-clock.js';

@@ -1,4 +1,4 @@
-// Turns drive and item records into Graph JSON (graph-behaviour.md §1 and the driveItem resource
+// Turns drive and item records into Graph JSON (docs/graph-behaviour.md §1 and the driveItem resource
 // doc), including what delta leaves out: Business omits cTag on create/modify and cTag and name
 // on delete; personal omits cTag and size on delete; delta never sends parentReference.path.
 import type { DriveItemRecord, DriveRecord, SandboxSite, SandboxUser } from '../state/tenant-model.js';

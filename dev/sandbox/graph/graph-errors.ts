@@ -1,4 +1,4 @@
-// Graph's error body (graph-behaviour.md §7): {"error":{"code","message","innerError":{date,
+// Graph's error body (docs/graph-behaviour.md §7): {"error":{"code","message","innerError":{date,
 // request-id, client-request-id}}}.
 import { randomUUID } from 'node:crypto';
 import { jsonResponse, type SandboxRequest, type SandboxResponse } from '../http/sandbox-http.js';

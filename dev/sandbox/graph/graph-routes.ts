@@ -1,4 +1,4 @@
-// Graph drive endpoints under /v1.0 (graph-behaviour.md §1, §2, §5, §7): bearer authentication,
+// Graph drive endpoints under /v1.0 (docs/graph-behaviour.md §1, §2, §5, §7): bearer authentication,
 // throttling with resource units, drives and items, children, delta, and /content redirects.
 import type { SandboxContext } from '../sandbox-context.js';
 import { DeltaError } from '../state/delta-engine.js';

@@ -1,4 +1,4 @@
-// Throttling per graph-behaviour.md §5, on the sandbox clock: a per-user request budget (3,000
+// Throttling per docs/graph-behaviour.md §5, on the sandbox clock: a per-user request budget (3,000
 // requests per 5 minutes) and a per-app resource-unit budget per minute. Past 80 % of the app's
 // RU budget the RateLimit-* headers are sent; past 100 %, or past the user budget, 429.
 import type { SandboxSettings } from '../state/sandbox-settings.js';

@@ -126,7 +126,7 @@ function faultResponse(request: SandboxRequest, fault: FaultSpec, now: number): 
     fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
   switch (fault.kind) {
     case '429':
-      // A fractional default, as Graph sends (graph-behaviour.md §5).
+      // A fractional default, as Graph sends (docs/graph-behaviour.md §5).
       return tooManyRequests(request, fault.retryAfterSeconds ?? 2.128, now);
     case '503':
       return graphError(

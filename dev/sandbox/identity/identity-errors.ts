@@ -1,4 +1,4 @@
-// Error answers of the token and authorize endpoints, in the documented shape (graph-behaviour.md
+// Error answers of the token and authorize endpoints, in the documented shape (docs/graph-behaviour.md
 // §6): error, error_description starting "AADSTSnnnn: ", error_codes, timestamp, trace_id,
 // correlation_id, error_uri. 400 for invalid_grant and friends, 401 for invalid_client [O].
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The identity platform's endpoints (graph-behaviour.md §6): /{tenant}/oauth2/v2.0/authorize
+// The identity platform's endpoints (docs/graph-behaviour.md §6): /{tenant}/oauth2/v2.0/authorize
 // (authorization code with PKCE S256 to a registered redirect URI; a sign-in and consent page for a
 // browser, an instant answer for programs) and
 // /{tenant}/oauth2/v2.0/token (authorization_code, refresh_token, client_credentials).

@@ -1,4 +1,4 @@
-// The simulated identity platform (graph-behaviour.md §6): app registrations, consented grants,
+// The simulated identity platform (docs/graph-behaviour.md §6): app registrations, consented grants,
 // authorization codes, rotating refresh tokens and opaque access tokens, all on the sandbox clock.
 // Tokens are looked up by value; the token log refers to refresh tokens by opaque ids ("rt-7")
 // so tests can check rotation without ever seeing a token in a log.

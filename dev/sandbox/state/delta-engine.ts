@@ -1,4 +1,4 @@
-// Delta semantics over the drive change log (graph-behaviour.md §1), independent of HTTP.
+// Delta semantics over the drive change log (docs/graph-behaviour.md §1), independent of HTTP.
 // An enumeration (full, or incremental since a token) is materialised once as an ordered list of
 // item ids, with the realism knobs applied (child-first runs, later duplicates); pages are then
 // pure slices of it, so replaying the same nextLink (after a 503, say) gives the same page.

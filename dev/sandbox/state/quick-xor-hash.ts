@@ -1,5 +1,5 @@
 // Microsoft's QuickXorHash, the only content hash both OneDrive personal and Business guarantee
-// (graph-behaviour.md §1). Algorithm from the OneDrive docs "Code Snippets: QuickXorHash"
+// (docs/graph-behaviour.md §1). Algorithm from the OneDrive docs "Code Snippets: QuickXorHash"
 // (onedrive-api-docs/docs/code-snippets/quickxorhash.md): each byte is XORed into a 160-bit circular
 // register at bit offset (index * 11) mod 160; finally the 64-bit little-endian length is XORed into
 // the last 8 bytes of the 20-byte result, which is sent base64-encoded.

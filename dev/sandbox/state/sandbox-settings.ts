@@ -1,5 +1,5 @@
 // The knobs that make the sandbox realistic (and unpleasant) by default; tests turn them off or up
-// through the control API. Defaults are the strict readings of graph-behaviour.md.
+// through the control API. Defaults are the strict readings of docs/graph-behaviour.md.
 import { z } from 'zod';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -7,7 +7,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const sandboxSettingsSchema = z.object({
   /** Default delta page size when the client sends no $top. */
   defaultPageSize: z.number().int().min(1).max(5000),
-  /** $top is a hint (graph-behaviour.md §1): page size = $top × (1 ± jitter), at least 1. */
+  /** $top is a hint (docs/graph-behaviour.md §1): page size = $top × (1 ± jitter), at least 1. */
   pageSizeJitter: z.number().min(0).max(1),
   /** Probability that an item appears a second time later in the same enumeration (§1: "use the last occurrence"). */
   duplicateRate: z.number().min(0).max(1),

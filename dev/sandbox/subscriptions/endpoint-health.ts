@@ -1,4 +1,4 @@
-// Slow-endpoint accounting (graph-behaviour.md §4, change-notifications-delivery-webhooks.md): a
+// Slow-endpoint accounting (docs/graph-behaviour.md §4, change-notifications-delivery-webhooks.md): a
 // response over 2,900 ms is slow; once an endpoint has received 100 notifications in the current
 // window, ≥ 10 % slow delays everything to it by 10 minutes and ≥ 15 % slow drops it. Counters
 // reset every 10 minutes (sandbox clock). Thresholds come from the settings so tests can shrink them.

@@ -1,4 +1,4 @@
-// Rules for notificationUrl and lifecycleNotificationUrl. Graph requires HTTPS (graph-behaviour.md §3);
+// Rules for notificationUrl and lifecycleNotificationUrl. Graph requires HTTPS (docs/graph-behaviour.md §3);
 // the sandbox also accepts plain http on loopback, because the local Functions host serves
 // http://127.0.0.1:7071.
 //

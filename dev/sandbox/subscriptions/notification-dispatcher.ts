@@ -1,4 +1,4 @@
-// Delivers change and lifecycle notifications (graph-behaviour.md §4): batched per URL over a short
+// Delivers change and lifecycle notifications (docs/graph-behaviour.md §4): batched per URL over a short
 // real-time window, POSTed as {"value":[…]} with a 3 s timeout, retried with backoff on the sandbox
 // clock for up to 4 hours, then dropped; slow endpoints are delayed or dropped (endpoint-health.ts);
 // duplicates on demand. Due work runs on a small real-time ticker and whenever the control API asks

@@ -1,4 +1,4 @@
-// The bodies Graph POSTs (graph-behaviour.md §4; changenotification.md, change-notifications-lifecycle-events.md).
+// The bodies Graph POSTs (docs/graph-behaviour.md §4; changenotification.md, change-notifications-lifecycle-events.md).
 import type { NotificationBody } from './notification-dispatcher.js';
 import type { SubscriptionRecord } from './subscription-store.js';
 

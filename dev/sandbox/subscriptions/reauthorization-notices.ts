@@ -1,4 +1,4 @@
-// When to send reauthorizationRequired (graph-behaviour.md §4 lifecycle; change-notifications-lifecycle-events.md).
+// When to send reauthorizationRequired (docs/graph-behaviour.md §4 lifecycle; change-notifications-lifecycle-events.md).
 // Graph sends it before a subscription's access or expiry would lapse, and repeats it until the
 // client reauthorizes or renews. The sandbox's choice: once less than reauthorizationWindowMs
 // (60 minutes) of the subscription remains, then at most every reauthorizationRepeatMs (10 minutes)

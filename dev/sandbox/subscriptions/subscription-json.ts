@@ -1,4 +1,4 @@
-// The subscription resource as Graph returns it (graph-behaviour.md §3; resources/subscription.md).
+// The subscription resource as Graph returns it (docs/graph-behaviour.md §3; resources/subscription.md).
 import type { SubscriptionRecord } from './subscription-store.js';
 
 /** `includeClientState` is true only for the create response: GET and PATCH return clientState null. */

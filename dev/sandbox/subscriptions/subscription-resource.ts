@@ -1,4 +1,4 @@
-// Which driveItem resources can be subscribed to (graph-behaviour.md §3): the root of any drive,
+// Which driveItem resources can be subscribed to (docs/graph-behaviour.md §3): the root of any drive,
 // and on personal (OneDrive consumer) drives any folder. Files and drives themselves cannot be
 // subscribed; Business drives accept the root only.
 import type { TenantState } from '../state/tenant-state.js';

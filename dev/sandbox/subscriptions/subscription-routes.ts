@@ -1,4 +1,4 @@
-// Graph's /v1.0/subscriptions endpoints for driveItem resources (graph-behaviour.md §3): create with
+// Graph's /v1.0/subscriptions endpoints for driveItem resources (docs/graph-behaviour.md §3): create with
 // the validation handshake, list, get, renew (PATCH), reauthorize, delete. Bearer tokens are checked
 // by the drive routes' own authenticate(); requests are charged to the same request budget (§5).
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 // The knobs of the subscriptions module (issue 3 items 4–6). Defaults are Graph's documented numbers
-// (graph-behaviour.md §3, §4); tests shrink the timeouts and thresholds through the control API
+// (docs/graph-behaviour.md §3, §4); tests shrink the timeouts and thresholds through the control API
 // (PATCH /_sandbox/subscriptions/settings) so they run fast, and say so where they do.
 import { z } from 'zod';
 

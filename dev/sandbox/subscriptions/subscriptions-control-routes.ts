@@ -70,7 +70,7 @@ export function registerSubscriptionsControlRoutes(context: SandboxContext, deps
     return jsonResponse(200, { waiting: dispatcher.waitingCount() });
   });
 
-  // Graph removes drive subscriptions without telling anyone (graph-behaviour.md §4): no notification.
+  // Graph removes drive subscriptions without telling anyone (docs/graph-behaviour.md §4): no notification.
   add('DELETE', '/(?<id>[^/]+)', (_request, params) => {
     const found = requireSubscription(params.id);
     if ('status' in found) return found;

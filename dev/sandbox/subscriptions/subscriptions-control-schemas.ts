@@ -5,7 +5,7 @@ export const lifecycleRequestSchema = z
   .object({
     lifecycleEvent: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']),
     /**
-     * Graph never sends subscriptionRemoved or missed for driveItem (graph-behaviour.md §4: Outlook
+     * Graph never sends subscriptionRemoved or missed for driveItem (docs/graph-behaviour.md §4: Outlook
      * and Teams only). The sandbox sends them only when the caller says it knows, so tests can
      * still exercise the app's handling of them.
      */

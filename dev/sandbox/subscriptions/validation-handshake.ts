@@ -1,4 +1,4 @@
-// The subscription validation handshake (graph-behaviour.md §3; webhook-receiver-validation-request.md):
+// The subscription validation handshake (docs/graph-behaviour.md §3; webhook-receiver-validation-request.md):
 // POST {url}?validationToken=<URL-encoded token>, text/plain, empty body; the endpoint must answer
 // 200, text/plain, with the decoded token as its whole body, within 10 s.
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Parsing of HTTP input (route ids, JSON bodies, query strings) with zod, answering a 400
-// problem+json on failure (design.md invariant 7). Problems list each zod issue's path and message,
+// problem+json on failure (docs/invariants.md, invariant 7). Problems list each zod issue's path and message,
 // never the input value: a rejected body may hold a refresh token (invariant 8).
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';

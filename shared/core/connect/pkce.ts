@@ -1,4 +1,4 @@
-// PKCE for the authorization code flow (RFC 7636; graph-behaviour.md §6): a random code_verifier stays
+// PKCE for the authorization code flow (RFC 7636; docs/graph-behaviour.md §6): a random code_verifier stays
 // with us, its S256 challenge goes to /authorize, and only the holder of the verifier can redeem the code.
 import { createHash, randomBytes } from 'node:crypto';
 

@@ -1,6 +1,6 @@
 // What we remember about each item of a source between syncs. Paths are derived from our own
 // tree, because delta never returns paths and does not return descendants of a renamed folder
-// (graph-behaviour.md §1).
+// (docs/graph-behaviour.md §1).
 
 export interface ItemState {
   id: string;

@@ -3,7 +3,7 @@
 
 export interface RemoteItem {
   id: string;
-  /** Absent on some deletes (Business/SharePoint omit `name` on delete: graph-behaviour.md §1). */
+  /** Absent on some deletes (Business/SharePoint omit `name` on delete: docs/graph-behaviour.md §1). */
   name?: string;
   /** Parent item id; absent for the root. */
   parentId?: string;
@@ -12,7 +12,7 @@ export interface RemoteItem {
   deleted: boolean;
   size?: number;
   mimeType?: string;
-  /** Content hash; may be missing at first and filled in later (graph-behaviour.md §1). */
+  /** Content hash; may be missing at first and filled in later (docs/graph-behaviour.md §1). */
   quickXorHash?: string;
   sha1Hash?: string;
   eTag?: string;

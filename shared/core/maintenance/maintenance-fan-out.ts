@@ -2,7 +2,7 @@
 // per source (issue 6 §6). The per-source work, which may call Graph, runs in many queue workers in
 // parallel, so one run covers 10,000 sources well inside the timer's limit; messages are spread over
 // `spreadSeconds` of visibility delay so the Graph calls of one run do not arrive in one burst
-// (graph-behaviour.md §5: per-app and per-tenant resource-unit limits).
+// (docs/graph-behaviour.md §5: per-app and per-tenant resource-unit limits).
 import type { SourceRecord } from '../domain/source.js';
 import type { MaintenanceWorkMessage } from './maintenance-messages.js';
 

@@ -1,6 +1,6 @@
 // A notifications-queue message → the coalescer. Webhook messages name a source the webhook has
 // already verified; one whose source is gone or no longer active is dropped. Malformed messages go
-// straight to the poison queue (design.md invariant 7).
+// straight to the poison queue (docs/invariants.md, invariant 7).
 import { syncsOnItsOwn } from '../domain/source.js';
 import type { Logger } from '../ports/logger.js';
 import type { PoisonQueue } from '../ports/poison-queue.js';

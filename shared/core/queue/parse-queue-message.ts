@@ -1,5 +1,5 @@
 // Parses a queue message with zod; one that does not parse goes straight to the poison queue (it
-// would fail the same way maxDequeueCount times, design.md invariant 7), with issue paths and
+// would fail the same way maxDequeueCount times, docs/invariants.md, invariant 7), with issue paths and
 // messages only, never the values.
 import type { z } from 'zod';
 import type { Logger } from '../ports/logger.js';

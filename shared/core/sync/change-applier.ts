@@ -1,7 +1,7 @@
 // Applies pages of remote changes to our item tree and decides which events the host gets.
 //
 // Delta gives each item's latest state, no paths, and no descendants of a renamed or moved folder,
-// and it may send a child before its parent (graph-behaviour.md §1). So the applier keeps its own
+// and it may send a child before its parent (docs/graph-behaviour.md §1). So the applier keeps its own
 // tree: paths are derived from parents, a folder change is cascaded to its descendants from the
 // store, and an item whose parent is not known yet waits ("pending") until the parent arrives.
 //

@@ -1,4 +1,4 @@
-// Did the bytes change? Business/SharePoint delta never returns cTag (graph-behaviour.md §1), so
+// Did the bytes change? Business/SharePoint delta never returns cTag (docs/graph-behaviour.md §1), so
 // "skip when cTag is unchanged" cannot work there: compare quickXorHash first (the one hash both
 // drive types guarantee), then other hashes, cTag, size, and only then fall back to eTag (which also
 // changes on a rename, so it can only err towards a needless re-download, never a missed change).

@@ -1,6 +1,6 @@
 // The sync-jobs queue message → one sync of one source (functions/sync-job.ts is its trigger).
 // A message that cannot be parsed goes straight to the poison queue: retrying it would fail the same
-// way maxDequeueCount times (design.md invariant 7). Errors the syncer throws (transient ones) are
+// way maxDequeueCount times (docs/invariants.md, invariant 7). Errors the syncer throws (transient ones) are
 // rethrown so the queue retries and, in the end, poisons the message.
 //
 // A sync request is never dropped (docs/sync-engine.md, "Requests that meet a running sync"). A job

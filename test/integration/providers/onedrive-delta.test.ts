@@ -23,7 +23,7 @@ async function enumerate(provider: SyncProvider, source: SourceRecord, cursor?: 
   throw new Error('enumeration did not finish within the page bound');
 }
 
-/** Last occurrence wins (graph-behaviour.md §1: an item may appear twice in one enumeration). */
+/** Last occurrence wins (docs/graph-behaviour.md §1: an item may appear twice in one enumeration). */
 function latestById(pages: ChangePage[]): Map<string, RemoteItem> {
   const items = new Map<string, RemoteItem>();
   for (const page of pages) for (const item of page.items) items.set(item.id, item);
@@ -95,7 +95,7 @@ describe('OneDrive provider: delta against the sandbox', () => {
     expect(items.get(added.id)).toMatchObject({ name: 'added.md', deleted: false, size: '# new, edited'.length });
     const deleted = items.get(doomed.id);
     expect(deleted?.deleted).toBe(true);
-    // Business deletes carry no name or cTag (graph-behaviour.md §1).
+    // Business deletes carry no name or cTag (docs/graph-behaviour.md §1).
     expect(deleted).not.toHaveProperty('name');
     expect(deleted).not.toHaveProperty('cTag');
     // Nothing of the first generation came back.

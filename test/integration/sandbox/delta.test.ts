@@ -1,4 +1,4 @@
-// Issue 3 §2: delta exactly as graph-behaviour.md §1 describes it, over real HTTPS.
+// Issue 3 §2: delta exactly as docs/graph-behaviour.md §1 describes it, over real HTTPS.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { enumerateDelta, graphGet, useResetSandbox, userAccessToken } from './sandbox-test-kit.js';

@@ -1,5 +1,5 @@
 // Issue 3 §3: /content answers 302 to a pre-authenticated, expiring URL served by the sandbox;
-// Range on it gives 206 with Content-Range; If-None-Match gives 304 (graph-behaviour.md §2).
+// Range on it gives 206 with Content-Range; If-None-Match gives 304 (docs/graph-behaviour.md §2).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { graphErrorSchema } from './graph-test-schemas.js';

@@ -1,5 +1,5 @@
 // Issue 3 §1: drives (personal, business, SharePoint site libraries) and items with the driveItem
-// properties graph-behaviour.md §1 relies on, over real HTTPS with bearer tokens.
+// properties docs/graph-behaviour.md §1 relies on, over real HTTPS with bearer tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { quickXorHashBase64 } from '../../../dev/sandbox/state/quick-xor-hash.js';
@@ -79,7 +79,7 @@ describe('sandbox drives and items', () => {
       (await graphGet(`${sandbox.graphBaseUrl}/drives/${driveId}/items/${folder.id}`, token)).body,
     );
     expect(folderJson.folder).toEqual({ childCount: 1 });
-    expect(folderJson.cTag).toBeUndefined(); // Business sends no cTag for folders (graph-behaviour.md §1)
+    expect(folderJson.cTag).toBeUndefined(); // Business sends no cTag for folders (docs/graph-behaviour.md §1)
 
     const children = z
       .object({ value: z.array(driveItemSchema) })

@@ -1,5 +1,5 @@
 // The real @microsoft/microsoft-graph-client against the sandbox: relative calls and absolute
-// https nextLinks/deltaLinks must all carry the bearer token (design.md, pitfalls), which the
+// https nextLinks/deltaLinks must all carry the bearer token (docs/invariants.md, "Platform pitfalls"), which the
 // sandbox's request log proves (every page is attributed to the signed-in user).
 import { Client, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 3 §7: the authorize and token endpoints (graph-behaviour.md §6) and bearer checks on Graph (§7).
+// Issue 3 §7: the authorize and token endpoints (docs/graph-behaviour.md §6) and bearer checks on Graph (§7).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';

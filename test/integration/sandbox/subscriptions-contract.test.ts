@@ -1,4 +1,4 @@
-// Contract tests for subscriptions and notifications (graph-behaviour.md §3, §4). Each fixture is
+// Contract tests for subscriptions and notifications (docs/graph-behaviour.md §3, §4). Each fixture is
 // one of Microsoft's documented examples (the fixture names its doc); the schemas are written here,
 // for these tests only. A documented example and what the sandbox sends must both satisfy them.
 import { readFileSync } from 'node:fs';

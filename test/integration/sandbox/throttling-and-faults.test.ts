@@ -1,4 +1,4 @@
-// Issue 3 §8: per-user request budget and resource units (graph-behaviour.md §5), RateLimit-*
+// Issue 3 §8: per-user request budget and resource units (docs/graph-behaviour.md §5), RateLimit-*
 // headers past 80 %, and injected faults for the next N matching requests.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';

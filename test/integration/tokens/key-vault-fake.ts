@@ -233,7 +233,7 @@ export async function startKeyVaultFake(options: { deletionLagPolls?: number } =
 }
 
 /**
- * A real SecretClient for the fake, with the options design.md's Key Vault pitfalls call for: the
+ * A real SecretClient for the fake, with the options the Key Vault pitfall in docs/invariants.md call for: the
  * fake's CA through tlsOptions, challenge resource verification off for 127.0.0.1, no SDK retries.
  */
 export function secretClientFor(fake: KeyVaultFake): SecretClient {

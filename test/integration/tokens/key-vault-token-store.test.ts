@@ -1,6 +1,6 @@
 // The Key Vault token store through the real @azure/keyvault-secrets client against the HTTPS fake in
-// key-vault-fake.ts (what it models is listed there). Client options as design.md's Key Vault
-// pitfalls say: the fake's CA via tlsOptions, challenge resource verification off for 127.0.0.1,
+// key-vault-fake.ts (what it models is listed there). Client options as the Key Vault pitfall in
+// docs/invariants.md says: the fake's CA via tlsOptions, challenge resource verification off for 127.0.0.1,
 // no SDK retries, and a zero poll interval for the delete/recover pollers.
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

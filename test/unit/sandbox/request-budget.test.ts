@@ -1,4 +1,4 @@
-// Throttling arithmetic (graph-behaviour.md §5) on an explicit clock.
+// Throttling arithmetic (docs/graph-behaviour.md §5) on an explicit clock.
 import { describe, expect, it } from 'vitest';
 import { RequestBudget } from '../../../dev/sandbox/http/request-budget.js';
 import { defaultSandboxSettings } from '../../../dev/sandbox/state/sandbox-settings.js';

@@ -1,5 +1,5 @@
 // File content, streamed. `/content` answers 302 with a pre-authenticated download URL
-// (graph-behaviour.md §2); that URL is fetched WITHOUT our token (it needs none, and the token must
+// (docs/graph-behaviour.md §2); that URL is fetched WITHOUT our token (it needs none, and the token must
 // not travel to the download host), and gets Range and If-None-Match. Nothing is buffered.
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';

@@ -1,4 +1,4 @@
-// One page of a drive's changes through root delta (graph-behaviour.md §1). The cursor the engine
+// One page of a drive's changes through root delta (docs/graph-behaviour.md §1). The cursor the engine
 // stores is the absolute nextLink/deltaLink Graph returned, opaque to it; query options of the
 // first request ($select) travel inside those links.
 import type { ChangePage } from '../../../core/domain/remote-item.js';
@@ -26,7 +26,7 @@ export async function fetchDeltaPage(
       missingMeans: 'source',
       delta: {
         // The Location of a 410 restarts enumeration; it is optional, and restarting without a
-        // token works too (graph-behaviour.md §1), so anything unusable becomes "start over".
+        // token works too (docs/graph-behaviour.md §1), so anything unusable becomes "start over".
         restartCursor: (location) => {
           if (!location) return undefined;
           const absolute = resolveAgainst(location, response.url || transport.graphOrigin);

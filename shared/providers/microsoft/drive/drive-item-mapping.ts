@@ -1,12 +1,12 @@
 // Graph driveItem → provider-neutral RemoteItem. Missing fields stay missing (never invented):
 // Business deletes have no name/cTag, personal deletes no size, hashes can arrive later
-// (graph-behaviour.md §1), and the engine decides what an absent value means.
+// (docs/graph-behaviour.md §1), and the engine decides what an absent value means.
 import type { RemoteItem } from '../../../core/domain/remote-item.js';
 import type { GraphDriveItem } from './graph-schemas.js';
 
 /**
  * The properties every delta and children request asks for. `deleted` must be named: a $select
- * without it strips the deleted facet (graph-behaviour.md §1); `id` is always returned anyway.
+ * without it strips the deleted facet (docs/graph-behaviour.md §1); `id` is always returned anyway.
  */
 export const DRIVE_ITEM_SELECT = [
   'id',

@@ -1,4 +1,4 @@
-// Change-notification subscriptions on a drive (graph-behaviour.md §3). Always on the drive root:
+// Change-notification subscriptions on a drive (docs/graph-behaviour.md §3). Always on the drive root:
 // Business and SharePoint allow nothing else, and personal drives allow a folder too, but one rule
 // for every drive type keeps renewal and recreation uniform; the engine filters by scope itself,
 // and a notification is only a hint to run delta anyway.

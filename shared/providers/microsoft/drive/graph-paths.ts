@@ -13,7 +13,7 @@ export const graphPaths = {
   siteDrives: (siteId: string) => `/sites/${encodeSegment(siteId)}/drives?$select=id,driveType,name,webUrl`,
   userDrive: (userId: string) => `/users/${encodeSegment(userId)}/drive`,
   myDrive: () => '/me/drive',
-  /** Root delta only: Business/SharePoint serve delta on the root alone (graph-behaviour.md §1). */
+  /** Root delta only: Business/SharePoint serve delta on the root alone (docs/graph-behaviour.md §1). */
   rootDelta: (driveId: string) => `/drives/${encodeSegment(driveId)}/root/delta?$select=${DRIVE_ITEM_SELECT}`,
   item: (driveId: string, itemId: string) =>
     `/drives/${encodeSegment(driveId)}/items/${encodeSegment(itemId)}?$select=${DRIVE_ITEM_SELECT}`,
@@ -32,6 +32,6 @@ export const graphPaths = {
   subscriptions: () => '/subscriptions',
   subscription: (subscriptionId: string) => `/subscriptions/${encodeSegment(subscriptionId)}`,
   reauthorize: (subscriptionId: string) => `/subscriptions/${encodeSegment(subscriptionId)}/reauthorize`,
-  /** The subscribed resource (no base URL, graph-behaviour.md §3): always the drive root. */
+  /** The subscribed resource (no base URL, docs/graph-behaviour.md §3): always the drive root. */
   subscriptionResource: (driveId: string) => `/drives/${encodeSegment(driveId)}/root`,
 };

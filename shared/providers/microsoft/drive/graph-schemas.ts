@@ -1,6 +1,6 @@
 // zod schemas for the Graph answers this provider reads. Loose objects: Graph adds properties over
 // time and we must not break on them; strict only on the fields we actually use. `nullish` where
-// Graph is known to send explicit nulls (e.g. subscription.clientState on list, graph-behaviour.md §3).
+// Graph is known to send explicit nulls (e.g. subscription.clientState on list, docs/graph-behaviour.md §3).
 import { z } from 'zod';
 
 const hashesSchema = z.looseObject({
@@ -11,7 +11,7 @@ const hashesSchema = z.looseObject({
 
 export const driveItemSchema = z.looseObject({
   id: z.string().min(1),
-  // Business/SharePoint omit `name` on delete; personal drives omit `size` (graph-behaviour.md §1).
+  // Business/SharePoint omit `name` on delete; personal drives omit `size` (docs/graph-behaviour.md §1).
   name: z.string().nullish(),
   size: z.number().nonnegative().nullish(),
   eTag: z.string().nullish(),
@@ -28,7 +28,7 @@ export const driveItemSchema = z.looseObject({
 });
 export type GraphDriveItem = z.infer<typeof driveItemSchema>;
 
-/** A delta page: `value` plus exactly one of nextLink / deltaLink (graph-behaviour.md §1). */
+/** A delta page: `value` plus exactly one of nextLink / deltaLink (docs/graph-behaviour.md §1). */
 export const deltaPageSchema = z
   .looseObject({
     value: z.array(driveItemSchema),
@@ -67,7 +67,7 @@ export const subscriptionSchema = z.looseObject({
 });
 export type GraphSubscription = z.infer<typeof subscriptionSchema>;
 
-/** `{"error":{"code","message","innerError"}}` (graph-behaviour.md §7). We only ever read `code`. */
+/** `{"error":{"code","message","innerError"}}` (docs/graph-behaviour.md §7). We only ever read `code`. */
 export const graphErrorBodySchema = z.looseObject({
   error: z.looseObject({
     code: z.string(),

@@ -1,6 +1,6 @@
 // Every item below a folder, breadth first over `/items/{id}/children` with paging. The engine uses
 // it when a folder moves into scope: delta then reports the folder, not its descendants
-// (graph-behaviour.md §1: renaming or moving a folder does not return its children).
+// (docs/graph-behaviour.md §1: renaming or moving a folder does not return its children).
 import type { RemoteItem } from '../../../core/domain/remote-item.js';
 import type { SourceRecord } from '../../../core/domain/source.js';
 import { toRemoteItem } from './drive-item-mapping.js';

@@ -12,7 +12,7 @@ import { requestedWaitSeconds } from './retry-after.js';
 
 export interface GraphFailure {
   status: number;
-  /** `error.code` from the body, when it had one (graph-behaviour.md §7). */
+  /** `error.code` from the body, when it had one (docs/graph-behaviour.md §7). */
   code: string | undefined;
   headers: { get(name: string): string | null };
 }
@@ -29,7 +29,7 @@ export interface FailureTarget {
   delta?: { restartCursor: (location: string | null) => string | undefined };
 }
 
-/** Codes Graph uses when a delta token can no longer be served (graph-behaviour.md §1, §7). */
+/** Codes Graph uses when a delta token can no longer be served (docs/graph-behaviour.md §1, §7). */
 const RESYNC_CODES = new Set([
   'resyncRequired',
   'resyncApplyDifferences',
@@ -68,7 +68,7 @@ export function classifyGraphFailure(failure: GraphFailure, target: FailureTarge
     // gone (invalid_grant…), and the token manager reports that during the retry's refresh.
     return new TransientError(`Graph rejected the access token for the ${target.what} twice (${label})`);
   }
-  // OneDrive may throttle with 403 activityLimitReached (graph-behaviour.md §5): that one passes.
+  // OneDrive may throttle with 403 activityLimitReached (docs/graph-behaviour.md §5): that one passes.
   if (status === 403 && code !== 'activityLimitReached') {
     return new PermanentSourceError(`access to the ${target.what} was denied (${label})`, status);
   }

@@ -1,5 +1,5 @@
 // A Graph client middleware for the one thing its RetryHandler does not do: honour `RateLimit-Reset`
-// when it is larger than `Retry-After` (graph-behaviour.md §5). It sits between the RetryHandler and
+// when it is larger than `Retry-After` (docs/graph-behaviour.md §5). It sits between the RetryHandler and
 // the network and, on a retryable response, rewrites Retry-After to the larger value, so the
 // RetryHandler's own wait (and its 3 attempts, 180 s cap) stays the single retry loop.
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';

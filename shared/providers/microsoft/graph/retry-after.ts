@@ -1,6 +1,6 @@
 // How long Graph asks us to wait. Graph sends `Retry-After` (seconds, possibly fractional, or an
 // HTTP date) and, best effort, `RateLimit-Reset` (seconds); we honour the larger
-// (graph-behaviour.md §5, Microsoft "throttling" guidance).
+// (docs/graph-behaviour.md §5, Microsoft "throttling" guidance).
 
 /** Parses a Retry-After value into seconds (never negative), or undefined when absent or unreadable. */
 export function parseRetryAfterSeconds(

@@ -1,4 +1,4 @@
-// The Microsoft identity platform's authorize request for the connect flow (graph-behaviour.md §6;
+// The Microsoft identity platform's authorize request for the connect flow (docs/graph-behaviour.md §6;
 // Microsoft Entra "OAuth 2.0 authorization code flow"): response_type=code with PKCE S256.
 export interface AuthorizeRequest {
   authorityHost: string;

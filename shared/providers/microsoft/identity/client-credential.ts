@@ -1,4 +1,4 @@
-// How the app proves its identity at the token endpoint (graph-behaviour.md §6): a client secret, or
+// How the app proves its identity at the token endpoint (docs/graph-behaviour.md §6): a client secret, or
 // one of two secretless options, both sent as a JWT client assertion
 // (client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer):
 // - a certificate: a PS256 JWT signed with the app registration's certificate key (Microsoft Entra

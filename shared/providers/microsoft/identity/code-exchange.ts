@@ -1,4 +1,4 @@
-// Redeems the authorization code at the v2.0 token endpoint (graph-behaviour.md §6:
+// Redeems the authorization code at the v2.0 token endpoint (docs/graph-behaviour.md §6:
 // grant_type=authorization_code with code, redirect_uri and code_verifier), through the same request
 // function and client credential as refreshes (microsoft-oauth-client.ts). No retry: a code is
 // single-use, so a retry after a lost answer would only fail with "already redeemed" (AADSTS54005).

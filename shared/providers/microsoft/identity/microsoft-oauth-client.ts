@@ -1,6 +1,6 @@
 // The Microsoft identity platform (Entra ID, v2.0 endpoints) as the OAuthClient of the Microsoft
 // source types: authorize URL, code exchange, refresh, client credentials (app-only), error
-// classification (AADSTS codes), rotation and the 90-day inactivity rule (graph-behaviour.md §6).
+// classification (AADSTS codes), rotation and the 90-day inactivity rule (docs/graph-behaviour.md §6).
 // A grant's provider part is its tenant: the tenant whose token endpoint serves it.
 import { z } from 'zod';
 import type {

@@ -1,5 +1,5 @@
 // One request to the v2.0 token endpoint, as a plain form POST with a zod-parsed answer
-// (graph-behaviour.md §6). Not MSAL Node: MSAL keeps rotated refresh tokens in its own cache and
+// (docs/graph-behaviour.md §6). Not MSAL Node: MSAL keeps rotated refresh tokens in its own cache and
 // never hands them out (acquireTokenByRefreshToken is meant for migration only), while we must
 // store each rotated refresh token ourselves, durably, before using the new access token.
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 // Turns a failed token request into "permanent" (the stored grant or the app's credential is unusable:
-// a person must act) or "transient" (retry later). Codes and their meaning: graph-behaviour.md §6 and
+// a person must act) or "transient" (retry later). Codes and their meaning: docs/graph-behaviour.md §6 and
 // Microsoft Entra "AADSTS error codes" (reference-error-codes.md). Reasons are readable, name the
 // AADSTS code and never include the server's error_description (it can echo request details).
 import { z } from 'zod';
@@ -95,7 +95,7 @@ function transient(reason: string, retryAfterMs: number | undefined): TokenFailu
   return { kind: 'transient', reason, retryAfterMs };
 }
 
-/** Retry-After in seconds (fractional allowed, graph-behaviour.md §5) or an HTTP date. */
+/** Retry-After in seconds (fractional allowed, docs/graph-behaviour.md §5) or an HTTP date. */
 export function parseRetryAfter(value: string | null | undefined): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);

@@ -1,4 +1,4 @@
-// What Graph posts to the webhook endpoints (graph-behaviour.md §4; Microsoft Graph "changeNotification
+// What Graph posts to the webhook endpoints (docs/graph-behaviour.md §4; Microsoft Graph "changeNotification
 // resource type" and "Reduce missing subscriptions and change notifications"). Tolerant of fields we do
 // not use (zod drops them), strict on the ones we act on. Real lifecycle payloads have been seen with
 // `organizationId` instead of `tenantId`, so both are read.

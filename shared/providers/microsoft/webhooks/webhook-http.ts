@@ -1,5 +1,5 @@
 // HTTP side of the webhook endpoints: the validation handshake, the body size cap, and the mapping of
-// the receiver's result to a status (graph-behaviour.md §3 and §4; Microsoft Graph "Receive change
+// the receiver's result to a status (docs/graph-behaviour.md §3 and §4; Microsoft Graph "Receive change
 // notifications through webhooks": validation answers 200 text/plain with the decoded token within
 // 10 s; notifications answer 202 within 3 s, 5xx makes Graph retry).
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';

@@ -1,4 +1,4 @@
-// The use case behind both webhook endpoints (design.md invariant 5): parse, verify each notification
+// The use case behind both webhook endpoints (docs/invariants.md, invariant 5): parse, verify each notification
 // against its subscription row, enqueue the genuine ones, count and drop the rest. No Graph call and
 // no token call happen here; everything slow happens in the queue workers.
 import type { z } from 'zod';

@@ -37,7 +37,7 @@ describe('driveItem → RemoteItem', () => {
     });
   });
 
-  it('maps a Business delete that has neither name nor cTag (graph-behaviour.md §1)', () => {
+  it('maps a Business delete that has neither name nor cTag (docs/graph-behaviour.md §1)', () => {
     expect(map({ id: 'F2', deleted: { state: 'deleted' }, parentReference: { id: 'P1' }, file: {} })).toEqual({
       id: 'F2',
       parentId: 'P1',
