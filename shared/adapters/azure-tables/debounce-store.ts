@@ -9,7 +9,7 @@ import {
   type DebounceStateRepository,
   type StoredDebounceState,
 } from '../../core/ports/debounce-state-repository.js';
-import { isRestError } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
 import { deletePerSourceRow, perSourceRowKey } from './per-source-row.js';
 
 const PARTITION = 'sync-debounce';

@@ -8,7 +8,7 @@ import {
   type MaintenanceMarks,
   type MaintenanceMarksRepository,
 } from '../../core/ports/maintenance-marks-repository.js';
-import { isRestError } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
 import { deletePerSourceRow, perSourceRowKey } from './per-source-row.js';
 
 const PARTITION = 'maintenance';

@@ -2,7 +2,8 @@
 // idempotent delete, shared so both stores key and remove rows the same way.
 import type { TableClient } from '@azure/data-tables';
 import type { SourceKey } from '../../core/domain/source.js';
-import { isRestError, safeKey } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
+import { safeKey } from './table-keys.js';
 
 export function perSourceRowKey(key: SourceKey): string {
   return safeKey(`${key.kbId}|${key.sourceId}`);
