@@ -5,6 +5,7 @@
 // for every source; no storage, no single-flight: the product's token manager is
 // shared/core/tokens/refreshing-token-manager.ts and has its own tests.
 import { z } from 'zod';
+import type { Sandbox } from '../../dev/sandbox/sandbox.js';
 import type { SourceKey } from '../../shared/core/domain/source.js';
 import type { StoredGrantInput, TokenManager } from '../../shared/core/ports/provider-ports.js';
 
@@ -14,12 +15,8 @@ const tokenResponseSchema = z.looseObject({
   refresh_token: z.string().optional(),
 });
 
-export interface SandboxIdentity {
-  authorityHost: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-}
+/** The token endpoint and confidential client of a sandbox (in process or a child process). */
+export type SandboxIdentity = Pick<Sandbox, 'authorityHost' | 'tenantId' | 'clientId' | 'clientSecret'>;
 
 export class SandboxTokenManager implements TokenManager {
   /** How many access tokens were requested from this manager (the provider asks once per request). */
