@@ -13,7 +13,7 @@ import { syncJob } from '../functions/sync-job.js';
 import { buildServices, setServices } from '../shared/app/composition-root.js';
 import { ensureStorage } from '../shared/adapters/storage/ensure-storage.js';
 import { appConfigFor } from '../test/support/sandbox-app-config.js';
-import { sandboxAppTokens } from '../test/support/sandbox-app-tokens.js';
+import { SandboxTokenManager } from '../test/support/sandbox-tokens.js';
 import { rssSampler, startSandboxProcess } from './helpers/sandbox-process.js';
 
 const SIZE_MB = Number(process.env.BENCH_CONTENT_MB ?? 200);
@@ -99,7 +99,7 @@ try {
 
     const proxied = `${host.baseUrl}/api/kbs/${key.kbId}/sources/${key.sourceId}/items/${file.id}/content`;
     const viaHost = async () => drain(await fetch(proxied, { headers: { 'x-functions-key': functionKey } }));
-    const token = await sandboxAppTokens(sandbox).getAccessToken(key);
+    const token = await SandboxTokenManager.appOnly(sandbox).getAccessToken(key);
     const graphContent = `${sandbox.graphBaseUrl}/drives/${driveId}/items/${file.id}/content`;
     const straight = async () => drain(await fetch(graphContent, { headers: { authorization: `Bearer ${token}` } }));
     // The first download also pays for connections, TLS sessions and lazily loaded code: shown apart.

@@ -7,12 +7,12 @@ import { TableClient } from '@azure/data-tables';
 import { startAzurite } from '../dev/azurite/azurite-process.js';
 import { ChangeFeedStore } from '../shared/adapters/azure-tables/change-feed-store.js';
 import { ItemStore } from '../shared/adapters/azure-tables/item-store.js';
-import { createLogger } from '../shared/adapters/logging/logger.js';
 import { createProviderRegistry } from '../shared/app/provider-registry.js';
 import { SourceStore } from '../shared/adapters/azure-tables/source-store.js';
 import { TableLeaseStore } from '../shared/adapters/azure-tables/table-lease.js';
 import { SourceSyncer } from '../shared/core/sync/sync-source.js';
-import { sandboxAppTokens } from '../test/support/sandbox-app-tokens.js';
+import { quietLogger } from '../test/support/logger.js';
+import { SandboxTokenManager } from '../test/support/sandbox-tokens.js';
 import { sourceRecord } from '../test/support/source-record.js';
 import { median, rssSampler, startSandboxProcess } from './helpers/sandbox-process.js';
 
@@ -27,20 +27,19 @@ try {
     await client.createTable();
     return client;
   };
-  const tokens = sandboxAppTokens(sandbox);
+  const tokens = SandboxTokenManager.appOnly(sandbox);
   const sources = new SourceStore(await table('sources'));
   const items = new ItemStore(await table('items'));
   const feed = new ChangeFeedStore(await table('changes'), await table('counters'));
   const leases = new TableLeaseStore(await table('leases'), 'sync');
   const providers = createProviderRegistry({ graphBaseUrl: sandbox.graphBaseUrl, tokens });
-  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
   const syncer = new SourceSyncer({
     sources,
     items,
     feed,
     leases,
     providers,
-    log: createLogger(quiet),
+    log: quietLogger,
     leaseMs: 60_000,
     massDeleteRatio: 0.5,
     massDeleteMinItems: 100,

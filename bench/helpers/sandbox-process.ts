@@ -3,14 +3,13 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SandboxControlClient } from '../../dev/sandbox/control/control-client.js';
+import type { Sandbox } from '../../dev/sandbox/sandbox.js';
 
-export interface SandboxProcess {
-  baseUrl: string;
-  graphBaseUrl: string;
-  authorityHost: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
+/** The in-process sandbox's URLs and confidential client, with a control client over HTTP. */
+export interface SandboxProcess extends Pick<
+  Sandbox,
+  'baseUrl' | 'graphBaseUrl' | 'authorityHost' | 'tenantId' | 'clientId' | 'clientSecret'
+> {
   control: SandboxControlClient;
   stop(): void;
 }

@@ -4,7 +4,7 @@ import { startSandbox, type Sandbox } from '../../dev/sandbox/sandbox.js';
 import type { SandboxSettingsPatch } from '../../dev/sandbox/state/sandbox-settings.js';
 import { createProviderRegistry } from '../../shared/app/provider-registry.js';
 import type { SyncProvider, TokenManager } from '../../shared/core/ports/provider-ports.js';
-import { SandboxTokenManager } from './sandbox-token-manager.js';
+import { SandboxTokenManager } from './sandbox-tokens.js';
 
 export interface ProviderHarness {
   sandbox: Sandbox;

@@ -5,16 +5,16 @@ import type { ChangeEvent } from '../../shared/core/domain/change-event.js';
 import type { FolderScope, SourceRecord } from '../../shared/core/domain/source.js';
 import { ChangeFeedStore } from '../../shared/adapters/azure-tables/change-feed-store.js';
 import { ItemStore } from '../../shared/adapters/azure-tables/item-store.js';
-import { createLogger } from '../../shared/adapters/logging/logger.js';
 import { createProviderRegistry } from '../../shared/app/provider-registry.js';
 import { SourceStore } from '../../shared/adapters/azure-tables/source-store.js';
 import { TableLeaseStore } from '../../shared/adapters/azure-tables/table-lease.js';
 import type { SandboxSettingsPatch } from '../../dev/sandbox/state/sandbox-settings.js';
 import type { ProviderRegistry, TokenManager } from '../../shared/core/ports/provider-ports.js';
 import { SourceSyncer, type SyncDependencies, type SyncFaultHook } from '../../shared/core/sync/sync-source.js';
-import { sandboxAppTokens } from './sandbox-app-tokens.js';
+import { SandboxTokenManager } from './sandbox-tokens.js';
 import { sourceRecord } from './source-record.js';
 import { freshTable } from './storage.js';
+import { capturingLogger } from './logger.js';
 
 export interface SyncHarness {
   sandbox: Sandbox;
@@ -62,15 +62,9 @@ export async function startSyncHarness(
   const items = new ItemStore(await freshTable('items'));
   const feed = new ChangeFeedStore(await freshTable('changes'), await freshTable('counters'));
   const leases = new TableLeaseStore(await freshTable('leases'), 'sync');
-  const tokens = options.tokens ? await options.tokens(sandbox) : sandboxAppTokens(sandbox);
+  const tokens = options.tokens ? await options.tokens(sandbox) : SandboxTokenManager.appOnly(sandbox);
   const providers = createProviderRegistry({ graphBaseUrl: sandbox.graphBaseUrl, tokens });
   const logLines: string[] = [];
-  const sink = {
-    debug: (l: string) => logLines.push(l),
-    info: (l: string) => logLines.push(l),
-    warn: (l: string) => logLines.push(l),
-    error: (l: string) => logLines.push(l),
-  };
   const harness: SyncHarness = {
     sandbox,
     sources,
@@ -86,7 +80,7 @@ export async function startSyncHarness(
         feed,
         leases: overrides.leases ?? leases,
         providers,
-        log: createLogger(sink),
+        log: capturingLogger(logLines),
         leaseMs: overrides.leaseMs ?? 30_000,
         massDeleteRatio: overrides.massDeleteRatio ?? 0.5,
         massDeleteMinItems: overrides.massDeleteMinItems ?? 100,

@@ -4,7 +4,7 @@ import type { SyncJobQueue } from '../../core/ports/sync-job-queue.js';
 import { QUEUES } from '../storage/names.js';
 import type { StorageClients } from '../storage/storage-clients.js';
 import type { SyncJobMessage } from '../../core/queue/messages.js';
-import { isRestError } from '../azure-tables/table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
 import { encodeMessage, sendJson } from './queue-writer.js';
 
 export class StorageSyncJobQueue implements SyncJobQueue {

@@ -21,7 +21,8 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { ChangeEvent, ChangeEventBody } from '../../core/domain/change-event.js';
 import type { ChangeFeed, FeedPage } from '../../core/ports/change-feed.js';
-import { isRestError, safeKey } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
+import { safeKey } from './table-keys.js';
 import {
   CursorNotInFeedError,
   formatFeedCursor,

@@ -6,7 +6,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { idSchema } from '../../core/domain/source.js';
 import type { ConnectStateRepository, PendingConnect } from '../../core/ports/connect-state-repository.js';
-import { isRestError } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
 
 const ROW_KEY = 'flow';
 

@@ -9,8 +9,8 @@ import {
   type DebounceStateRepository,
   type StoredDebounceState,
 } from '../../core/ports/debounce-state-repository.js';
-import { isRestError } from './table-keys.js';
-import { deletePerSourceRow, perSourceRowKey } from './per-source-row.js';
+import { isRestError } from '../azure/rest-error.js';
+import { deletePerSourceRow, perSourceRowKey, readPerSourceRow } from './per-source-row.js';
 
 const PARTITION = 'sync-debounce';
 
@@ -18,15 +18,11 @@ export class DebounceStore implements DebounceStateRepository {
   constructor(private readonly table: TableClient) {}
 
   async read(key: SourceKey): Promise<StoredDebounceState> {
-    try {
-      const entity = await this.table.getEntity(PARTITION, perSourceRowKey(key));
-      const parsed = debounceStateSchema.safeParse(entity);
-      // A corrupt row is overwritten (with its ETag) as if nothing were pending: at worst one extra sync.
-      return { state: parsed.success ? parsed.data : {}, etag: entity.etag };
-    } catch (error) {
-      if (isRestError(error, 404)) return { state: {}, etag: undefined };
-      throw error;
-    }
+    const entity = await readPerSourceRow(this.table, PARTITION, key);
+    if (entity === undefined) return { state: {}, etag: undefined };
+    const parsed = debounceStateSchema.safeParse(entity);
+    // A corrupt row is overwritten (with its ETag) as if nothing were pending: at worst one extra sync.
+    return { state: parsed.success ? parsed.data : {}, etag: entity.etag };
   }
 
   /** Writes `state` only if the row is still at `etag` (or still absent); false when someone else won. */

@@ -2,7 +2,7 @@
 // is never synced again leaves its row behind. Maintenance deletes rows that expired long ago, a
 // bounded number per run, each with its ETag so a lease just taken over is never deleted.
 import { odata, type TableClient } from '@azure/data-tables';
-import { isRestError } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
 
 export interface LeaseCleanupOptions {
   /** Only rows expired at least this long ago. */

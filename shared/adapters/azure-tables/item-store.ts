@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { SourceKey } from '../../core/domain/source.js';
-import { isRestError, safeKey } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
+import { safeKey } from './table-keys.js';
 import type { ItemState } from '../../core/domain/item-state.js';
 import type { ItemFlag, ItemRepository } from '../../core/ports/item-repository.js';
 

@@ -4,7 +4,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import type { SourceKey } from '../../core/domain/source.js';
-import { isRestError } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
 import { grantSecretName } from '../key-vault/grant-secret-name.js';
 import { open, seal } from './local-token-cipher.js';
 import type { LocalTokenKeyRing } from './local-token-keys.js';

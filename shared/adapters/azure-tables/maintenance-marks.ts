@@ -8,8 +8,7 @@ import {
   type MaintenanceMarks,
   type MaintenanceMarksRepository,
 } from '../../core/ports/maintenance-marks-repository.js';
-import { isRestError } from './table-keys.js';
-import { deletePerSourceRow, perSourceRowKey } from './per-source-row.js';
+import { deletePerSourceRow, perSourceRowKey, readPerSourceRow } from './per-source-row.js';
 
 const PARTITION = 'maintenance';
 
@@ -17,13 +16,10 @@ export class MaintenanceMarksStore implements MaintenanceMarksRepository {
   constructor(private readonly table: TableClient) {}
 
   async read(key: SourceKey): Promise<MaintenanceMarks> {
-    try {
-      const parsed = maintenanceMarksSchema.safeParse(await this.table.getEntity(PARTITION, perSourceRowKey(key)));
-      return parsed.success ? parsed.data : {};
-    } catch (error) {
-      if (isRestError(error, 404)) return {};
-      throw error;
-    }
+    const entity = await readPerSourceRow(this.table, PARTITION, key);
+    if (entity === undefined) return {};
+    const parsed = maintenanceMarksSchema.safeParse(entity);
+    return parsed.success ? parsed.data : {};
   }
 
   /** Merges the given marks (one worker per source per run, so last-writer-wins is enough). */

@@ -4,7 +4,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { SourceKey, SourceRecord } from '../../core/domain/source.js';
 import { ConcurrentUpdateError, type SourceRepository, type StoredSource } from '../../core/ports/source-repository.js';
-import { isRestError } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
 
 const JSON_FIELDS = ['drive', 'scope', 'filters'] as const;
 

@@ -6,7 +6,8 @@
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import type { WatchRecord, WatchRepository } from '../../core/ports/watch-repository.js';
-import { isRestError, safeKey } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
+import { safeKey } from './table-keys.js';
 
 // Re-exported for the webhook code that reads watches through this store.
 export type { WatchRecord };

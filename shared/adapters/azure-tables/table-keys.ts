@@ -12,7 +12,3 @@ export function safeKey(value: string): string {
   }
   return out;
 }
-
-export function isRestError(error: unknown, status: number): boolean {
-  return typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === status;
-}

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import type { Lease, LeaseAttempt, LeaseStore } from '../../core/ports/lease-store.js';
-import { isRestError, safeKey } from './table-keys.js';
+import { isRestError } from '../azure/rest-error.js';
+import { safeKey } from './table-keys.js';
 
 interface LeaseEntity {
   partitionKey: string;

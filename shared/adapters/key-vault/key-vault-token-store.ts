@@ -6,6 +6,7 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
 import type { SourceKey } from '../../core/domain/source.js';
 import { TransientError } from '../../core/domain/errors.js';
+import { isRestError, restErrorStatus, serviceErrorCode } from '../azure/rest-error.js';
 import { grantSecretName } from './grant-secret-name.js';
 import { parseStoredGrant, type StoredGrant } from '../../core/tokens/stored-grant.js';
 import type { TokenStore } from '../../core/ports/token-store.js';
@@ -30,7 +31,7 @@ export class KeyVaultTokenStore implements TokenStore {
     try {
       value = (await this.client.getSecret(grantSecretName(source))).value;
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (isRestError(error, 404)) return undefined;
       throw storeError('read', error);
     }
     return value === undefined ? undefined : parseStoredGrant(value);
@@ -44,7 +45,7 @@ export class KeyVaultTokenStore implements TokenStore {
       // A removed source's secret stays soft-deleted for the vault's retention period, and Key Vault
       // refuses to set a secret of that name meanwhile (409 "deleted but recoverable"). Recovering it
       // (which needs no purge permission) and writing a new version on top reuses the name.
-      if (statusOf(error) !== 409) throw storeError('write', error);
+      if (!isRestError(error, 409)) throw storeError('write', error);
       await this.recover(name);
       try {
         await this.set(name, source, grant);
@@ -60,13 +61,13 @@ export class KeyVaultTokenStore implements TokenStore {
       const poller = await this.client.beginDeleteSecret(name, this.pollerOptions());
       await poller.pollUntilDone();
     } catch (error) {
-      if (statusOf(error) !== 404) throw storeError('delete', error);
+      if (!isRestError(error, 404)) throw storeError('delete', error);
     }
     if (!this.options.purgeOnDelete) return;
     try {
       await this.client.purgeDeletedSecret(name);
     } catch (error) {
-      if (statusOf(error) !== 404) throw storeError('purge', error);
+      if (!isRestError(error, 404)) throw storeError('purge', error);
     }
   }
 
@@ -91,18 +92,14 @@ export class KeyVaultTokenStore implements TokenStore {
   }
 }
 
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { statusCode?: number }).statusCode : undefined;
-}
-
 /**
  * A new error with the operation and status only: the SDK's RestError carries the request and
  * response, and a response to a secret read holds the secret, so it is not passed on as a cause.
  */
 function storeError(operation: string, error: unknown): Error {
-  const status = statusOf(error);
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  const detail = `key vault ${operation} failed (${status ?? 'no response'}${typeof code === 'string' ? ` ${code}` : ''})`;
+  const status = restErrorStatus(error);
+  const code = serviceErrorCode(error);
+  const detail = `key vault ${operation} failed (${status ?? 'no response'}${code === undefined ? '' : ` ${code}`})`;
   if (status === undefined || status === 408 || status === 429 || status >= 500) return new TransientError(detail);
   return new Error(detail);
 }

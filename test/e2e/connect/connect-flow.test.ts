@@ -19,7 +19,6 @@ import { codeChallengeS256 } from '../../../shared/core/connect/pkce.js';
 import { connectStatePayloadSchema, type ConnectStatePayload } from '../../../shared/core/connect/signed-state.js';
 import type { Config } from '../../../shared/app/config.js';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
-import { createLogger } from '../../../shared/adapters/logging/logger.js';
 import { syncJobMessageSchema, type SyncJobMessage } from '../../../shared/core/queue/messages.js';
 import { TABLES } from '../../../shared/adapters/storage/names.js';
 import type { StorageClients } from '../../../shared/adapters/storage/storage-clients.js';
@@ -31,6 +30,7 @@ import { createAppStorage, isolatedStorage, peekJson } from '../../support/isola
 import { storageConnectionString, uniqueName } from '../../support/storage.js';
 import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
 import { waitFor } from '../../support/host-wait.js';
+import { capturingLogger } from '../../support/logger.js';
 
 const RETURN_ORIGIN = 'https://host-app.example';
 const RETURN_TO = `${RETURN_ORIGIN}/settings/sources?tab=drives`;
@@ -66,19 +66,16 @@ async function fetchManual(url: string, init: RequestInit = {}): Promise<Hop> {
   return { ...hop, text };
 }
 
-/** A token manager logger whose lines land in logLines, like the host's. */
-function capturingLogger() {
-  const push = (line: string) => logLines.push(line);
-  return createLogger({ debug: push, info: push, warn: push, error: push });
-}
-
 function servicesFor(env: Record<string, string> = {}): Services {
   const cfg = sandboxAppConfig(sandbox, {
     CONNECT_STATE_SECRET: stateSecret,
     CONNECT_RETURN_TO_ALLOWLIST: `${RETURN_ORIGIN}, http://localhost:3000`,
     ...env,
   });
-  return buildServices(cfg, { storage, tokens: createTokenManager(cfg, storage, { logger: capturingLogger() }) });
+  return buildServices(cfg, {
+    storage,
+    tokens: createTokenManager(cfg, storage, { logger: capturingLogger(logLines) }),
+  });
 }
 
 async function putSource(key: SourceKey, body: Record<string, unknown>) {
@@ -508,7 +505,7 @@ describe('connect flow through the local host and the sandbox tenant', () => {
     await sandbox.control.revokeGrant(sandbox.defaultUserId);
     const later = createTokenManager(config, storage, {
       now: () => Date.now() + 3 * 3_600_000,
-      logger: capturingLogger(),
+      logger: capturingLogger(logLines),
     });
     const refused = await later.getAccessToken(key).then(
       () => undefined,

@@ -2,7 +2,6 @@
 // confirmation, deletion and the sync-job handler, against the sandbox tenant and Azurite.
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleLogger } from '../../../shared/adapters/logging/logger.js';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
 import { feedQuerySchema, readFeed } from '../../../shared/core/feed/read-feed.js';
 import { buildNotificationServices } from '../../../shared/app/notification-services.js';
@@ -17,6 +16,7 @@ import { encodeMessage } from '../../../shared/adapters/azure-queues/queue-write
 import { ReauthRequiredError } from '../../../shared/core/domain/errors.js';
 import { syncLeaseKey } from '../../../shared/core/sync/sync-source.js';
 import { startApiTestBed, type ApiTestBed } from './api-test-bed.js';
+import { quietLogger } from '../../support/logger.js';
 
 let bed: ApiTestBed;
 // A low threshold so a handful of deletes trips the mass-delete guard.
@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => bed.stop());
 
-const log = consoleLogger({ test: 'api' });
+const log = quietLogger;
 const leaseMs = 60_000;
 
 async function driveWithFiles(names: string[]) {

@@ -5,7 +5,7 @@ import type { SourceKey, SourceRecord } from '../../../shared/core/domain/source
 import { ReauthRequiredError, TransientError } from '../../../shared/core/domain/errors.js';
 import type { TokenManager } from '../../../shared/core/ports/provider-ports.js';
 import { startProviderHarness, type ProviderHarness } from '../../support/provider-harness.js';
-import { FlakyTokenManager } from '../../support/sandbox-token-manager.js';
+import { FlakyTokenManager } from '../../support/sandbox-tokens.js';
 import { sourceRecordFor } from '../../support/provider-source-record.js';
 
 const DELTA = '/root/delta';

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoragePoisonQueue } from '../../../shared/adapters/azure-queues/poison-queue.js';
 import { StorageSyncJobQueue } from '../../../shared/adapters/azure-queues/sync-job-queue.js';
 import { runSyncJob } from '../../../shared/core/sync/run-sync-job.js';
-import { createLogger } from '../../../shared/adapters/logging/logger.js';
 import { createStorageClients } from '../../../shared/adapters/storage/storage-clients.js';
 import type { RefreshingTokenManager } from '../../../shared/core/tokens/refreshing-token-manager.js';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 import { storageConnectionString, uniqueName } from '../../support/storage.js';
+import { capturingLogger } from '../../support/logger.js';
 import { tokenTestBed, type TokenTestBed } from '../tokens/token-harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -58,14 +58,13 @@ describe('a permanently invalid grant during sync', () => {
       queue: (name: string) => storage.queue(name === 'sync-jobs' ? syncQueue : name),
     };
     const lines: string[] = [];
-    const sink = (line: string) => lines.push(line);
     return {
       deps: {
         syncer: h.syncer(),
         syncJobs: new StorageSyncJobQueue(queueStorage),
         poisonQueue: new StoragePoisonQueue(poisonQueue),
         leaseSeconds: 30,
-        log: createLogger({ debug: sink, info: sink, warn: sink, error: sink }),
+        log: capturingLogger(lines),
       },
       poisonQueue,
       lines,

@@ -3,7 +3,6 @@
 // real sandbox; a short lease instead of long waits.
 import type { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../shared/adapters/logging/logger.js';
 import { StoragePoisonQueue } from '../../../shared/adapters/azure-queues/poison-queue.js';
 import { StorageSyncJobQueue } from '../../../shared/adapters/azure-queues/sync-job-queue.js';
 import { runSyncJob, type SyncJobResult } from '../../../shared/core/sync/run-sync-job.js';
@@ -13,6 +12,7 @@ import type { SyncDependencies } from '../../../shared/core/sync/sync-source.js'
 import { syncLeaseKey } from '../../../shared/core/sync/sync-source.js';
 import { foldFeed, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 import { storageConnectionString, uniqueName } from '../../support/storage.js';
+import { quietLogger } from '../../support/logger.js';
 
 const LEASE_MS = 3_000;
 const LEASE_SECONDS = LEASE_MS / 1000;
@@ -49,7 +49,7 @@ describe('sync requests that meet a running sync', () => {
     syncJobs,
     poisonQueue: new StoragePoisonQueue(poisonQueue),
     leaseSeconds: LEASE_SECONDS,
-    log: createLogger({ debug: () => {}, info: () => {}, warn: () => {}, error: () => {} }),
+    log: quietLogger,
   });
 
   /** What `POST …/sync` puts on the queue, handled at once (as a worker would on arrival). */

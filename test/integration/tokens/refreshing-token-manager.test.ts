@@ -9,10 +9,10 @@ import {
 } from '../../../shared/adapters/azure-tables/local-token-keys.js';
 import { LocalTokenStore } from '../../../shared/adapters/azure-tables/local-token-store.js';
 import { TableLeaseStore } from '../../../shared/adapters/azure-tables/table-lease.js';
-import { createLogger } from '../../../shared/adapters/logging/logger.js';
 import type { OAuthClient, RefreshRequest, TokenOutcome } from '../../../shared/core/ports/oauth-client.js';
 import { RefreshingTokenManager } from '../../../shared/core/tokens/refreshing-token-manager.js';
 import { freshTable } from '../../support/storage.js';
+import { quietLogger } from '../../support/logger.js';
 
 const DAY = 86_400_000;
 
@@ -38,14 +38,13 @@ async function setUp() {
   let nowMs = Date.parse('2026-03-01T00:00:00.000Z');
   const store = new LocalTokenStore(await freshTable('grants'), parseLocalTokenKeys(generateLocalTokenKeyEntry('k1')));
   const leases = new TableLeaseStore(await freshTable('leases'), 'token-refresh', { now: () => nowMs });
-  const silent = () => undefined;
   const manager = new RefreshingTokenManager({
     client: exampleClient(refreshes),
     store,
     leases,
     refreshMarginMs: 5 * 60_000,
     memoryCacheMs: 0,
-    logger: createLogger({ debug: silent, info: silent, warn: silent, error: silent }),
+    logger: quietLogger,
     now: () => nowMs,
   });
   return { manager, store, refreshes, advance: (ms: number) => (nowMs += ms) };

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { loadConfig, type Config } from '../../../shared/app/config.js';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
-import { createLogger, type LogFields, type Logger } from '../../../shared/adapters/logging/logger.js';
+import type { Logger } from '../../../shared/adapters/logging/logger.js';
 import { TABLES } from '../../../shared/adapters/storage/names.js';
 import { createStorageClients, type StorageClients } from '../../../shared/adapters/storage/storage-clients.js';
 import { createTokenManager, type CreateTokenManagerOptions } from '../../../shared/app/create-token-manager.js';
@@ -20,11 +20,7 @@ import type { RefreshingTokenManager } from '../../../shared/core/tokens/refresh
 import type { StoredGrant } from '../../../shared/core/tokens/stored-grant.js';
 import type { Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { storageConnectionString, uniqueName } from '../../support/storage.js';
-
-export interface CapturedLogs {
-  lines: string[];
-  fields: unknown[];
-}
+import { capturingLogger, type CapturedLogs } from '../../support/logger.js';
 
 export interface TokenTestBed {
   config: Config;
@@ -71,9 +67,7 @@ export async function tokenTestBed(sandbox: Sandbox, overrides: Record<string, s
   await Promise.all([TABLES.leases, TABLES.localTokens].map((name) => storage.table(name).createTable()));
 
   const logs: CapturedLogs = { lines: [], fields: [] };
-  const sink = (line: string) => logs.lines.push(line);
-  const formatted = createLogger({ debug: sink, info: sink, warn: sink, error: sink });
-  const logger = capturingLogger(formatted, logs.fields);
+  const logger = capturingLogger(logs.lines, logs.fields);
 
   let offsetMs = 0;
   const now = () => Date.now() + offsetMs;
@@ -110,22 +104,5 @@ export async function tokenTestBed(sandbox: Sandbox, overrides: Record<string, s
       return open(keys, entity, name);
     },
     newSource: () => ({ kbId: uniqueName('kb'), sourceId: `source-${++counter}` }),
-  };
-}
-
-/** Records the raw fields handed to the logger (before redaction) as well as the formatted lines. */
-function capturingLogger(inner: Logger, fields: unknown[], base: LogFields = {}): Logger {
-  const record =
-    (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (event: string, extra: LogFields = {}) => {
-      fields.push({ event, ...base, ...extra });
-      inner[level](event, extra);
-    };
-  return {
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-    child: (childFields) => capturingLogger(inner.child(childFields), fields, { ...base, ...childFields }),
   };
 }

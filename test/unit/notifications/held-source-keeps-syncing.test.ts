@@ -11,9 +11,9 @@ import type { WatchSource } from '../../../shared/core/ports/watch-source.js';
 import { driveWatchPolicy } from '../../../shared/providers/microsoft/webhooks/graph-watch-policy.js';
 import { memoryWatchStore } from '../../support/memory-watch-store.js';
 import { sourceRecord } from '../../support/source-record.js';
+import { quietLogger } from '../../support/logger.js';
 
 const key: SourceKey = { kbId: 'kb', sourceId: 'src' };
-const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const DAY_AGO = new Date(NOW - 86_400_000).toISOString();
 
@@ -41,7 +41,7 @@ function maintenanceFor(source: SourceRecord, wantsSubscription: boolean) {
     safetyNetIntervalMinutes: 60,
     tokenKeepAliveDays: 7,
     defaultPollIntervalSeconds: 900,
-    log: quiet,
+    log: quietLogger,
     now: () => NOW,
   });
   return { maintenance, queued };
@@ -75,7 +75,7 @@ describe('a held source', () => {
         },
         forgetSubscription: async () => undefined,
         poisonQueue: undefined as never,
-        log: quiet,
+        log: quietLogger,
       },
       {
         kind: 'notifications',
@@ -105,7 +105,7 @@ describe('a held source', () => {
       publicBaseUrl: 'https://kbsync.example',
       renewBeforeMinutes: 60,
       checkIntervalMinutes: 60,
-      log: quiet,
+      log: quietLogger,
       now: () => NOW,
     });
     expect(await manager.maintain(key)).toBe('created');

@@ -4,9 +4,9 @@ import { describe, expect, test } from 'vitest';
 import type { DebounceState, StoredDebounceState } from '../../../shared/core/ports/debounce-state-repository.js';
 import type { DebounceCheckMessage } from '../../../shared/core/notifications/notification-messages.js';
 import { SyncCoalescer } from '../../../shared/core/notifications/sync-coalescer.js';
+import { quietLogger } from '../../support/logger.js';
 
 const key = { kbId: 'kb', sourceId: 'src' };
-const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 function harness(options: { debounceMs?: number; maxWaitMs?: number } = {}) {
   let row: { state: DebounceState; version: number } | undefined;
@@ -38,7 +38,7 @@ function harness(options: { debounceMs?: number; maxWaitMs?: number } = {}) {
     },
     debounceMs: options.debounceMs ?? 2_000,
     maxWaitMs: options.maxWaitMs ?? 10_000,
-    log: quiet,
+    log: quietLogger,
     now: () => now,
   });
   /** Delivers every check message that is due by `until`, in order, moving the clock to each. */

@@ -12,9 +12,9 @@ import { WatchManager } from '../../../shared/core/watch/watch-manager.js';
 import { watchSecretDigest } from '../../../shared/core/watch/watch-secret.js';
 import { memoryWatchStore } from '../../support/memory-watch-store.js';
 import { sourceRecord } from '../../support/source-record.js';
+import { quietLogger } from '../../support/logger.js';
 
 const key: SourceKey = { kbId: 'kb', sourceId: 'src' };
-const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const HOUR = 3_600_000;
 
@@ -80,7 +80,7 @@ function managerFor(watch: WatchSource | undefined, initial: Partial<SourceRecor
     publicBaseUrl: 'https://kbsync.example/',
     renewBeforeMinutes: 120,
     checkIntervalMinutes: 24 * 60,
-    log: quiet,
+    log: quietLogger,
     now: () => NOW,
   });
   return { manager, rows, synced, source: () => record };

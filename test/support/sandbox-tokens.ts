@@ -1,8 +1,11 @@
-// Test-only TokenManager: gets real access tokens from the sandbox's token endpoint, either app-only
-// (client_credentials) or delegated (a refresh token from control.issueRefreshToken, rotated on
-// every refresh as the identity platform does). One grant for every source; no storage, no
-// single-flight: the real token manager lives in shared/tokens/.
+// The one test-only TokenManager for engine, provider and bench runs: real access tokens from the
+// sandbox's token endpoint, either app-only (client_credentials, asked for on every call) or
+// delegated (a refresh token from control.issueRefreshToken, rotated on every refresh as the
+// identity platform does, the access token cached until a minute before it expires). One grant
+// for every source; no storage, no single-flight: the product's token manager is
+// shared/core/tokens/refreshing-token-manager.ts and has its own tests.
 import { z } from 'zod';
+import type { Sandbox } from '../../dev/sandbox/sandbox.js';
 import type { SourceKey } from '../../shared/core/domain/source.js';
 import type { StoredGrantInput, TokenManager } from '../../shared/core/ports/provider-ports.js';
 
@@ -12,29 +15,30 @@ const tokenResponseSchema = z.looseObject({
   refresh_token: z.string().optional(),
 });
 
-export interface SandboxIdentity {
-  authorityHost: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-}
+/** The token endpoint and confidential client of a sandbox (in process or a child process). */
+export type SandboxIdentity = Pick<Sandbox, 'authorityHost' | 'tenantId' | 'clientId' | 'clientSecret'>;
 
 export class SandboxTokenManager implements TokenManager {
   /** How many access tokens were requested from this manager (the provider asks once per request). */
   calls = 0;
   private cached: { token: string; expiresAt: number } | undefined;
 
-  constructor(
+  private constructor(
     private readonly identity: SandboxIdentity,
     private refreshToken: string | undefined,
+    private readonly caches: boolean,
   ) {}
 
+  /**
+   * App-only tokens, a new one on every call: a test that moves the sandbox's clock past a token's
+   * lifetime never meets a token cached by the wall clock.
+   */
   static appOnly(identity: SandboxIdentity): SandboxTokenManager {
-    return new SandboxTokenManager(identity, undefined);
+    return new SandboxTokenManager(identity, undefined, false);
   }
 
   static delegated(identity: SandboxIdentity, refreshToken: string): SandboxTokenManager {
-    return new SandboxTokenManager(identity, refreshToken);
+    return new SandboxTokenManager(identity, refreshToken, true);
   }
 
   async getAccessToken(_source: SourceKey): Promise<string> {
@@ -57,7 +61,7 @@ export class SandboxTokenManager implements TokenManager {
     if (!response.ok) throw new Error(`sandbox token endpoint answered ${response.status}`);
     const body = tokenResponseSchema.parse(await response.json());
     if (body.refresh_token !== undefined) this.refreshToken = body.refresh_token;
-    this.cached = { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+    if (this.caches) this.cached = { token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
     return body.access_token;
   }
 
