@@ -91,7 +91,12 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
           ok: true,
           run: (query, requestUrl) =>
             startConnect(
-              { settings: connect.settings, sources: services.sources, states: services.connectStates, oauth: services.oauthClients },
+              {
+                settings: connect.settings,
+                sources: services.sources,
+                states: services.connectStates,
+                oauth: services.oauthClients,
+              },
               query,
               requestUrl,
             ),
