@@ -109,7 +109,13 @@ try {
     route: 'naive',
     authLevel: 'anonymous',
     handler: (request, context) =>
-      handleWebhookRequest(request, 'changes', naiveReceiver, config.webhookMaxBodyBytes, createLogger(context)),
+      handleWebhookRequest(
+        request,
+        'changes',
+        naiveReceiver,
+        config.notifications.webhookMaxBodyBytes,
+        createLogger(context),
+      ),
   };
   const host = await startLocalHost({
     definitions: [webhookGraph, floor, naive],

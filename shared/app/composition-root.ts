@@ -83,8 +83,8 @@ export interface ServiceOverrides {
 }
 
 export function buildServices(config: Config, overrides: ServiceOverrides = {}): Services {
-  registerSecret(config.clientSecret);
-  registerSecret(config.localTokenKeys);
+  registerSecret(config.providers.microsoft.clientSecret);
+  registerSecret(config.tokens.localTokenKeys);
   const graphClock = overrides.graphClock ?? Date.now;
   const storage = overrides.storage ?? createStorageClients(config.storage);
   const sources = new SourceStore(storage.table(TABLES.sources));
@@ -97,7 +97,11 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const tokens =
     overrides.tokens ??
     lazyTokenManager(() => createTokenManager(config, storage, { client: oauthClients.get('onedrive') }));
-  const providers = createProviderRegistry({ graphBaseUrl: config.graphBaseUrl, tokens, tenantId: config.tenantId });
+  const providers = createProviderRegistry({
+    graphBaseUrl: config.providers.microsoft.graphBaseUrl,
+    tokens,
+    tenantId: config.providers.microsoft.tenantId,
+  });
   const defaultLog = consoleLogger({ component: 'sync' });
   const syncJobs = new StorageSyncJobQueue(storage);
   const watchdog = { arm: (key: SourceKey, delaySeconds: number) => syncJobs.armWatchdog(key, delaySeconds) };
@@ -121,8 +125,8 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       leases: subscriptionLeases,
       enqueueSync,
       publicBaseUrl: config.publicBaseUrl,
-      renewBeforeMinutes: config.subscriptionRenewBeforeMinutes,
-      checkIntervalMinutes: config.subscriptionCheckIntervalMinutes,
+      renewBeforeMinutes: config.watches.renewBeforeMinutes,
+      checkIntervalMinutes: config.watches.checkIntervalMinutes,
       log,
       now: graphClock,
     });
@@ -152,9 +156,9 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
         leases: syncLeases,
         providers,
         log,
-        leaseMs: config.syncLeaseSeconds * 1000,
-        massDeleteRatio: config.massDeleteRatio,
-        massDeleteMinItems: config.massDeleteMinItems,
+        leaseMs: config.sync.leaseSeconds * 1000,
+        massDeleteRatio: config.sync.massDeleteRatio,
+        massDeleteMinItems: config.sync.massDeleteMinItems,
         watchdog,
       }),
     watches,
@@ -165,8 +169,8 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
         enqueueSync,
         scheduleCheck: (message, delayMs) =>
           sendJson(storage.queue(QUEUES.graphNotifications), message, { delaySeconds: delayMs / 1000 }),
-        debounceMs: config.notificationDebounceMs,
-        maxWaitMs: config.notificationMaxWaitMs,
+        debounceMs: config.notifications.debounceMs,
+        maxWaitMs: config.notifications.maxWaitMs,
         log,
       }),
     maintenance: (log) =>
@@ -176,9 +180,9 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
         marks: maintenanceMarks,
         tokens,
         enqueueSync,
-        safetyNetIntervalMinutes: config.safetyNetIntervalMinutes,
-        tokenKeepAliveDays: config.tokenKeepAliveDays,
-        defaultPollIntervalSeconds: config.defaultPollIntervalSeconds,
+        safetyNetIntervalMinutes: config.maintenance.safetyNetIntervalMinutes,
+        tokenKeepAliveDays: config.maintenance.tokenKeepAliveDays,
+        defaultPollIntervalSeconds: config.sync.defaultPollIntervalSeconds,
         log,
         now: graphClock,
       }),

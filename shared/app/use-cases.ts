@@ -17,7 +17,11 @@ import { storageAnswers } from '../adapters/storage/check-storage.js';
 import { readFeed, type FeedQuery, type ReadFeedResult } from '../core/feed/read-feed.js';
 import { getSourceStatus, listSourceStatuses } from '../core/sources/source-queries.js';
 import type { SourceStatusView } from '../core/sources/source-status-view.js';
-import { registerSource, type RegisterSourceResult } from '../core/sources/register-source.js';
+import {
+  registerSource,
+  type RegisterSourceResult,
+  type RegisterSourceSettings,
+} from '../core/sources/register-source.js';
 import type { RegisterSourceBody } from '../core/sources/register-source-body.js';
 import { requestSync } from '../core/sources/request-sync.js';
 import { deleteSource, type DeleteSourceResult } from '../core/sources/delete-source.js';
@@ -72,16 +76,17 @@ export interface UseCases {
 
 export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
   const { config, storage } = services;
-  const leaseMs = config.syncLeaseSeconds * 1000;
+  const leaseMs = config.sync.leaseSeconds * 1000;
   const receiver = webhookReceiver(services);
   const maintenanceQueue = storage.queue(QUEUES.maintenanceWork);
   const connect = connectSettings(config);
+  const registerSettings = registerSourceSettings(config);
   return {
     checkHealth: () => storageAnswers(storage),
     readFeed: (kbId, query) => readFeed(services, kbId, query),
     getSourceStatus: (key) => getSourceStatus(services.sources, key),
     listSourceStatuses: (kbId) => listSourceStatuses(services.sources, kbId),
-    registerSource: (key, body) => registerSource(services, key, body),
+    registerSource: (key, body) => registerSource({ ...services, config: registerSettings }, key, body),
     requestSync: (key) => requestSync(services, key),
     deleteSource: (key, log) => deleteSource({ ...services, leaseMs, log }, key),
     confirmDeletes: (key, log) => confirmDeletes({ ...services, syncer: services.syncer(log), leaseMs }, key),
@@ -122,9 +127,9 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
         }
       : connect,
     receiveGraphNotifications: (request, log) =>
-      handleWebhookRequest(request, 'changes', receiver, config.webhookMaxBodyBytes, log),
+      handleWebhookRequest(request, 'changes', receiver, config.notifications.webhookMaxBodyBytes, log),
     receiveGraphLifecycleNotifications: (request, log) =>
-      handleWebhookRequest(request, 'lifecycle', receiver, config.webhookMaxBodyBytes, log),
+      handleWebhookRequest(request, 'lifecycle', receiver, config.notifications.webhookMaxBodyBytes, log),
     handleNotifications: (message, log) =>
       handleNotificationsMessage(
         {
@@ -152,7 +157,7 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
           syncer: services.syncer(log),
           syncJobs: services.syncJobs,
           poisonQueue: poisonQueueOf(storage, QUEUES.syncJobs),
-          leaseSeconds: config.syncLeaseSeconds,
+          leaseSeconds: config.sync.leaseSeconds,
           watches: services.watches(log),
           log,
         },
@@ -172,6 +177,15 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
         deleteExpiredLeases: () => deleteExpiredLeases(storage.table(TABLES.leases)),
         connectStates: services.connectStates,
       }),
+  };
+}
+
+/** What registration reads from config. */
+export function registerSourceSettings(config: Config): RegisterSourceSettings {
+  return {
+    defaultPollIntervalSeconds: config.sync.defaultPollIntervalSeconds,
+    publicBaseUrl: config.publicBaseUrl,
+    syncLeaseSeconds: config.sync.leaseSeconds,
   };
 }
 
@@ -199,17 +213,17 @@ function webhookReceiver(services: Omit<Services, 'useCases'>): WebhookReceiver 
  */
 function connectSettings(config: Config): { ok: true; settings: ConnectSettings } | { ok: false; missing: string[] } {
   const missing = [
-    ...(config.clientId ? [] : ['MS_CLIENT_ID']),
-    ...(config.connectStateSecret ? [] : ['CONNECT_STATE_SECRET']),
+    ...(config.providers.microsoft.clientId ? [] : ['MS_CLIENT_ID']),
+    ...(config.connect.stateSecret ? [] : ['CONNECT_STATE_SECRET']),
   ];
-  if (!config.clientId || !config.connectStateSecret) return { ok: false, missing };
-  registerSecret(config.connectStateSecret);
+  if (!config.providers.microsoft.clientId || !config.connect.stateSecret) return { ok: false, missing };
+  registerSecret(config.connect.stateSecret);
   return {
     ok: true,
     settings: {
-      signer: new ConnectStateSigner(config.connectStateSecret),
-      allowedOrigins: config.connectReturnToAllowlist,
-      stateTtlMs: config.connectStateTtlSeconds * 1000,
+      signer: new ConnectStateSigner(config.connect.stateSecret),
+      allowedOrigins: config.connect.returnToAllowlist,
+      stateTtlMs: config.connect.stateTtlSeconds * 1000,
       publicBaseUrl: config.publicBaseUrl,
     },
   };
