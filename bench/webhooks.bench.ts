@@ -48,24 +48,23 @@ try {
   // cleared queue, which would otherwise penalise whichever side runs next.
   let phase = 0;
   const phaseQueueName = () => `bench-${phase}-${QUEUES.graphNotifications}`;
-  const services = buildServices(config, {
-    storage: countingTableReads(
-      {
-        ...base.storage,
-        queue: (name) => base.storage.queue(name === QUEUES.graphNotifications ? phaseQueueName() : name),
-      },
-      TABLES.subscriptions,
-      subscriptionReads,
-    ),
-  });
+  const phaseStorage = countingTableReads(
+    {
+      ...base.storage,
+      queue: (name) => base.storage.queue(name === QUEUES.graphNotifications ? phaseQueueName() : name),
+    },
+    TABLES.subscriptions,
+    subscriptionReads,
+  );
+  let services = buildServices(config, { storage: phaseStorage });
   const nextPhase = async () => {
     phase += 1;
-    await services.storage.queue(QUEUES.graphNotifications).createIfNotExists();
-    // A new Services object makes the webhook rebuild its clients on the new queue.
-    setServices({ ...services });
+    await phaseStorage.queue(QUEUES.graphNotifications).createIfNotExists();
+    // New services make the webhook rebuild its clients on the new queue, with an empty cache.
+    services = buildServices(config, { storage: phaseStorage });
+    setServices(services);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   };
-  setServices(services);
   await nextPhase();
   const clientState = randomBytes(32).toString('base64url');
   const subscriptionId = randomUUID();
@@ -110,7 +109,13 @@ try {
     route: 'naive',
     authLevel: 'anonymous',
     handler: (request, context) =>
-      handleWebhookRequest(request, 'changes', naiveReceiver, config.webhookMaxBodyBytes, createLogger(context)),
+      handleWebhookRequest(
+        request,
+        'changes',
+        naiveReceiver,
+        config.notifications.webhookMaxBodyBytes,
+        createLogger(context),
+      ),
   };
   const host = await startLocalHost({
     definitions: [webhookGraph, floor, naive],

@@ -177,7 +177,7 @@ async function main(): Promise<() => Promise<void>> {
     await ensureStorage(createStorageClients(config.storage));
     // Timer schedules name app settings (`%MAINTENANCE_SCHEDULE%`) that the host resolves from the
     // environment, not from our config defaults: put the default there when it is not set.
-    process.env.MAINTENANCE_SCHEDULE ??= config.maintenanceSchedule;
+    process.env.MAINTENANCE_SCHEDULE ??= config.maintenance.schedule;
 
     // 6. Functions and the local host.
     let functionKey = process.env[LOCAL_FUNCTION_KEY_SETTING];

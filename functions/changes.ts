@@ -1,5 +1,5 @@
-import { getServices } from '../shared/app/composition-root.js';
-import { feedQuerySchema, readFeed } from '../shared/core/feed/read-feed.js';
+import { useCases } from '../shared/app/composition-root.js';
+import { feedQuerySchema } from '../shared/core/feed/read-feed.js';
 import { json, problem } from '../shared/adapters/http/problem.js';
 import { parseQuery, parseRouteIds } from '../shared/adapters/http/request-parsing.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
@@ -21,7 +21,7 @@ export const changes = defineHttpFunction({
     if (!ids.ok) return ids.response;
     const query = parseQuery(request, feedQuerySchema);
     if (!query.ok) return query.response;
-    const result = await readFeed(getServices(), ids.value.kbId, query.value);
+    const result = await useCases().readFeed(ids.value.kbId, query.value);
     switch (result.kind) {
       case 'unknown_kb':
         return problem(404, 'knowledge base not found');

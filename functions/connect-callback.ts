@@ -1,6 +1,5 @@
-import { getServices } from '../shared/app/composition-root.js';
-import { completeConnect, connectCallbackQuerySchema } from '../shared/core/connect/complete-connect.js';
-import { connectServices } from '../shared/app/connect-services.js';
+import { useCases } from '../shared/app/composition-root.js';
+import { connectCallbackQuerySchema } from '../shared/core/connect/complete-connect.js';
 import { browserRedirect, errorPage } from '../shared/adapters/http/connect-responses.js';
 import { createLogger } from '../shared/adapters/logging/logger.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
@@ -13,13 +12,12 @@ export const connectCallback = defineHttpFunction({
   route: 'connect/callback',
   authLevel: 'anonymous',
   handler: async (request, context) => {
-    const log = createLogger(context);
-    const connect = connectServices(getServices());
-    if (!connect.ok) return errorPage(503, 'server_error');
+    const completeConnect = useCases().completeConnect;
+    if (!completeConnect.ok) return errorPage(503, 'server_error');
     const raw = Object.fromEntries([...request.query].reverse());
     const query = connectCallbackQuerySchema.safeParse(raw);
     if (!query.success) return errorPage(400, 'invalid_request');
-    const result = await completeConnect(connect.complete(log), query.data);
+    const result = await completeConnect.run(query.data, createLogger(context));
     return result.kind === 'redirect' ? browserRedirect(result.location) : errorPage(result.status, result.error);
   },
 });

@@ -1,7 +1,6 @@
-import { getServices } from '../shared/app/composition-root.js';
-import { connectServices } from '../shared/app/connect-services.js';
+import { useCases } from '../shared/app/composition-root.js';
 import { acceptsHtml, browserRedirect, startRefusal } from '../shared/adapters/http/connect-responses.js';
-import { connectStartQuerySchema, startConnect } from '../shared/core/connect/start-connect.js';
+import { connectStartQuerySchema } from '../shared/core/connect/start-connect.js';
 import { STORAGE_RETRY_AFTER_SECONDS } from '../shared/adapters/http/storage-outage-answer.js';
 import { parseQuery } from '../shared/adapters/http/request-parsing.js';
 import { createLogger } from '../shared/adapters/logging/logger.js';
@@ -18,9 +17,9 @@ export const connectStart = defineHttpFunction({
   handler: async (request, context) => {
     const log = createLogger(context);
     const html = acceptsHtml(request.headers.get('accept'));
-    const connect = connectServices(getServices());
-    if (!connect.ok) {
-      const detail = `missing settings: ${connect.missing.join(', ')}`;
+    const startConnect = useCases().startConnect;
+    if (!startConnect.ok) {
+      const detail = `missing settings: ${startConnect.missing.join(', ')}`;
       return startRefusal(html, 503, 'not_configured', 'the connect flow is not configured', detail);
     }
     const query = parseQuery(request, connectStartQuerySchema);
@@ -28,7 +27,7 @@ export const connectStart = defineHttpFunction({
     const key = { kbId: query.value.kbId, sourceId: query.value.sourceId };
     let result;
     try {
-      result = await startConnect(connect.start, query.value, request.url);
+      result = await startConnect.run(query.value, request.url);
     } catch (error) {
       log.error('connect.start_failed', { ...key, errorType: error instanceof Error ? error.name : typeof error });
       const refusal = startRefusal(

@@ -1,5 +1,4 @@
-import { getServices } from '../shared/app/composition-root.js';
-import { storageAnswers } from '../shared/adapters/storage/check-storage.js';
+import { useCases } from '../shared/app/composition-root.js';
 import { json } from '../shared/adapters/http/problem.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
 
@@ -10,7 +9,7 @@ export const health = defineHttpFunction({
   route: 'health',
   authLevel: 'anonymous',
   handler: async () => {
-    const ok = await storageAnswers(getServices().storage);
+    const ok = await useCases().checkHealth();
     return json(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' }, { 'cache-control': 'no-store' });
   },
 });

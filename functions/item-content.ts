@@ -1,11 +1,10 @@
-import { getServices } from '../shared/app/composition-root.js';
+import { useCases } from '../shared/app/composition-root.js';
 import { graphIdSchema } from '../shared/core/domain/graph-ids.js';
 import { contentAnswer } from '../shared/adapters/http/content-answer.js';
 import { problem } from '../shared/adapters/http/problem.js';
 import { providerFailureProblem } from '../shared/adapters/http/provider-failure-problem.js';
 import { invalidInput, parseSourceKey } from '../shared/adapters/http/request-parsing.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { openItemContent } from '../shared/core/sources/item-content.js';
 
 // Streams a file from the drive (Range and If-None-Match passed through); the body is piped, never buffered.
 // HEAD answers GET's headers without a body.
@@ -22,7 +21,7 @@ export const itemContent = defineHttpFunction({
     const range = request.headers.get('range') ?? undefined;
     const ifNoneMatch = request.headers.get('if-none-match') ?? undefined;
     try {
-      const result = await openItemContent(getServices(), key.value, itemId.data, { range, ifNoneMatch });
+      const result = await useCases().openItemContent(key.value, itemId.data, { range, ifNoneMatch });
       if (result.kind === 'not_found') return problem(404, `${result.what} not found`);
       return contentAnswer(result.response, request.method);
     } catch (error) {

@@ -1,9 +1,8 @@
-import { getServices } from '../shared/app/composition-root.js';
+import { useCases } from '../shared/app/composition-root.js';
 import { json, problem, retryableProblem } from '../shared/adapters/http/problem.js';
 import { parseSourceKey } from '../shared/adapters/http/request-parsing.js';
 import { createLogger } from '../shared/adapters/logging/logger.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { confirmDeletes } from '../shared/core/sources/confirm-deletes.js';
 import { toStatusView } from '../shared/core/sources/source-status-view.js';
 
 // The host accepts deletes held by the mass-delete guard: they are applied and the source is active again.
@@ -15,12 +14,8 @@ export const sourcesConfirmDeletes = defineHttpFunction({
   handler: async (request, context) => {
     const key = parseSourceKey(request);
     if (!key.ok) return key.response;
-    const services = getServices();
     const log = createLogger(context);
-    const result = await confirmDeletes(
-      { ...services, syncer: services.syncer(log), leaseMs: services.config.syncLeaseSeconds * 1000 },
-      key.value,
-    );
+    const result = await useCases().confirmDeletes(key.value, log);
     switch (result.kind) {
       case 'released':
         log.info('source.deletes-confirmed', { ...key.value, released: result.released });

@@ -1,10 +1,8 @@
-import { getServices } from '../shared/app/composition-root.js';
+import { useCases } from '../shared/app/composition-root.js';
 import { problem, retryableProblem } from '../shared/adapters/http/problem.js';
 import { parseSourceKey } from '../shared/adapters/http/request-parsing.js';
 import { createLogger } from '../shared/adapters/logging/logger.js';
-import { getNotificationServices } from '../shared/app/notification-services.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { deleteSource } from '../shared/core/sources/delete-source.js';
 
 // Remove a source: subscription, credentials, item state, its events, then the source. 204.
 export const sourcesDelete = defineHttpFunction({
@@ -15,19 +13,7 @@ export const sourcesDelete = defineHttpFunction({
   handler: async (request, context) => {
     const key = parseSourceKey(request);
     if (!key.ok) return key.response;
-    const services = getServices();
-    const { subscriptionStore, debounceStore, maintenanceMarks } = getNotificationServices();
-    const result = await deleteSource(
-      {
-        ...services,
-        subscriptionStore,
-        debounceStore,
-        maintenanceMarks,
-        leaseMs: services.config.syncLeaseSeconds * 1000,
-        log: createLogger(context),
-      },
-      key.value,
-    );
+    const result = await useCases().deleteSource(key.value, createLogger(context));
     switch (result.kind) {
       case 'deleted':
         return { status: 204 };

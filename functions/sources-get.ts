@@ -1,8 +1,7 @@
-import { getServices } from '../shared/app/composition-root.js';
+import { useCases } from '../shared/app/composition-root.js';
 import { json, problem } from '../shared/adapters/http/problem.js';
 import { parseSourceKey } from '../shared/adapters/http/request-parsing.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { getSourceStatus } from '../shared/core/sources/source-queries.js';
 
 // Status of one source.
 export const sourcesGet = defineHttpFunction({
@@ -13,7 +12,7 @@ export const sourcesGet = defineHttpFunction({
   handler: async (request) => {
     const key = parseSourceKey(request);
     if (!key.ok) return key.response;
-    const view = await getSourceStatus(getServices().sources, key.value);
+    const view = await useCases().getSourceStatus(key.value);
     return view ? json(200, view) : problem(404, 'source not found');
   },
 });

@@ -1,8 +1,7 @@
-import { getServices } from '../shared/app/composition-root.js';
+import { useCases } from '../shared/app/composition-root.js';
 import { json, problem } from '../shared/adapters/http/problem.js';
 import { parseRouteIds } from '../shared/adapters/http/request-parsing.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { listSourceStatuses } from '../shared/core/sources/source-queries.js';
 
 // Status of every source of a KB; 404 for a KB without sources.
 export const sourcesList = defineHttpFunction({
@@ -13,7 +12,7 @@ export const sourcesList = defineHttpFunction({
   handler: async (request) => {
     const ids = parseRouteIds(request, ['kbId'] as const);
     if (!ids.ok) return ids.response;
-    const views = await listSourceStatuses(getServices().sources, ids.value.kbId);
+    const views = await useCases().listSourceStatuses(ids.value.kbId);
     return views ? json(200, { sources: views }) : problem(404, 'knowledge base not found');
   },
 });

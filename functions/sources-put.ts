@@ -1,11 +1,9 @@
-import { getServices } from '../shared/app/composition-root.js';
+import { useCases } from '../shared/app/composition-root.js';
 import { problem, json, retryableProblem } from '../shared/adapters/http/problem.js';
 import { parseJsonBody, parseSourceKey } from '../shared/adapters/http/request-parsing.js';
 import { createLogger } from '../shared/adapters/logging/logger.js';
-import { getNotificationServices } from '../shared/app/notification-services.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
 import { registerSourceBodySchema } from '../shared/core/sources/register-source-body.js';
-import { registerSource } from '../shared/core/sources/register-source.js';
 import { toStatusView } from '../shared/core/sources/source-status-view.js';
 
 // Register or update a source (idempotent): 201 created, 200 updated. docs/api.md.
@@ -19,8 +17,7 @@ export const sourcesPut = defineHttpFunction({
     if (!key.ok) return key.response;
     const body = await parseJsonBody(request, registerSourceBodySchema);
     if (!body.ok) return body.response;
-    const { subscriptionStore } = getNotificationServices();
-    const result = await registerSource({ ...getServices(), subscriptionStore }, key.value, body.value);
+    const result = await useCases().registerSource(key.value, body.value);
     createLogger(context).info('source.register', { ...key.value, result: result.kind });
     switch (result.kind) {
       case 'created':

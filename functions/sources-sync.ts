@@ -1,8 +1,7 @@
-import { getServices } from '../shared/app/composition-root.js';
+import { useCases } from '../shared/app/composition-root.js';
 import { json, problem } from '../shared/adapters/http/problem.js';
 import { parseSourceKey } from '../shared/adapters/http/request-parsing.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { requestSync } from '../shared/core/sources/request-sync.js';
 
 // Sync now: queues a job and answers 202 at once.
 export const sourcesSync = defineHttpFunction({
@@ -13,7 +12,7 @@ export const sourcesSync = defineHttpFunction({
   handler: async (request) => {
     const key = parseSourceKey(request);
     if (!key.ok) return key.response;
-    const result = await requestSync(getServices(), key.value);
+    const result = await useCases().requestSync(key.value);
     return result === 'queued' ? json(202, { status: 'queued' }) : problem(404, 'source not found');
   },
 });

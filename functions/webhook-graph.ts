@@ -1,6 +1,5 @@
+import { useCases } from '../shared/app/composition-root.js';
 import { createLogger } from '../shared/adapters/logging/logger.js';
-import { handleWebhookRequest } from '../shared/providers/microsoft/webhooks/webhook-http.js';
-import { getWebhookServices } from '../shared/app/webhook-services.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
 import { webhookRoutes } from '../shared/core/watch/webhook-routes.js';
 import { GRAPH_WEBHOOK_NAME } from '../shared/providers/microsoft/webhooks/graph-watch-policy.js';
@@ -13,7 +12,6 @@ export const webhookGraph = defineHttpFunction({
   route: webhookRoutes(GRAPH_WEBHOOK_NAME).notifications,
   authLevel: 'anonymous',
   handler: async (request, context) => {
-    const { receiver, maxBodyBytes } = getWebhookServices();
-    return handleWebhookRequest(request, 'changes', receiver, maxBodyBytes, createLogger(context));
+    return useCases().receiveGraphNotifications(request, createLogger(context));
   },
 });

@@ -21,14 +21,14 @@ export function lazyAzureIdentity(config: Config, given?: TokenCredential): () =
 }
 
 export function clientCredential(config: Config, identity: () => TokenCredential): ClientCredential | undefined {
-  if (config.clientSecret) return clientSecretCredential(config.clientSecret);
-  if (config.clientCertificatePath) {
+  if (config.providers.microsoft.clientSecret) return clientSecretCredential(config.providers.microsoft.clientSecret);
+  if (config.providers.microsoft.clientCertificatePath) {
     return certificateCredential({
-      clientId: config.clientId!,
-      pem: readFileSync(config.clientCertificatePath, 'utf8'),
+      clientId: config.providers.microsoft.clientId!,
+      pem: readFileSync(config.providers.microsoft.clientCertificatePath, 'utf8'),
     });
   }
-  if (config.federatedIdentityClientId) return managedIdentityFederationCredential(identity());
+  if (config.providers.microsoft.federatedIdentityClientId) return managedIdentityFederationCredential(identity());
   return undefined;
 }
 
@@ -38,6 +38,7 @@ export function clientCredential(config: Config, identity: () => TokenCredential
  */
 function azureCredential(config: Config): TokenCredential {
   const clientId =
-    config.federatedIdentityClientId ?? (config.storage.kind === 'identity' ? config.storage.clientId : undefined);
+    config.providers.microsoft.federatedIdentityClientId ??
+    (config.storage.kind === 'identity' ? config.storage.clientId : undefined);
   return clientId ? new ManagedIdentityCredential({ clientId }) : new DefaultAzureCredential();
 }

@@ -1,6 +1,7 @@
-// The composition root: builds the real adapters once per process, from config. Functions ask it for
-// what they need; tests build their own from their config (Azurite connection string, sandbox URLs)
-// with `buildServices`, then install them with `setServices`.
+// The composition root: builds the real adapters and every use case once per process, from config.
+// Triggers (functions/*.ts) take one named use case from `getServices().useCases` (use-cases.ts);
+// tests build their own from their config (Azurite connection string, sandbox URLs) with
+// `buildServices`, then install them with `setServices`.
 import { getConfig, type Config } from './config.js';
 import { ChangeFeedStore } from '../adapters/azure-tables/change-feed-store.js';
 import type { SourceKey } from '../core/domain/source.js';
@@ -10,18 +11,31 @@ import { registerSecret } from '../core/logging/redact.js';
 import { createProviderRegistry } from './provider-registry.js';
 import { StorageSyncJobQueue } from '../adapters/azure-queues/sync-job-queue.js';
 import { SourceStore } from '../adapters/azure-tables/source-store.js';
-import { TABLES } from '../adapters/storage/names.js';
+import { QUEUES, TABLES } from '../adapters/storage/names.js';
 import { createStorageClients, type StorageClients } from '../adapters/storage/storage-clients.js';
 import { TableLeaseStore } from '../adapters/azure-tables/table-lease.js';
 import type { ProviderRegistry, TokenManager } from '../core/ports/provider-ports.js';
-import { SourceSyncer } from '../core/sync/sync-source.js';
+import { SourceSyncer, syncLeaseKey } from '../core/sync/sync-source.js';
 import { createTokenManager } from './create-token-manager.js';
 import type { AppOnlyTokenGrants } from '../core/tokens/refreshing-token-manager.js';
 import type { OAuthClientRegistry } from '../core/ports/oauth-client.js';
 import { createOAuthClientRegistry } from './oauth-clients.js';
+import { SubscriptionStore } from '../adapters/azure-tables/subscription-store.js';
+import { DebounceStore } from '../adapters/azure-tables/debounce-store.js';
+import { MaintenanceMarksStore } from '../adapters/azure-tables/maintenance-marks.js';
+import { ConnectStateStore } from '../adapters/azure-tables/connect-state-store.js';
+import { SubscriptionLookup } from '../providers/microsoft/webhooks/subscription-lookup.js';
+import { WatchManager } from '../core/watch/watch-manager.js';
+import { SyncCoalescer } from '../core/notifications/sync-coalescer.js';
+import { SourceMaintenance } from '../core/maintenance/source-maintenance.js';
+import { sendJson } from '../adapters/azure-queues/queue-writer.js';
+import type { SyncJobMessage } from '../core/queue/messages.js';
+import { buildUseCases, type UseCases } from './use-cases.js';
 
 /** Lease scope of "one sync per source" in the `leases` table (the token manager uses its own). */
 export const SYNC_LEASE_SCOPE = 'sync';
+/** Lease scope of subscription create/renew in the `leases` table. */
+export const SUBSCRIPTION_LEASE_SCOPE = 'subscription';
 
 export type AppTokenManager = TokenManager & AppOnlyTokenGrants;
 
@@ -38,8 +52,22 @@ export interface Services {
   /** The OAuth client of each source type (token refresh and the connect flow). */
   oauthClients: OAuthClientRegistry;
   providers: ProviderRegistry;
-  /** A syncer that logs through `log` (a queue invocation's logger); cheap to build per invocation. */
+  /** Watch rows; every write clears the webhook's cached answer for that id in this process. */
+  subscriptionStore: SubscriptionStore;
+  /** The webhook's cache over subscription rows (subscription-lookup.ts). */
+  subscriptionLookup: SubscriptionLookup;
+  /** Per-source rows that removing a source deletes (delete-source.ts). */
+  debounceStore: DebounceStore;
+  maintenanceMarks: MaintenanceMarksStore;
+  connectStates: ConnectStateStore;
+  enqueueSync(key: SourceKey, reason: SyncJobMessage['reason']): Promise<void>;
+  /** Per-invocation builders: each logs through `log` (a queue or HTTP invocation's logger). */
   syncer(log?: Logger): SourceSyncer;
+  watches(log: Logger): WatchManager;
+  coalescer(log: Logger): SyncCoalescer;
+  maintenance(log: Logger): SourceMaintenance;
+  /** Every use case by name: what the triggers call. */
+  useCases: UseCases;
 }
 
 export interface ServiceOverrides {
@@ -47,11 +75,17 @@ export interface ServiceOverrides {
   tokens?: AppTokenManager;
   /** Replaces the storage clients (tests map table and queue names to per-test ones). */
   storage?: StorageClients;
+  /**
+   * The provider's notion of time for watch expiry and maintenance schedules: the real clock in
+   * production; tests that move the sandbox clock pass the sandbox's.
+   */
+  graphClock?: () => number;
 }
 
 export function buildServices(config: Config, overrides: ServiceOverrides = {}): Services {
-  registerSecret(config.clientSecret);
-  registerSecret(config.localTokenKeys);
+  registerSecret(config.providers.microsoft.clientSecret);
+  registerSecret(config.tokens.localTokenKeys);
+  const graphClock = overrides.graphClock ?? Date.now;
   const storage = overrides.storage ?? createStorageClients(config.storage);
   const sources = new SourceStore(storage.table(TABLES.sources));
   const items = new ItemStore(storage.table(TABLES.items));
@@ -63,11 +97,41 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const tokens =
     overrides.tokens ??
     lazyTokenManager(() => createTokenManager(config, storage, { client: oauthClients.get('onedrive') }));
-  const providers = createProviderRegistry({ graphBaseUrl: config.graphBaseUrl, tokens, tenantId: config.tenantId });
+  const providers = createProviderRegistry({
+    graphBaseUrl: config.providers.microsoft.graphBaseUrl,
+    tokens,
+    tenantId: config.providers.microsoft.tenantId,
+  });
   const defaultLog = consoleLogger({ component: 'sync' });
   const syncJobs = new StorageSyncJobQueue(storage);
   const watchdog = { arm: (key: SourceKey, delaySeconds: number) => syncJobs.armWatchdog(key, delaySeconds) };
-  return {
+  const enqueueSync = (key: SourceKey, reason: SyncJobMessage['reason']) => syncJobs.enqueue(key, reason);
+  // The webhook's cache and the app's own subscription writes share one lookup, so a subscription
+  // created here is recognised at once (subscription-lookup.ts).
+  const subscriptionLookup = new SubscriptionLookup(new SubscriptionStore(storage.table(TABLES.subscriptions)));
+  const subscriptionStore = new SubscriptionStore(storage.table(TABLES.subscriptions), (id) =>
+    subscriptionLookup.forget(id),
+  );
+  const subscriptionLeases = new TableLeaseStore(storage.table(TABLES.leases), SUBSCRIPTION_LEASE_SCOPE);
+  const debounceStore = new DebounceStore(storage.table(TABLES.leases));
+  const maintenanceMarks = new MaintenanceMarksStore(storage.table(TABLES.leases));
+  const connectStates = new ConnectStateStore(storage.table(TABLES.connectStates));
+
+  const watches = (log: Logger) =>
+    new WatchManager({
+      sources,
+      watches: subscriptionStore,
+      providers,
+      leases: subscriptionLeases,
+      enqueueSync,
+      publicBaseUrl: config.publicBaseUrl,
+      renewBeforeMinutes: config.watches.renewBeforeMinutes,
+      checkIntervalMinutes: config.watches.checkIntervalMinutes,
+      log,
+      now: graphClock,
+    });
+
+  const services: Omit<Services, 'useCases'> = {
     config,
     storage,
     sources,
@@ -78,6 +142,12 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     tokens,
     oauthClients,
     providers,
+    subscriptionStore,
+    subscriptionLookup,
+    debounceStore,
+    maintenanceMarks,
+    connectStates,
+    enqueueSync,
     syncer: (log = defaultLog) =>
       new SourceSyncer({
         sources,
@@ -86,12 +156,38 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
         leases: syncLeases,
         providers,
         log,
-        leaseMs: config.syncLeaseSeconds * 1000,
-        massDeleteRatio: config.massDeleteRatio,
-        massDeleteMinItems: config.massDeleteMinItems,
+        leaseMs: config.sync.leaseSeconds * 1000,
+        massDeleteRatio: config.sync.massDeleteRatio,
+        massDeleteMinItems: config.sync.massDeleteMinItems,
         watchdog,
       }),
+    watches,
+    coalescer: (log) =>
+      new SyncCoalescer({
+        store: debounceStore,
+        isSyncRunning: (key) => syncLeases.isHeld(syncLeaseKey(key)),
+        enqueueSync,
+        scheduleCheck: (message, delayMs) =>
+          sendJson(storage.queue(QUEUES.graphNotifications), message, { delaySeconds: delayMs / 1000 }),
+        debounceMs: config.notifications.debounceMs,
+        maxWaitMs: config.notifications.maxWaitMs,
+        log,
+      }),
+    maintenance: (log) =>
+      new SourceMaintenance({
+        sources,
+        watches: watches(log),
+        marks: maintenanceMarks,
+        tokens,
+        enqueueSync,
+        safetyNetIntervalMinutes: config.maintenance.safetyNetIntervalMinutes,
+        tokenKeepAliveDays: config.maintenance.tokenKeepAliveDays,
+        defaultPollIntervalSeconds: config.sync.defaultPollIntervalSeconds,
+        log,
+        now: graphClock,
+      }),
   };
+  return { ...services, useCases: buildUseCases(services) };
 }
 
 /**
@@ -113,6 +209,11 @@ function lazyTokenManager(create: () => AppTokenManager): AppTokenManager {
 export function getServices(): Services {
   services ??= buildServices(getConfig());
   return services;
+}
+
+/** The named use cases of the process-wide services: the one thing a trigger asks for. */
+export function useCases(): UseCases {
+  return getServices().useCases;
 }
 
 let services: Services | undefined;

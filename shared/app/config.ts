@@ -1,5 +1,7 @@
-// One zod schema over the environment. Every problem is reported at once, by setting name, and a
-// setting's value is never echoed (several of them are secrets).
+// One zod schema over the environment: `settingsSchema` reads the settings by their names (the names
+// infra and docs use), `configSchema` nests them by concern and provider, and `Config` is its output
+// type. Every problem is reported at once, by setting name, and a setting's value is never echoed
+// (several of them are secrets).
 import { z } from 'zod';
 
 const DEV_STORAGE = 'UseDevelopmentStorage=true';
@@ -19,7 +21,7 @@ const ratio = (fallback: number) => z.coerce.number().gt(0).lte(1).default(fallb
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
-export const configSchema = z.object({
+export const settingsSchema = z.object({
   AzureWebJobsStorage: optionalString,
   AzureWebJobsStorage__queueServiceUri: optionalUrl,
   AzureWebJobsStorage__tableServiceUri: optionalUrl,
@@ -135,41 +137,79 @@ export type StorageSettings =
   | { kind: 'connectionString'; connectionString: string }
   | { kind: 'identity'; queueServiceUri: string; tableServiceUri: string; clientId: string | undefined };
 
-export interface Config {
-  storage: StorageSettings;
-  graphBaseUrl: string;
-  authorityHost: string;
-  tenantId: string | undefined;
-  clientId: string | undefined;
-  clientSecret: string | undefined;
-  publicBaseUrl: string | undefined;
-  keyVaultUrl: string | undefined;
-  localTokenKeys: string | undefined;
-  notificationDebounceMs: number;
-  maintenanceSchedule: string;
-  defaultPollIntervalSeconds: number;
-  syncLeaseSeconds: number;
-  massDeleteRatio: number;
-  massDeleteMinItems: number;
-  clientCertificatePath: string | undefined;
-  federatedIdentityClientId: string | undefined;
-  keyVaultPurgeOnDelete: boolean;
-  tokenRefreshMarginSeconds: number;
-  notificationMaxWaitMs: number;
-  webhookMaxBodyBytes: number;
-  subscriptionRenewBeforeMinutes: number;
-  subscriptionCheckIntervalMinutes: number;
-  safetyNetIntervalMinutes: number;
-  tokenKeepAliveDays: number;
-  connectStateSecret: string | undefined;
-  /**
-   * Normalised origins (URL.origin) returnTo may point at, or "http://localhost:*" for any port of a
-   * loopback host; empty: the connect flow sends nobody back.
-   */
-  connectReturnToAllowlist: string[];
-  connectStateTtlSeconds: number;
-  connectScopes: string;
+type Settings = z.output<typeof settingsSchema>;
+
+function storageSettings(s: Settings): StorageSettings {
+  return s.AzureWebJobsStorage__queueServiceUri && s.AzureWebJobsStorage__tableServiceUri
+    ? {
+        kind: 'identity',
+        queueServiceUri: s.AzureWebJobsStorage__queueServiceUri,
+        tableServiceUri: s.AzureWebJobsStorage__tableServiceUri,
+        clientId: s.AzureWebJobsStorage__clientId,
+      }
+    : { kind: 'connectionString', connectionString: s.AzureWebJobsStorage ?? DEV_STORAGE };
 }
+
+/** The settings nested by concern, and provider settings under `providers.<name>`. */
+const nestSettings = (s: Settings) => ({
+  storage: storageSettings(s),
+  /** The app's public https origin (webhook and connect callback URLs); unset: polling only. */
+  publicBaseUrl: s.PUBLIC_BASE_URL,
+  sync: {
+    leaseSeconds: s.SYNC_LEASE_SECONDS,
+    defaultPollIntervalSeconds: s.DEFAULT_POLL_INTERVAL_SECONDS,
+    massDeleteRatio: s.MASS_DELETE_RATIO,
+    massDeleteMinItems: s.MASS_DELETE_MIN_ITEMS,
+  },
+  notifications: {
+    debounceMs: s.NOTIFICATION_DEBOUNCE_MS,
+    maxWaitMs: s.NOTIFICATION_MAX_WAIT_MS,
+    webhookMaxBodyBytes: s.WEBHOOK_MAX_BODY_BYTES,
+  },
+  watches: {
+    renewBeforeMinutes: s.SUBSCRIPTION_RENEW_BEFORE_MINUTES,
+    checkIntervalMinutes: s.SUBSCRIPTION_CHECK_INTERVAL_MINUTES,
+  },
+  maintenance: {
+    schedule: s.MAINTENANCE_SCHEDULE,
+    safetyNetIntervalMinutes: s.SAFETY_NET_INTERVAL_MINUTES,
+    tokenKeepAliveDays: s.TOKEN_KEEP_ALIVE_DAYS,
+  },
+  tokens: {
+    keyVaultUrl: s.KEY_VAULT_URL,
+    keyVaultPurgeOnDelete: s.KEY_VAULT_PURGE_ON_DELETE,
+    localTokenKeys: s.LOCAL_TOKEN_KEYS,
+    refreshMarginSeconds: s.TOKEN_REFRESH_MARGIN_SECONDS,
+  },
+  connect: {
+    stateSecret: s.CONNECT_STATE_SECRET,
+    /**
+     * Normalised origins (URL.origin) returnTo may point at, or "http://localhost:*" for any port of a
+     * loopback host; empty: the connect flow sends nobody back.
+     */
+    returnToAllowlist: splitList(s.CONNECT_RETURN_TO_ALLOWLIST).map((entry) =>
+      isLoopbackAnyPort(entry) ? entry.replace(/\/$/, '').toLowerCase() : new URL(entry).origin,
+    ),
+    stateTtlSeconds: s.CONNECT_STATE_TTL_SECONDS,
+  },
+  providers: {
+    microsoft: {
+      graphBaseUrl: s.GRAPH_BASE_URL,
+      authorityHost: s.AUTHORITY_HOST,
+      tenantId: s.MS_TENANT_ID,
+      clientId: s.MS_CLIENT_ID,
+      clientSecret: s.MS_CLIENT_SECRET,
+      clientCertificatePath: s.MS_CLIENT_CERTIFICATE_PATH,
+      federatedIdentityClientId: s.MS_FEDERATED_IDENTITY_CLIENT_ID,
+      connectScopes: s.CONNECT_SCOPES,
+    },
+  },
+});
+
+export const configSchema = settingsSchema.transform(nestSettings);
+
+export type Config = z.output<typeof configSchema>;
+export type MicrosoftSettings = Config['providers']['microsoft'];
 
 /** Names of settings whose values are secrets: never logged, never echoed in errors. */
 export const SECRET_SETTINGS = [
@@ -188,7 +228,8 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  // Settings first, nesting after the cross-field checks: nesting assumes valid values.
+  const parsed = settingsSchema.safeParse(env);
   const crossField = crossFieldProblems(env);
   if (!parsed.success || crossField.length > 0) {
     // zod issues carry the path and a message, never the input value (we do not enable reportInput).
@@ -197,49 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ConfigError([...fieldProblems, ...crossField]);
   }
-  const s = parsed.data;
-  const storage: StorageSettings =
-    s.AzureWebJobsStorage__queueServiceUri && s.AzureWebJobsStorage__tableServiceUri
-      ? {
-          kind: 'identity',
-          queueServiceUri: s.AzureWebJobsStorage__queueServiceUri,
-          tableServiceUri: s.AzureWebJobsStorage__tableServiceUri,
-          clientId: s.AzureWebJobsStorage__clientId,
-        }
-      : { kind: 'connectionString', connectionString: s.AzureWebJobsStorage ?? DEV_STORAGE };
-  return {
-    storage,
-    graphBaseUrl: s.GRAPH_BASE_URL,
-    authorityHost: s.AUTHORITY_HOST,
-    tenantId: s.MS_TENANT_ID,
-    clientId: s.MS_CLIENT_ID,
-    clientSecret: s.MS_CLIENT_SECRET,
-    publicBaseUrl: s.PUBLIC_BASE_URL,
-    keyVaultUrl: s.KEY_VAULT_URL,
-    localTokenKeys: s.LOCAL_TOKEN_KEYS,
-    notificationDebounceMs: s.NOTIFICATION_DEBOUNCE_MS,
-    maintenanceSchedule: s.MAINTENANCE_SCHEDULE,
-    defaultPollIntervalSeconds: s.DEFAULT_POLL_INTERVAL_SECONDS,
-    syncLeaseSeconds: s.SYNC_LEASE_SECONDS,
-    massDeleteRatio: s.MASS_DELETE_RATIO,
-    massDeleteMinItems: s.MASS_DELETE_MIN_ITEMS,
-    clientCertificatePath: s.MS_CLIENT_CERTIFICATE_PATH,
-    federatedIdentityClientId: s.MS_FEDERATED_IDENTITY_CLIENT_ID,
-    keyVaultPurgeOnDelete: s.KEY_VAULT_PURGE_ON_DELETE,
-    tokenRefreshMarginSeconds: s.TOKEN_REFRESH_MARGIN_SECONDS,
-    notificationMaxWaitMs: s.NOTIFICATION_MAX_WAIT_MS,
-    webhookMaxBodyBytes: s.WEBHOOK_MAX_BODY_BYTES,
-    subscriptionRenewBeforeMinutes: s.SUBSCRIPTION_RENEW_BEFORE_MINUTES,
-    subscriptionCheckIntervalMinutes: s.SUBSCRIPTION_CHECK_INTERVAL_MINUTES,
-    safetyNetIntervalMinutes: s.SAFETY_NET_INTERVAL_MINUTES,
-    tokenKeepAliveDays: s.TOKEN_KEEP_ALIVE_DAYS,
-    connectStateSecret: s.CONNECT_STATE_SECRET,
-    connectReturnToAllowlist: splitList(s.CONNECT_RETURN_TO_ALLOWLIST).map((entry) =>
-      isLoopbackAnyPort(entry) ? entry.replace(/\/$/, '').toLowerCase() : new URL(entry).origin,
-    ),
-    connectStateTtlSeconds: s.CONNECT_STATE_TTL_SECONDS,
-    connectScopes: s.CONNECT_SCOPES,
-  };
+  return nestSettings(parsed.data);
 }
 
 let cached: Config | undefined;

@@ -48,9 +48,9 @@ export function createTokenManager(
   storage: StorageClients,
   options: CreateTokenManagerOptions = {},
 ): RefreshingTokenManager {
-  if (!config.clientId) throw new Error('MS_CLIENT_ID is required for token management');
-  registerSecret(config.clientSecret);
-  registerSecret(config.localTokenKeys);
+  if (!config.providers.microsoft.clientId) throw new Error('MS_CLIENT_ID is required for token management');
+  registerSecret(config.providers.microsoft.clientSecret);
+  registerSecret(config.tokens.localTokenKeys);
   const { logger, client, fetch, secretClient, keyVaultPollIntervalMs, managedIdentity, ...managerOptions } = options;
   const identity = lazyAzureIdentity(config, managedIdentity);
   return new RefreshingTokenManager({
@@ -58,7 +58,7 @@ export function createTokenManager(
     client: client ?? microsoftOAuthClient(config, { identity, fetch }),
     store: tokenStore(config, storage, identity, secretClient, keyVaultPollIntervalMs),
     leases: new TableLeaseStore(storage.table(TABLES.leases), TOKEN_REFRESH_LEASE_SCOPE, { now: options.now }),
-    refreshMarginMs: config.tokenRefreshMarginSeconds * 1000,
+    refreshMarginMs: config.tokens.refreshMarginSeconds * 1000,
     logger: logger ?? consoleLogger({ component: 'tokens' }),
   });
 }
@@ -70,9 +70,9 @@ function tokenStore(
   secretClient: SecretClient | undefined,
   pollIntervalMs: number | undefined,
 ): TokenStore {
-  if (config.keyVaultUrl) {
-    const client = secretClient ?? new SecretClient(config.keyVaultUrl, identity());
-    return new KeyVaultTokenStore(client, { purgeOnDelete: config.keyVaultPurgeOnDelete, pollIntervalMs });
+  if (config.tokens.keyVaultUrl) {
+    const client = secretClient ?? new SecretClient(config.tokens.keyVaultUrl, identity());
+    return new KeyVaultTokenStore(client, { purgeOnDelete: config.tokens.keyVaultPurgeOnDelete, pollIntervalMs });
   }
-  return new LocalTokenStore(storage.table(TABLES.localTokens), parseLocalTokenKeys(config.localTokenKeys));
+  return new LocalTokenStore(storage.table(TABLES.localTokens), parseLocalTokenKeys(config.tokens.localTokenKeys));
 }

@@ -29,15 +29,15 @@ export function createOAuthClientRegistry(config: Config, options: OAuthClientOp
 }
 
 export function microsoftOAuthClient(config: Config, options: OAuthClientOptions = {}): MicrosoftOAuthClient {
-  if (!config.clientId) throw new Error('MS_CLIENT_ID is required for token management');
+  if (!config.providers.microsoft.clientId) throw new Error('MS_CLIENT_ID is required for token management');
   return new MicrosoftOAuthClient({
-    authorityHost: config.authorityHost,
-    clientId: config.clientId,
+    authorityHost: config.providers.microsoft.authorityHost,
+    clientId: config.providers.microsoft.clientId,
     clientCredential: clientCredential(config, options.identity ?? lazyAzureIdentity(config)),
-    defaultTenantId: config.tenantId ?? 'organizations',
-    connectScopes: config.connectScopes,
+    defaultTenantId: config.providers.microsoft.tenantId ?? 'organizations',
+    connectScopes: config.providers.microsoft.connectScopes,
     // App-only tokens are for the Graph the app talks to (its origin, so sovereign clouds work too).
-    appOnlyScope: `${new URL(config.graphBaseUrl).origin}/.default`,
+    appOnlyScope: `${new URL(config.providers.microsoft.graphBaseUrl).origin}/.default`,
     fetch: options.fetch,
   });
 }

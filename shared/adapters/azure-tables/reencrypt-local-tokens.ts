@@ -13,7 +13,7 @@ export async function reencryptLocalTokens(
   config: Config,
 ): Promise<{ resealed: number; byKeyId: Map<string, number> }> {
   const table = createStorageClients(config.storage).table(TABLES.localTokens);
-  const store = new LocalTokenStore(table, parseLocalTokenKeys(config.localTokenKeys));
+  const store = new LocalTokenStore(table, parseLocalTokenKeys(config.tokens.localTokenKeys));
   const resealed = await store.reencryptWithCurrentKey();
   return { resealed, byKeyId: await store.countByKeyId() };
 }

@@ -1,5 +1,5 @@
 // What the connect flow needs besides the source type's OAuth client, checked once from config by the
-// composition (shared/app/connect-services.ts).
+// composition root (shared/app/use-cases.ts).
 import type { ConnectStateSigner } from './signed-state.js';
 
 /** The callback's route below the /api prefix (functions/connect-callback.ts). */

@@ -151,7 +151,10 @@ async function syncJobsFor(key: SourceKey): Promise<SyncJobMessage[]> {
 
 /** The grant the token manager stored, read with the same keys (to add its tokens to the leak check). */
 async function storedGrant(key: SourceKey) {
-  const store = new LocalTokenStore(storage.table(TABLES.localTokens), parseLocalTokenKeys(config.localTokenKeys));
+  const store = new LocalTokenStore(
+    storage.table(TABLES.localTokens),
+    parseLocalTokenKeys(config.tokens.localTokenKeys),
+  );
   const grant = await store.read(key);
   if (grant?.kind === 'delegated') secrets.add(grant.refreshToken);
   if (grant?.accessToken) secrets.add(grant.accessToken);

@@ -23,7 +23,6 @@ import { syncJob } from '../../../functions/sync-job.js';
 import { webhookGraph } from '../../../functions/webhook-graph.js';
 import { webhookLifecycle } from '../../../functions/webhook-lifecycle.js';
 import { buildServices, setServices, type Services } from '../../../shared/app/composition-root.js';
-import { setNotificationServiceOptions } from '../../../shared/app/notification-services.js';
 import type { FunctionDefinition } from '../../../shared/app/function-definitions.js';
 import { createTokenManager } from '../../../shared/app/create-token-manager.js';
 import { createAppStorage, isolatedStorage, type IsolatedStorage } from '../../support/isolated-storage.js';
@@ -68,9 +67,8 @@ export async function startNotificationsTestBed(env: Record<string, string> = {}
   // a test moves it forward.
   const graphClock = () => sandbox.context.clock.now();
   const tokens = createTokenManager(config, storage, { now: graphClock });
-  const services = buildServices(config, { storage, tokens });
+  const services = buildServices(config, { storage, tokens, graphClock });
   setServices(services);
-  setNotificationServiceOptions({ graphClock });
 
   const functionKey = randomBytes(24).toString('base64url');
   const logLines: string[] = [];
@@ -197,7 +195,6 @@ export async function startNotificationsTestBed(env: Record<string, string> = {}
       await host.stop();
       await sandbox.stop();
       setServices(undefined);
-      setNotificationServiceOptions({});
     },
   };
   return bed;

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox/sandbox.js';
 import { buildServices, type Services } from '../../../shared/app/composition-root.js';
+import { registerSourceSettings } from '../../../shared/app/use-cases.js';
 import type { Config } from '../../../shared/app/config.js';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
 import type { SyncJobMessage } from '../../../shared/core/queue/messages.js';
-import { buildNotificationServices } from '../../../shared/app/notification-services.js';
 import type { RegisterSourceDependencies } from '../../../shared/core/sources/register-source.js';
 import { ALL_QUEUES, ALL_TABLES, poisonQueueName } from '../../../shared/adapters/storage/names.js';
 import { createStorageClients, type StorageClients } from '../../../shared/adapters/storage/storage-clients.js';
@@ -73,7 +73,7 @@ export async function startApiTestBed(env: Record<string, string> = {}): Promise
   return {
     sandbox,
     services,
-    registerDeps: () => ({ ...services, subscriptionStore: buildNotificationServices(services).subscriptionStore }),
+    registerDeps: () => ({ ...services, config: registerSourceSettings(services.config) }),
     newSource: () => ({ kbId: uniqueName('kb'), sourceId: 'src-1' }),
     refreshToken: async () =>
       (

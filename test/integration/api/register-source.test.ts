@@ -1,7 +1,6 @@
 // PUT semantics of the sources API, through the use case with the real token manager, provider and
 // stores against the sandbox tenant and Azurite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildNotificationServices } from '../../../shared/app/notification-services.js';
 import {
   registerSourceBodySchema,
   type RegisterSourceBody,
@@ -79,7 +78,7 @@ describe('registerSource', () => {
     const key = bed.newSource();
     const refreshToken = await bed.refreshToken();
     await registerSource(bed.registerDeps(), key, body({ type: 'onedrive', drive: { me: true }, refreshToken }));
-    const subscriptions = buildNotificationServices(bed.services).subscriptionStore;
+    const subscriptions = bed.services.subscriptionStore;
     // An id the sandbox does not know: deleting it in Graph answers 404, which counts as done.
     const subscriptionId = 'subscription-on-the-old-drive';
     await subscriptions.put({

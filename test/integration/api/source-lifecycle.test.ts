@@ -4,7 +4,6 @@ import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
 import { feedQuerySchema, readFeed } from '../../../shared/core/feed/read-feed.js';
-import { buildNotificationServices } from '../../../shared/app/notification-services.js';
 import { confirmDeletes } from '../../../shared/core/sources/confirm-deletes.js';
 import { deleteSource } from '../../../shared/core/sources/delete-source.js';
 import { openItemContent } from '../../../shared/core/sources/item-content.js';
@@ -141,7 +140,7 @@ describe('deleteSource', () => {
     const { driveId } = await driveWithFiles(['x.txt', 'y.txt']);
     const key = await registeredAndSynced(driveId);
     const other = await registeredAndSynced(driveId);
-    const deps = { ...bed.services, ...buildNotificationServices(bed.services), leaseMs, log };
+    const deps = { ...bed.services, leaseMs, log };
     expect(await deleteSource(deps, key)).toEqual({ kind: 'deleted' });
     expect(await bed.services.sources.get(key)).toBeUndefined();
     expect(await bed.services.items.query(key)).toEqual([]);
@@ -155,7 +154,7 @@ describe('deleteSource', () => {
   it("also removes the source's subscription row, debounce state and maintenance marks", async () => {
     const { driveId } = await driveWithFiles(['s.txt']);
     const key = await registeredAndSynced(driveId);
-    const notifications = buildNotificationServices(bed.services);
+    const notifications = bed.services;
     // A subscription id the sandbox does not know: deleting it in Graph answers 404, which counts as done.
     const subscriptionId = 'subscription-of-a-removed-source';
     await bed.services.sources.update(key, (record) => ({ ...record, subscriptionId }));
@@ -180,7 +179,7 @@ describe('deleteSource without a working grant', () => {
   it('removes a source whose grant is dead even though its subscription cannot be deleted in Graph', async () => {
     const { driveId } = await driveWithFiles(['z.txt']);
     const key = await registeredAndSynced(driveId);
-    const notifications = buildNotificationServices(bed.services);
+    const notifications = bed.services;
     const subscriptionId = 'subscription-of-a-source-in-needs-reauth';
     await bed.services.sources.update(key, (record) => ({
       ...record,

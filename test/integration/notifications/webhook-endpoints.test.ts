@@ -4,14 +4,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startLocalHost, type RunningLocalHost } from '../../../dev/host/local-host.js';
-import { buildServices, setServices } from '../../../shared/app/composition-root.js';
+import { buildServices, getServices, setServices } from '../../../shared/app/composition-root.js';
 import { loadConfig } from '../../../shared/app/config.js';
 import { QUEUES, TABLES } from '../../../shared/adapters/storage/names.js';
 import { watchSecretDigest } from '../../../shared/core/watch/watch-secret.js';
 import { SubscriptionStore } from '../../../shared/adapters/azure-tables/subscription-store.js';
 import { webhookGraph } from '../../../functions/webhook-graph.js';
 import { webhookLifecycle } from '../../../functions/webhook-lifecycle.js';
-import { getNotificationServices } from '../../../shared/app/notification-services.js';
 import { countingTableReads, newTableReadCounter } from '../../support/counting-table.js';
 import { createAppStorage, isolatedStorage, peekJson } from '../../support/isolated-storage.js';
 import { storageConnectionString } from '../../support/storage.js';
@@ -272,7 +271,7 @@ describe('notifications for subscriptions that are not ours', () => {
     expect(await changesQueued()).toEqual([]);
 
     // The write path WatchManager uses when it creates a subscription.
-    await getNotificationServices().subscriptionStore.put({
+    await getServices().subscriptionStore.put({
       watchId: created.id,
       kbId: 'kb1',
       sourceId: 'src2',

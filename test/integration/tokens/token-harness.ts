@@ -3,7 +3,7 @@
 // logger that keeps every line and every raw field for the no-leak checks.
 import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
-import { loadConfig, type Config } from '../../../shared/app/config.js';
+import { loadConfig, type Config, type MicrosoftSettings } from '../../../shared/app/config.js';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
 import type { Logger } from '../../../shared/adapters/logging/logger.js';
 import { TABLES } from '../../../shared/adapters/storage/names.js';
@@ -30,7 +30,7 @@ export interface TokenTestBed {
   advance(ms: number, alsoSandbox?: boolean): Promise<void>;
   now(): number;
   /** A new token manager: each call stands for another instance of the app. */
-  instance(options?: CreateTokenManagerOptions, configOverrides?: Partial<Config>): RefreshingTokenManager;
+  instance(options?: CreateTokenManagerOptions, configOverrides?: ConfigOverrides): RefreshingTokenManager;
   /** What the local store holds for a source (read with the same key ring). */
   stored(source: SourceKey): Promise<StoredGrant | undefined>;
   /** Writes `json` into the local store exactly as given (documents from earlier versions). */
@@ -71,7 +71,7 @@ export async function tokenTestBed(sandbox: Sandbox, overrides: Record<string, s
 
   let offsetMs = 0;
   const now = () => Date.now() + offsetMs;
-  const keys = parseLocalTokenKeys(config.localTokenKeys);
+  const keys = parseLocalTokenKeys(config.tokens.localTokenKeys);
   const localStore = new LocalTokenStore(storage.table(TABLES.localTokens), keys);
   let counter = 0;
 
@@ -85,7 +85,7 @@ export async function tokenTestBed(sandbox: Sandbox, overrides: Record<string, s
       if (alsoSandbox) await sandbox.control.advanceClock(ms);
     },
     instance: (options = {}, configOverrides = {}) =>
-      createTokenManager({ ...config, ...configOverrides }, storage, {
+      createTokenManager(withOverrides(config, configOverrides), storage, {
         logger,
         now,
         sleep: shortSleep,
@@ -104,5 +104,20 @@ export async function tokenTestBed(sandbox: Sandbox, overrides: Record<string, s
       return open(keys, entity, name);
     },
     newSource: () => ({ kbId: uniqueName('kb'), sourceId: `source-${++counter}` }),
+  };
+}
+
+/** Microsoft app-registration and token-store settings a test changes for one manager. */
+export type ConfigOverrides = Partial<MicrosoftSettings> & Partial<Config['tokens']>;
+
+function withOverrides(config: Config, overrides: ConfigOverrides): Config {
+  const part = <T extends object>(settings: T): T => ({
+    ...settings,
+    ...Object.fromEntries(Object.entries(overrides).filter(([name]) => name in settings)),
+  });
+  return {
+    ...config,
+    providers: { ...config.providers, microsoft: part(config.providers.microsoft) },
+    tokens: part(config.tokens),
   };
 }

@@ -34,7 +34,7 @@ describe('token paths leak nothing', () => {
   it('no token, secret or key in any log line, raw log field or error', async () => {
     const bed: TokenTestBed = await tokenTestBed(sandbox);
     const secrets = new Set<string>([sandbox.clientSecret, 'wrong-client-secret-value']);
-    for (const entry of (bed.config.localTokenKeys ?? '').split(',')) secrets.add(entry.split(':')[1] ?? '');
+    for (const entry of (bed.config.tokens.localTokenKeys ?? '').split(',')) secrets.add(entry.split(':')[1] ?? '');
     const errors: string[] = [];
     const seen = async (manager: RefreshingTokenManager, source: SourceKey) => {
       try {

@@ -5,8 +5,8 @@ describe('config', () => {
   it('works with no settings at all (local defaults)', () => {
     const config = loadConfig({});
     expect(config.storage).toEqual({ kind: 'connectionString', connectionString: 'UseDevelopmentStorage=true' });
-    expect(config.graphBaseUrl).toBe('https://graph.microsoft.com/v1.0');
-    expect(config.authorityHost).toBe('https://login.microsoftonline.com');
+    expect(config.providers.microsoft.graphBaseUrl).toBe('https://graph.microsoft.com/v1.0');
+    expect(config.providers.microsoft.authorityHost).toBe('https://login.microsoftonline.com');
     expect(config.publicBaseUrl).toBeUndefined();
   });
 

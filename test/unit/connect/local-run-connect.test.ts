@@ -8,7 +8,7 @@ import { checkReturnTo } from '../../../shared/core/connect/return-to.js';
 describe('returnTo on any localhost port (local runs)', () => {
   const allowed = loadConfig({
     CONNECT_RETURN_TO_ALLOWLIST: 'http://localhost:*, https://app.example.com',
-  }).connectReturnToAllowlist;
+  }).connect.returnToAllowlist;
 
   it('is a valid allow-list entry, kept as written', () => {
     expect(allowed).toEqual(['http://localhost:*', 'https://app.example.com']);

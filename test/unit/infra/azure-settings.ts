@@ -1,5 +1,5 @@
 // Which settings the app needs in Azure, derived from the config schema so the list grows with it:
-// every key of configSchema is required as an app setting unless the schema gives it a default, it is
+// every setting configSchema reads (its input object) is required as an app setting unless the schema gives it a default, it is
 // local-only, or Azure replaces it with something else (each exception says why).
 import type { z } from 'zod';
 import { configSchema, SECRET_SETTINGS } from '../../../shared/app/config.js';
@@ -43,7 +43,7 @@ const FLEX_DEPRECATED: readonly string[] = [
   'WEBSITE_NODE_DEFAULT_VERSION',
 ];
 
-const schemaShape: Readonly<Record<string, z.ZodType>> = configSchema.shape;
+const schemaShape: Readonly<Record<string, z.ZodType>> = configSchema.in.shape;
 
 /** A setting the schema fills in when it is absent: safe to leave out of the Bicep. */
 export function hasSafeDefault(name: string): boolean {

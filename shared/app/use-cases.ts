@@ -1,0 +1,230 @@
+// Every use case of the app, by name, bound once to the composition root's adapters
+// (composition-root.ts). A trigger in functions/ takes exactly one of these: it parses its input,
+// calls the use case, and maps the result (docs/architecture.md, "Triggers and their use cases").
+// Use cases that log take the invocation's logger as their last argument.
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { Services } from './composition-root.js';
+import type { Config } from './config.js';
+import type { Logger } from '../adapters/logging/logger.js';
+import type { SourceKey } from '../core/domain/source.js';
+import { registerSecret } from '../core/logging/redact.js';
+import { QUEUES, TABLES } from '../adapters/storage/names.js';
+import { sendJson } from '../adapters/azure-queues/queue-writer.js';
+import { GroupCommitQueue } from '../adapters/azure-queues/group-commit-queue.js';
+import { poisonQueueOf } from '../adapters/azure-queues/poison-queue.js';
+import { deleteExpiredLeases } from '../adapters/azure-tables/expired-lease-cleanup.js';
+import { storageAnswers } from '../adapters/storage/check-storage.js';
+import { readFeed, type FeedQuery, type ReadFeedResult } from '../core/feed/read-feed.js';
+import { getSourceStatus, listSourceStatuses } from '../core/sources/source-queries.js';
+import type { SourceStatusView } from '../core/sources/source-status-view.js';
+import {
+  registerSource,
+  type RegisterSourceResult,
+  type RegisterSourceSettings,
+} from '../core/sources/register-source.js';
+import type { RegisterSourceBody } from '../core/sources/register-source-body.js';
+import { requestSync } from '../core/sources/request-sync.js';
+import { deleteSource, type DeleteSourceResult } from '../core/sources/delete-source.js';
+import { confirmDeletes, type ConfirmDeletesResult } from '../core/sources/confirm-deletes.js';
+import { openItemContent, type ItemContentResult } from '../core/sources/item-content.js';
+import type { ContentRequest } from '../core/ports/provider-ports.js';
+import { startConnect, type ConnectStartQuery, type StartConnectResult } from '../core/connect/start-connect.js';
+import {
+  completeConnect,
+  type CompleteConnectResult,
+  type ConnectCallbackQuery,
+} from '../core/connect/complete-connect.js';
+import type { ConnectSettings } from '../core/connect/connect-settings.js';
+import { ConnectStateSigner } from '../core/connect/signed-state.js';
+import { handleNotificationsMessage } from '../core/notifications/notifications-queue-handler.js';
+import type { NotificationItem, NotificationMessage } from '../core/notifications/notification-messages.js';
+import { handleLifecycleMessage } from '../core/watch/lifecycle-queue-handler.js';
+import { syncThenWatch } from '../core/watch/sync-then-watch.js';
+import type { SyncJobResult } from '../core/sync/run-sync-job.js';
+import { handleMaintenanceMessage } from '../core/maintenance/maintenance-queue-handler.js';
+import type { MaintenanceReport } from '../core/maintenance/source-maintenance.js';
+import { runMaintenanceTick, type MaintenanceTickReport } from '../core/maintenance/maintenance-tick.js';
+import { WebhookReceiver } from '../providers/microsoft/webhooks/webhook-receiver.js';
+import { handleWebhookRequest } from '../providers/microsoft/webhooks/webhook-http.js';
+
+/** A use case that needs settings which may be missing: the trigger answers 503 naming them. */
+export type Configured<F> = { ok: true; run: F } | { ok: false; missing: string[] };
+
+export interface UseCases {
+  checkHealth(): Promise<boolean>;
+  readFeed(kbId: string, query: FeedQuery): Promise<ReadFeedResult>;
+  getSourceStatus(key: SourceKey): Promise<SourceStatusView | undefined>;
+  listSourceStatuses(kbId: string): Promise<SourceStatusView[] | undefined>;
+  registerSource(key: SourceKey, body: RegisterSourceBody): Promise<RegisterSourceResult>;
+  requestSync(key: SourceKey): Promise<'queued' | 'not_found'>;
+  deleteSource(key: SourceKey, log: Logger): Promise<DeleteSourceResult>;
+  confirmDeletes(key: SourceKey, log: Logger): Promise<ConfirmDeletesResult>;
+  openItemContent(key: SourceKey, itemId: string, request: ContentRequest): Promise<ItemContentResult>;
+  startConnect: Configured<(query: ConnectStartQuery, requestUrl: string) => Promise<StartConnectResult>>;
+  completeConnect: Configured<(query: ConnectCallbackQuery, log: Logger) => Promise<CompleteConnectResult>>;
+  /** The Microsoft provider's webhook routes: validation handshake, checks, enqueue (webhook-http.ts). */
+  receiveGraphNotifications(request: HttpRequest, log: Logger): Promise<HttpResponseInit>;
+  receiveGraphLifecycleNotifications(request: HttpRequest, log: Logger): Promise<HttpResponseInit>;
+  handleNotifications(message: unknown, log: Logger): Promise<unknown>;
+  handleLifecycleEvent(message: unknown, log: Logger): Promise<string>;
+  /** One sync job, then the first watch of a webhook source once its initial crawl is done. */
+  runSyncJob(message: unknown, log: Logger): Promise<SyncJobResult>;
+  maintainSource(message: unknown, log: Logger): Promise<MaintenanceReport | 'poisoned'>;
+  /** The timer's run: fan-out to maintenance-work, then bounded cleanups. */
+  maintenanceTick(): Promise<MaintenanceTickReport>;
+}
+
+export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
+  const { config, storage } = services;
+  const leaseMs = config.sync.leaseSeconds * 1000;
+  const receiver = webhookReceiver(services);
+  const maintenanceQueue = storage.queue(QUEUES.maintenanceWork);
+  const connect = connectSettings(config);
+  const registerSettings = registerSourceSettings(config);
+  return {
+    checkHealth: () => storageAnswers(storage),
+    readFeed: (kbId, query) => readFeed(services, kbId, query),
+    getSourceStatus: (key) => getSourceStatus(services.sources, key),
+    listSourceStatuses: (kbId) => listSourceStatuses(services.sources, kbId),
+    registerSource: (key, body) => registerSource({ ...services, config: registerSettings }, key, body),
+    requestSync: (key) => requestSync(services, key),
+    deleteSource: (key, log) => deleteSource({ ...services, leaseMs, log }, key),
+    confirmDeletes: (key, log) => confirmDeletes({ ...services, syncer: services.syncer(log), leaseMs }, key),
+    openItemContent: (key, itemId, request) => openItemContent(services, key, itemId, request),
+    startConnect: connect.ok
+      ? {
+          ok: true,
+          run: (query, requestUrl) =>
+            startConnect(
+              {
+                settings: connect.settings,
+                sources: services.sources,
+                states: services.connectStates,
+                oauth: services.oauthClients,
+              },
+              query,
+              requestUrl,
+            ),
+        }
+      : connect,
+    completeConnect: connect.ok
+      ? {
+          ok: true,
+          run: (query, log) =>
+            completeConnect(
+              {
+                settings: connect.settings,
+                sources: services.sources,
+                states: services.connectStates,
+                tokens: services.tokens,
+                providers: services.providers,
+                syncJobs: services.syncJobs,
+                oauth: services.oauthClients,
+                log,
+              },
+              query,
+            ),
+        }
+      : connect,
+    receiveGraphNotifications: (request, log) =>
+      handleWebhookRequest(request, 'changes', receiver, config.notifications.webhookMaxBodyBytes, log),
+    receiveGraphLifecycleNotifications: (request, log) =>
+      handleWebhookRequest(request, 'lifecycle', receiver, config.notifications.webhookMaxBodyBytes, log),
+    handleNotifications: (message, log) =>
+      handleNotificationsMessage(
+        {
+          sources: services.sources,
+          coalescer: services.coalescer(log),
+          forgetSubscription: (id) => services.subscriptionStore.delete(id),
+          poisonQueue: poisonQueueOf(storage, QUEUES.graphNotifications),
+          log,
+        },
+        message,
+      ),
+    handleLifecycleEvent: (message, log) =>
+      handleLifecycleMessage(
+        {
+          watches: services.watches(log),
+          enqueueSync: services.enqueueSync,
+          poisonQueue: poisonQueueOf(storage, QUEUES.graphLifecycle),
+          log,
+        },
+        message,
+      ),
+    runSyncJob: (message, log) =>
+      syncThenWatch(
+        {
+          syncer: services.syncer(log),
+          syncJobs: services.syncJobs,
+          poisonQueue: poisonQueueOf(storage, QUEUES.syncJobs),
+          leaseSeconds: config.sync.leaseSeconds,
+          watches: services.watches(log),
+          log,
+        },
+        message,
+      ),
+    maintainSource: (message, log) =>
+      handleMaintenanceMessage(
+        { maintenance: services.maintenance(log), poisonQueue: poisonQueueOf(storage, QUEUES.maintenanceWork), log },
+        message,
+      ),
+    maintenanceTick: () =>
+      runMaintenanceTick({
+        fanOut: {
+          listSources: () => services.sources.listAll(),
+          send: (message, delaySeconds) => sendJson(maintenanceQueue, message, { delaySeconds }),
+        },
+        deleteExpiredLeases: () => deleteExpiredLeases(storage.table(TABLES.leases)),
+        connectStates: services.connectStates,
+      }),
+  };
+}
+
+/** What registration reads from config. */
+export function registerSourceSettings(config: Config): RegisterSourceSettings {
+  return {
+    defaultPollIntervalSeconds: config.sync.defaultPollIntervalSeconds,
+    publicBaseUrl: config.publicBaseUrl,
+    syncLeaseSeconds: config.sync.leaseSeconds,
+  };
+}
+
+/**
+ * The webhook's receiver over the subscription cache and the two queues. Nothing here can reach the
+ * provider or the token endpoint (docs/invariants.md, invariant 5).
+ */
+function webhookReceiver(services: Omit<Services, 'useCases'>): WebhookReceiver {
+  const notificationsQueue = services.storage.queue(QUEUES.graphNotifications);
+  const lifecycleQueue = services.storage.queue(QUEUES.graphLifecycle);
+  const notifications = new GroupCommitQueue<NotificationItem>((items) => {
+    const message: NotificationMessage = { kind: 'notifications', items, receivedAt: new Date().toISOString() };
+    return sendJson(notificationsQueue, message);
+  });
+  return new WebhookReceiver({
+    findSubscriptions: (ids) => services.subscriptionLookup.findMany(ids),
+    enqueueNotifications: (items) => notifications.add(items),
+    enqueueLifecycle: (message) => sendJson(lifecycleQueue, message),
+  });
+}
+
+/**
+ * What the connect flow needs from config, checked once: without an app registration (MS_CLIENT_ID) or
+ * a state key (CONNECT_STATE_SECRET) the routes answer 503 naming the missing setting, never a 500.
+ */
+function connectSettings(config: Config): { ok: true; settings: ConnectSettings } | { ok: false; missing: string[] } {
+  const missing = [
+    ...(config.providers.microsoft.clientId ? [] : ['MS_CLIENT_ID']),
+    ...(config.connect.stateSecret ? [] : ['CONNECT_STATE_SECRET']),
+  ];
+  if (!config.providers.microsoft.clientId || !config.connect.stateSecret) return { ok: false, missing };
+  registerSecret(config.connect.stateSecret);
+  return {
+    ok: true,
+    settings: {
+      signer: new ConnectStateSigner(config.connect.stateSecret),
+      allowedOrigins: config.connect.returnToAllowlist,
+      stateTtlMs: config.connect.stateTtlSeconds * 1000,
+      publicBaseUrl: config.publicBaseUrl,
+    },
+  };
+}
