@@ -55,7 +55,7 @@ try {
   );
 
   const key = { kbId: 'bench', sourceId: 'drive' };
-  const record = sourceRecord({ ...key, drive: { driveId }, driveId, auth: 'app' });
+  const record = sourceRecord({ ...key, driveId, auth: 'app' });
   await sources.put(record);
 
   await c.clearRequestLog();

@@ -4,7 +4,7 @@ import { parseJsonBody, parseSourceKey } from '../shared/adapters/http/request-p
 import { createLogger } from '../shared/adapters/logging/logger.js';
 import { getNotificationServices } from '../shared/app/notification-services.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { registerSourceBodySchema } from '../shared/core/sources/register-source-body.js';
+import { registerSourceBodySchema } from '../shared/app/provider-registry.js';
 import { registerSource } from '../shared/core/sources/register-source.js';
 import { toStatusView } from '../shared/core/sources/source-status-view.js';
 

@@ -2,7 +2,8 @@
 // the real Table Storage SDK on Azurite (fresh tables per harness).
 import { startSandbox, type Sandbox } from '../../dev/sandbox/sandbox.js';
 import type { ChangeEvent } from '../../shared/core/domain/change-event.js';
-import type { FolderScope, SourceRecord } from '../../shared/core/domain/source.js';
+import type { SourceRecord } from '../../shared/core/domain/source.js';
+import type { FolderScope } from '../../shared/providers/microsoft/drive/drive-location.js';
 import { ChangeFeedStore } from '../../shared/adapters/azure-tables/change-feed-store.js';
 import { ItemStore } from '../../shared/adapters/azure-tables/item-store.js';
 import { createLogger } from '../../shared/adapters/logging/logger.js';
@@ -97,15 +98,12 @@ export async function startSyncHarness(
       }),
     async register({ kbId = 'kb', sourceId = 'src', driveId, scope, filters = {} }) {
       const provider = providers.get('onedrive');
-      const location = await provider.resolveLocation({ kbId, sourceId }, { driveId }, scope);
+      const location = { drive: { driveId }, scope: scope ?? null };
       const record = sourceRecord({
         kbId,
         sourceId,
-        drive: { driveId },
-        driveId: location.driveId,
-        driveType: location.driveType,
-        scope,
-        scopeItemId: location.scopeItemId,
+        location,
+        resolvedLocation: await provider.resolveLocation({ kbId, sourceId }, location),
         filters,
         auth: 'app',
       });
