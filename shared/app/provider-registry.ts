@@ -5,7 +5,11 @@ import type { ProviderRegistry, SyncProvider, TokenManager } from '../core/ports
 import { createRegisterSourceBodySchema } from '../core/sources/register-source-body.js';
 import { createGraphTransport, OneDriveProvider } from '../providers/microsoft/drive/onedrive-provider.js';
 import { DriveWatch } from '../providers/microsoft/drive/drive-watch.js';
-import { driveLocationSchema, legacyDriveLocation } from '../providers/microsoft/drive/drive-location.js';
+import {
+  driveLocationSchema,
+  LEGACY_DRIVE_LOCATION_FIELDS,
+  legacyDriveLocation,
+} from '../providers/microsoft/drive/drive-location.js';
 
 export class StaticProviderRegistry implements ProviderRegistry {
   constructor(private readonly providers: Readonly<Record<SourceType, SyncProvider>>) {}
@@ -18,9 +22,14 @@ export class StaticProviderRegistry implements ProviderRegistry {
 }
 
 /** The registration body of the source types the API registers, with each one's location schema. */
+const driveLocationRules = {
+  locationSchema: driveLocationSchema,
+  legacyLocationFields: LEGACY_DRIVE_LOCATION_FIELDS,
+  legacyLocation: legacyDriveLocation,
+};
 export const registerSourceBodySchema = createRegisterSourceBodySchema({
-  onedrive: { locationSchema: driveLocationSchema, legacyLocation: legacyDriveLocation },
-  sharepoint: { locationSchema: driveLocationSchema, legacyLocation: legacyDriveLocation },
+  onedrive: driveLocationRules,
+  sharepoint: driveLocationRules,
 });
 
 export interface ProviderRegistrySettings {

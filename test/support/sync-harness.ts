@@ -1,5 +1,6 @@
 // The whole sync engine on real parts: the sandbox tenant over HTTPS, the real Graph client, and
 // the real Table Storage SDK on Azurite (fresh tables per harness).
+import type { TableClient } from '@azure/data-tables';
 import { startSandbox, type Sandbox } from '../../dev/sandbox/sandbox.js';
 import type { ChangeEvent } from '../../shared/core/domain/change-event.js';
 import type { SourceRecord } from '../../shared/core/domain/source.js';
@@ -20,6 +21,8 @@ import { freshTable } from './storage.js';
 export interface SyncHarness {
   sandbox: Sandbox;
   sources: SourceStore;
+  /** The table under `sources` (tests that write rows in an older format). */
+  sourcesTable: TableClient;
   items: ItemStore;
   feed: ChangeFeedStore;
   leases: TableLeaseStore;
@@ -59,7 +62,8 @@ export async function startSyncHarness(
 ): Promise<SyncHarness> {
   const seed = process.env.SYNC_TEST_SEED ? Number(process.env.SYNC_TEST_SEED) : undefined;
   const sandbox = await startSandbox({ settings, ...(seed === undefined ? {} : { seed }) });
-  const sources = new SourceStore(await freshTable('sources'));
+  const sourcesTable = await freshTable('sources');
+  const sources = new SourceStore(sourcesTable);
   const items = new ItemStore(await freshTable('items'));
   const feed = new ChangeFeedStore(await freshTable('changes'), await freshTable('counters'));
   const leases = new TableLeaseStore(await freshTable('leases'), 'sync');
@@ -75,6 +79,7 @@ export async function startSyncHarness(
   const harness: SyncHarness = {
     sandbox,
     sources,
+    sourcesTable,
     items,
     feed,
     leases,

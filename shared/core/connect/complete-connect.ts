@@ -5,8 +5,8 @@
 //     status=error&error=<code>: expired state, a state used before (its one-time row is gone), the
 //     user's refusal (error=access_denied from the authorize endpoint), a failed exchange, ...
 //  3. Success: the code is redeemed with the PKCE verifier, the refresh token stored through the token
-//     manager, the drive resolved with the new grant (for sources registered as { me: true } or a
-//     site, this is when the drive id becomes known), the source set active and its first sync queued.
+//     manager, the location resolved with the new grant (for a location named relative to the account,
+//     this is when its ids become known), the source set active and its first sync queued.
 // The code, the verifier and the tokens are never logged or returned.
 import { z } from 'zod';
 import type { SourceKey, SourceRecord } from '../domain/source.js';
@@ -165,11 +165,11 @@ async function resolveWithNewGrant(deps: CompleteConnectDependencies, source: So
     throw error;
   }
   // A source that already knew its location (registered with an id, or reconnecting after
-  // needs_reauth) must get the same drive back: { me: true } signed in as someone else would
+  // needs_reauth) must get the same location back: "my files" signed in as someone else would
   // silently switch the knowledge base to another person's files.
   const provider = deps.providers.get(source.type);
   if (provider.isResolved(source.resolvedLocation) && !provider.sameLocation(source.resolvedLocation, location)) {
-    return { kind: 'failed', error: 'account_mismatch', detail: 'the signed-in account resolves to another drive' };
+    return { kind: 'failed', error: 'account_mismatch', detail: 'the signed-in account resolves to another location' };
   }
   return { kind: 'resolved', location };
 }
@@ -188,4 +188,3 @@ function errorName(error: unknown): string {
 function withoutUndefined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
-

@@ -2,9 +2,7 @@
 // feeding one knowledge base. The location is the provider's own shape; core only stores it.
 import { z } from 'zod';
 
-/** The source types the app registers through its API (one provider each, shared/app/provider-registry.ts). */
-export const SOURCE_TYPES = ['onedrive', 'sharepoint'] as const;
-/** A provider's type name; the registry knows which ones exist (tests register their own). */
+/** A provider's type name; the provider registry knows which ones exist (shared/app/provider-registry.ts). */
 export type SourceType = string;
 
 /**

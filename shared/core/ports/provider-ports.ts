@@ -31,9 +31,10 @@ export interface SyncProvider {
   /** Validates the location a registration names (its output is stored as `SourceRecord.location`). */
   readonly locationSchema: z.ZodType<SourceLocation>;
   /**
-   * The location a registration body names in fields older than `location` (none: undefined). Lets a
-   * provider keep accepting the request shape it was first registered with.
+   * Body fields older than `location` that the provider still accepts, and their mapping to a location
+   * (undefined: the body has none of them). Lets a provider keep the request shape it started with.
    */
+  readonly legacyLocationFields?: readonly string[];
   legacyLocation?(body: Readonly<Record<string, unknown>>): unknown;
   /**
    * Resolves a validated location to the provider's ids (discovery). Throws `NotFoundError` when it

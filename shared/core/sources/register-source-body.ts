@@ -10,20 +10,23 @@ export const MAX_POLL_INTERVAL_SECONDS = 86_400;
 /** What the body needs to know of a source type's provider (a subset of SyncProvider). */
 export interface LocationRules {
   locationSchema: z.ZodType<SourceLocation>;
-  /** Maps the body fields the type named its location with before `location` (e.g. `drive`, `scope`). */
+  /** Body fields the type named its location with before `location` existed (accepted still). */
+  legacyLocationFields?: readonly string[];
+  /** Maps those fields to a location (undefined: the body has none of them). */
   legacyLocation?(body: Readonly<Record<string, unknown>>): unknown;
 }
 
 export function createRegisterSourceBodySchema<T extends string>(types: Readonly<Record<T, LocationRules>>) {
   const names = Object.keys(types) as [T, ...T[]];
+  const rulesOf = (type: T): LocationRules => types[type];
+  const legacyFields = [...new Set(names.flatMap((name) => rulesOf(name).legacyLocationFields ?? []))];
+  const legacyShape = Object.fromEntries(legacyFields.map((field) => [field, z.unknown().optional()]));
   return z
     .object({
       type: z.enum(names),
       /** Where the source reads, in the source type's shape (docs/api.md). */
       location: z.unknown().optional(),
-      /** Older spelling of the location for drive sources: a drive selector and a folder scope. */
-      drive: z.unknown().optional(),
-      scope: z.unknown().optional(),
+      ...legacyShape,
       filters: fileFiltersSchema.optional(),
       pollIntervalSeconds: z.number().int().min(MIN_POLL_INTERVAL_SECONDS).max(MAX_POLL_INTERVAL_SECONDS).optional(),
       auth: z.enum(['delegated', 'app']).default('delegated'),
@@ -38,14 +41,26 @@ export function createRegisterSourceBodySchema<T extends string>(types: Readonly
       path: ['refreshToken'],
     })
     .transform((body, context) => {
-      const { location: given, drive: _drive, scope: _scope, ...rest } = body;
-      const rules = types[body.type];
+      const rules = rulesOf(body.type);
+      const foreign = legacyFields.filter(
+        (field) => body[field as keyof typeof body] !== undefined && !rules.legacyLocationFields?.includes(field),
+      );
+      for (const field of foreign) {
+        context.addIssue({ code: 'custom', message: `not a field of ${body.type} sources`, path: [field] });
+      }
+      if (foreign.length > 0) return z.NEVER;
       const legacy = rules.legacyLocation?.(body);
+      const { location: given, ...others } = body as typeof body & Record<string, unknown>;
+      const rest = Object.fromEntries(Object.entries(others).filter(([field]) => !legacyFields.includes(field)));
       if (given !== undefined && legacy !== undefined) {
-        context.addIssue({ code: 'custom', message: 'give either location or its older fields, not both', path: ['location'] });
+        context.addIssue({
+          code: 'custom',
+          message: 'give either location or its older fields, not both',
+          path: ['location'],
+        });
         return z.NEVER;
       }
-      // Older fields are validated where they stand (issue paths `drive…`, `scope…`); `location` under its name.
+      // Older fields are validated where they stand (their own issue paths); `location` under its name.
       const parsed = rules.locationSchema.safeParse(given ?? legacy ?? {});
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
@@ -57,7 +72,7 @@ export function createRegisterSourceBodySchema<T extends string>(types: Readonly
         }
         return z.NEVER;
       }
-      return { ...rest, location: parsed.data };
+      return { ...(rest as Omit<typeof body, 'location'>), location: parsed.data };
     });
 }
 

@@ -6,7 +6,13 @@
 // scope (sync-source.ts finishRun); that reset is done under the sync lease so a running sync cannot
 // write the old location's cursor over it.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_CURSOR, type ResolvedLocation, type SourceKey, type SourceRecord, type SourceState } from '../domain/source.js';
+import {
+  DEFAULT_CURSOR,
+  type ResolvedLocation,
+  type SourceKey,
+  type SourceRecord,
+  type SourceState,
+} from '../domain/source.js';
 import { NotFoundError, PermanentSourceError, ReauthRequiredError, TransientError } from '../domain/errors.js';
 import type { LeaseStore } from '../ports/lease-store.js';
 import type { ProviderRegistry, TokenManager } from '../ports/provider-ports.js';
@@ -48,7 +54,7 @@ export type RegisterSourceResult =
   | { kind: 'reauth_required'; reason: string }
   /** The provider refused for good (access denied, unsupported location). */
   | { kind: 'rejected'; reason: string }
-  /** Graph or the token endpoint is unavailable for now. */
+  /** The provider or its token endpoint is unavailable for now. */
   | { kind: 'unavailable'; retryAfterSeconds: number; detail: string }
   /** The location changes while a sync of the old one runs: retry once it ends. */
   | { kind: 'busy'; retryAfterSeconds: number };
@@ -88,7 +94,10 @@ export async function registerSource(
     resolution.kind === 'resolved'
       ? resolution.location
       : // Without credentials nothing can be resolved yet; keep what we knew, or what the host named.
-        provider.unresolvedLocation(body.location, existing?.type === body.type ? existing.resolvedLocation : undefined);
+        provider.unresolvedLocation(
+          body.location,
+          existing?.type === body.type ? existing.resolvedLocation : undefined,
+        );
   const settings: Partial<SourceRecord> = {
     type: body.type,
     location: body.location,
@@ -116,8 +125,7 @@ export async function registerSource(
   }
 
   const moved = existing.type !== body.type || !provider.sameLocation(existing.resolvedLocation, location);
-  const locationChanged =
-    moved || (existing.resolvedLocation.scopeItemId ?? null) !== (location.scopeItemId ?? null);
+  const locationChanged = moved || (existing.resolvedLocation.scopeItemId ?? null) !== (location.scopeItemId ?? null);
   const apply = (current: SourceRecord): SourceRecord => {
     const state = nextState(current.state, pending, locationChanged);
     const updated: SourceRecord = {
@@ -125,9 +133,7 @@ export async function registerSource(
       ...settings,
       state,
       stateReason: state === current.state ? current.stateReason : pending ? PENDING_AUTH_REASON : undefined,
-      ...(locationChanged
-        ? { cursors: restartedCursors(provider.cursorNames({ ...current, ...settings })) }
-        : {}),
+      ...(locationChanged ? { cursors: restartedCursors(provider.cursorNames({ ...current, ...settings })) } : {}),
       // The watch is on the old location; the sync after this one watches the new one.
       ...(moved ? { subscriptionId: undefined, subscriptionExpiresAt: undefined } : {}),
     };

@@ -2,7 +2,7 @@
 // nothing is exposed by accident: never the cursors themselves, whose links carry provider
 // tokens, nor any credential.
 // The location is shown as the provider stores it: its own fields side by side with the common ones
-// (for drive sources: drive, scope, driveId, driveType, scopeItemId).
+// (e.g. the selector and the resolved ids of the Microsoft drive provider).
 import type { FileFilters, SourceRecord } from '../domain/source.js';
 
 export interface SourceStatusView {

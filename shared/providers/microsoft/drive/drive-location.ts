@@ -34,7 +34,10 @@ export interface ResolvedDrive extends ResolvedLocation {
   scopeItemId?: string;
 }
 
-/** The registration body fields that named the location before `location` existed: `drive` and `scope`. */
+/** The registration body fields that named the location before `location` existed. */
+export const LEGACY_DRIVE_LOCATION_FIELDS = ['drive', 'scope'] as const;
+
+/** Those fields as a location (undefined when the body has neither). */
 export function legacyDriveLocation(body: Readonly<Record<string, unknown>>): unknown {
   if (body.drive === undefined && body.scope === undefined) return undefined;
   return { drive: body.drive, ...(body.scope === undefined ? {} : { scope: body.scope }) };

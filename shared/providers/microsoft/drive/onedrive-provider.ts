@@ -29,6 +29,7 @@ import { driveContentChanged } from './drive-content-version.js';
 import {
   driveLocationSchema,
   driveOf,
+  LEGACY_DRIVE_LOCATION_FIELDS,
   legacyDriveLocation,
   unresolvedDrive,
   type DriveLocation,
@@ -45,6 +46,7 @@ export class OneDriveProvider implements SyncProvider {
   /** Graph can serve any file's bytes; the engine applies the source's own filters. */
   readonly supportedFileTypes = 'any' as const;
   readonly locationSchema = driveLocationSchema;
+  readonly legacyLocationFields = LEGACY_DRIVE_LOCATION_FIELDS;
   readonly legacyLocation = legacyDriveLocation;
 
   constructor(
