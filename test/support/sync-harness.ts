@@ -115,19 +115,22 @@ export async function startSyncHarness(
       await sources.put(record);
       return record;
     },
-    async allEvents(kbId = 'kb') {
-      const out: ChangeEvent[] = [];
-      let after = '';
-      for (;;) {
-        const page = await feed.read(kbId, after, 1000);
-        out.push(...page.events);
-        after = page.nextCursor;
-        if (!page.hasMore) return out;
-      }
-    },
+    allEvents: (kbId = 'kb') => readWholeFeed(feed, kbId),
     stop: () => sandbox.stop(),
   };
   return harness;
+}
+
+/** Every event of a knowledge base's feed, from the start. */
+export async function readWholeFeed(feed: Pick<ChangeFeedStore, 'read'>, kbId: string): Promise<ChangeEvent[]> {
+  const out: ChangeEvent[] = [];
+  let after = '';
+  for (;;) {
+    const page = await feed.read(kbId, after, 1000);
+    out.push(...page.events);
+    after = page.nextCursor;
+    if (!page.hasMore) return out;
+  }
 }
 
 /** "op itemId path content|meta" lines, the form scenario tests compare. */

@@ -18,7 +18,7 @@ import { crashAt, expectRepeatsShareIds, hostView, runUntilSynced } from '../../
 import { IN_MEMORY_TYPE, InMemoryProvider, InMemoryWorkspace } from '../../support/in-memory-provider.js';
 import { sourceRecord } from '../../support/source-record.js';
 import { freshTable, uniqueName } from '../../support/storage.js';
-import { describeEvents } from '../../support/sync-harness.js';
+import { describeEvents, readWholeFeed } from '../../support/sync-harness.js';
 
 const CHANNELS = ['general', 'random'] as const;
 
@@ -80,16 +80,7 @@ describe('the sync engine on a provider that is not a drive', () => {
     return { key, workspace };
   }
 
-  async function allEvents(kbId: string): Promise<ChangeEvent[]> {
-    const out: ChangeEvent[] = [];
-    let after = '';
-    for (;;) {
-      const page = await feed.read(kbId, after, 1000);
-      out.push(...page.events);
-      after = page.nextCursor;
-      if (!page.hasMore) return out;
-    }
-  }
+  const allEvents = (kbId: string): Promise<ChangeEvent[]> => readWholeFeed(feed, kbId);
 
   async function syncAndTakeNewEvents(key: SourceKey, seen: { count: number }): Promise<string[]> {
     expect((await harness.syncer().run(key)).status).toBe('synced');
@@ -145,7 +136,12 @@ describe('the sync engine on a provider that is not a drive', () => {
     expect(await syncAndTakeNewEvents(key, seen)).toEqual(['delete /plans', 'upsert /late content']);
     expect(logLines.some((line) => line.includes('sync.resync'))).toBe(true);
     const host = hostView(await allEvents(key.kbId));
-    expect([...host.keys()].sort()).toEqual(workspace.allMessages().map((m) => m.id).sort());
+    expect([...host.keys()].sort()).toEqual(
+      workspace
+        .allMessages()
+        .map((m) => m.id)
+        .sort(),
+    );
     expect(host.get(late.id)).toBe('/late');
   });
 
@@ -168,7 +164,10 @@ describe('the sync engine on a provider that is not a drive', () => {
       expect(crash.hit()).toBe(true);
       const events = await allEvents(key.kbId);
       expect([...hostView(events).keys()].sort(), `crash at point ${k}`).toEqual(
-        workspace.allMessages().map((m) => m.id).sort(),
+        workspace
+          .allMessages()
+          .map((m) => m.id)
+          .sort(),
       );
       expectRepeatsShareIds(events);
     }
@@ -235,7 +234,9 @@ describe('the sync engine on a provider that is not a drive', () => {
       now: () => now,
     });
     expect(await manager.maintain(key)).toBe('created');
-    const [first] = [...provider.watch.live.entries()].filter(([, request]) => request.callbackUrl.includes(IN_MEMORY_TYPE));
+    const [first] = [...provider.watch.live.entries()].filter(([, request]) =>
+      request.callbackUrl.includes(IN_MEMORY_TYPE),
+    );
     expect(first).toBeDefined();
     const [firstId, request] = first!;
     expect(request.callbackUrl).toBe(`https://kbsync.example/api/webhooks/${IN_MEMORY_TYPE}`);
