@@ -20,6 +20,7 @@ export interface MessageFields {
 }
 
 export interface RemoteItem {
+  /** Unique within the source, across all of its cursors. */
   id: string;
   kind: ItemKind;
   /** Absent on some deletes (docs/graph-behaviour.md §1 for one provider that omits it). */
