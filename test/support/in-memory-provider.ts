@@ -214,7 +214,9 @@ export class InMemoryProvider implements SyncProvider {
   fetchChanges(source: SourceRecord, cursorName: string, cursor: string | undefined): Promise<ChangePage> {
     const workspace = this.workspaceOf(source);
     const channel = workspace.channel(cursorName);
-    const at = cursor ? parseCursor(cursor) : { kind: 'full' as const, generation: channel.generation, startSeq: channel.seq, offset: 0 };
+    const at = cursor
+      ? parseCursor(cursor)
+      : { kind: 'full' as const, generation: channel.generation, startSeq: channel.seq, offset: 0 };
     if (at.generation !== channel.generation) return Promise.reject(new CursorExpiredError(undefined));
     if (at.kind === 'full') {
       const all = [...channel.messages.values()].sort((x, y) => x.id.localeCompare(y.id));
@@ -257,7 +259,11 @@ export class InMemoryProvider implements SyncProvider {
       .allMessages()
       .find((m) => m.id === itemId);
     if (!message) return Promise.reject(new NotFoundError(`no message ${itemId}`));
-    return Promise.resolve({ status: 200, headers: { 'content-type': 'text/plain' }, body: Readable.from([message.text]) });
+    return Promise.resolve({
+      status: 200,
+      headers: { 'content-type': 'text/plain' },
+      body: Readable.from([message.text]),
+    });
   }
 
   private workspaceOf(source: SourceRecord): InMemoryWorkspace {
@@ -281,6 +287,11 @@ function toRemote(message: Message): RemoteItem {
     contentVersion: { revision: String(message.revision) },
     eTag: `"${message.id}.${message.version}"`,
     lastModifiedDateTime: message.sentDateTime,
-    message: { conversationId: message.channel, from: message.from, subject: message.name, sentDateTime: message.sentDateTime },
+    message: {
+      conversationId: message.channel,
+      from: message.from,
+      subject: message.name,
+      sentDateTime: message.sentDateTime,
+    },
   };
 }

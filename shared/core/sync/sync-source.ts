@@ -173,7 +173,8 @@ export class SourceSyncer {
       roundStartedAt: resumed ? (initial.roundStartedAt ?? initial.createdAt) : startedAt,
     };
     const cursorNames = provider.cursorNames(source);
-    const freshCrawl = !Object.values(source.cursors ?? {}).some((c) => c.value) && source.itemCount === 0 && !source.lastSyncAt;
+    const freshCrawl =
+      !Object.values(source.cursors ?? {}).some((c) => c.value) && source.itemCount === 0 && !source.lastSyncAt;
     let group = new WriteGroup();
     const pendingRows = resumed || (source.pendingCount ?? 0) > 0 ? await this.deps.items.list(source, 'pending') : [];
     const appliers = new Map<string, ChangeApplier>();
@@ -257,12 +258,19 @@ export class SourceSyncer {
         // The last cursor's final state is written with the end of the run (below), as one update.
         await flush(
           cursorName,
-          last ? undefined : { value: page.finalCursor, kind: 'final', resyncRunId, finalInRound: source.roundStartedAt },
+          last
+            ? undefined
+            : { value: page.finalCursor, kind: 'final', resyncRunId, finalInRound: source.roundStartedAt },
         );
         if (last) {
           source = {
             ...source,
-            cursors: withCursor(source, cursorName, { value: page.finalCursor, kind: 'final', resyncRunId }, this.now()),
+            cursors: withCursor(
+              source,
+              cursorName,
+              { value: page.finalCursor, kind: 'final', resyncRunId },
+              this.now(),
+            ),
           };
         }
         break;
@@ -469,12 +477,7 @@ export class SourceSyncer {
 }
 
 /** The source's cursors with one of them replaced (stamped with the time it moved). */
-function withCursor(
-  source: SourceRecord,
-  name: string,
-  cursor: CursorState,
-  now: Date,
-): Record<string, CursorState> {
+function withCursor(source: SourceRecord, name: string, cursor: CursorState, now: Date): Record<string, CursorState> {
   return { ...source.cursors, [name]: withoutUndefined({ ...cursor, updatedAt: now.toISOString() }) };
 }
 

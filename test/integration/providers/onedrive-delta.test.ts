@@ -106,7 +106,9 @@ describe('OneDrive provider: delta against the sandbox', () => {
   it('answers an expired cursor with CursorExpiredError whose restart cursor re-enumerates everything', async () => {
     const { finalCursor } = await enumerate(harness.provider, source);
     await harness.sandbox.control.expireDeltaTokens(driveView(source).driveId);
-    const error = await harness.provider.fetchChanges(source, DEFAULT_CURSOR, finalCursor).catch((caught: unknown) => caught);
+    const error = await harness.provider
+      .fetchChanges(source, DEFAULT_CURSOR, finalCursor)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CursorExpiredError);
     const restart = (error as CursorExpiredError).restartCursor;
     expect(restart?.startsWith(harness.sandbox.graphBaseUrl)).toBe(true);
@@ -127,7 +129,9 @@ describe('OneDrive provider: delta against the sandbox', () => {
 
   it('fails permanently (404) when the drive does not exist', async () => {
     const missing = sourceRecordFor('no-such-drive');
-    const error = await harness.provider.fetchChanges(missing, DEFAULT_CURSOR, undefined).catch((caught: unknown) => caught);
+    const error = await harness.provider
+      .fetchChanges(missing, DEFAULT_CURSOR, undefined)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PermanentSourceError);
     expect((error as PermanentSourceError).status).toBe(404);
     await expect(harness.provider.validateConnection(missing)).rejects.toBeInstanceOf(PermanentSourceError);

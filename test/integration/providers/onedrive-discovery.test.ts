@@ -37,7 +37,9 @@ describe('OneDrive provider: discovery against the sandbox', () => {
       driveId: documentsId,
       driveType: 'business',
     });
-    await expect(harness.provider.resolveLocation(key, { drive: { siteId, libraryName: 'policies' } })).resolves.toEqual({
+    await expect(
+      harness.provider.resolveLocation(key, { drive: { siteId, libraryName: 'policies' } }),
+    ).resolves.toEqual({
       driveId: policiesId,
       driveType: 'business',
     });
@@ -61,12 +63,18 @@ describe('OneDrive provider: discovery against the sandbox', () => {
   });
 
   it('answers NotFoundError for an unknown drive, site, library or user', async () => {
-    await expect(harness.provider.resolveLocation(key, { drive: { driveId: 'nope' } })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(harness.provider.resolveLocation(key, { drive: { siteId: 'nope' } })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(harness.provider.resolveLocation(key, { drive: { siteId, libraryName: 'Archive' } })).rejects.toBeInstanceOf(
+    await expect(harness.provider.resolveLocation(key, { drive: { driveId: 'nope' } })).rejects.toBeInstanceOf(
       NotFoundError,
     );
-    await expect(harness.provider.resolveLocation(key, { drive: { userId: 'nobody' } })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(harness.provider.resolveLocation(key, { drive: { siteId: 'nope' } })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(
+      harness.provider.resolveLocation(key, { drive: { siteId, libraryName: 'Archive' } }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(harness.provider.resolveLocation(key, { drive: { userId: 'nobody' } })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('resolves a folder scope by id, and refuses a file or an unknown id', async () => {

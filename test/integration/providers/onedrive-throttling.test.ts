@@ -45,7 +45,9 @@ describe('OneDrive provider: throttling and failures against the sandbox', () =>
 
   it('503s past the client retries become a TransientError after 1 + 3 attempts', async () => {
     await harness.sandbox.control.injectFault({ pathPattern: DELTA, kind: '503', count: 4, retryAfterSeconds: 0.05 });
-    const error = await harness.provider.fetchChanges(source, DEFAULT_CURSOR, undefined).catch((caught: unknown) => caught);
+    const error = await harness.provider
+      .fetchChanges(source, DEFAULT_CURSOR, undefined)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransientError);
     expect((error as TransientError).retryAfterMs).toBe(50);
     expect(await deltaStatuses()).toEqual([503, 503, 503, 503]);
@@ -53,7 +55,9 @@ describe('OneDrive provider: throttling and failures against the sandbox', () =>
 
   it('a Retry-After longer than the inline limit is not slept on: TransientError carries the wait', async () => {
     await harness.sandbox.control.injectFault({ pathPattern: DELTA, kind: '429', count: 1, retryAfterSeconds: 120 });
-    const error = await harness.provider.fetchChanges(source, DEFAULT_CURSOR, undefined).catch((caught: unknown) => caught);
+    const error = await harness.provider
+      .fetchChanges(source, DEFAULT_CURSOR, undefined)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransientError);
     expect((error as TransientError).retryAfterMs).toBe(120_000);
     expect(await deltaStatuses()).toEqual([429]);
@@ -84,7 +88,9 @@ describe('OneDrive provider: throttling and failures against the sandbox', () =>
 
   it('a reset connection becomes a TransientError that names the system error', async () => {
     await harness.sandbox.control.injectFault({ pathPattern: DELTA, kind: 'reset', count: 1 });
-    const error = await harness.provider.fetchChanges(source, DEFAULT_CURSOR, undefined).catch((caught: unknown) => caught);
+    const error = await harness.provider
+      .fetchChanges(source, DEFAULT_CURSOR, undefined)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransientError);
     expect((error as Error).message).toMatch(/no answer from Graph .*\((ECONNRESET|UND_ERR_SOCKET)\)/);
   });
