@@ -54,7 +54,7 @@ try {
   );
 
   const key = { kbId: 'bench', sourceId: 'drive' };
-  const record = sourceRecord({ ...key, drive: { driveId }, driveId, auth: 'app' });
+  const record = sourceRecord({ ...key, driveId, auth: 'app' });
   await sources.put(record);
 
   await c.clearRequestLog();

@@ -1,5 +1,5 @@
 import { useCases } from '../shared/app/composition-root.js';
-import { graphIdSchema } from '../shared/core/domain/graph-ids.js';
+import { graphIdSchema } from '../shared/providers/microsoft/drive/graph-ids.js';
 import { contentAnswer } from '../shared/adapters/http/content-answer.js';
 import { problem } from '../shared/adapters/http/problem.js';
 import { providerFailureProblem } from '../shared/adapters/http/provider-failure-problem.js';

@@ -3,7 +3,7 @@ import { problem, json, retryableProblem } from '../shared/adapters/http/problem
 import { parseJsonBody, parseSourceKey } from '../shared/adapters/http/request-parsing.js';
 import { createLogger } from '../shared/adapters/logging/logger.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { registerSourceBodySchema } from '../shared/core/sources/register-source-body.js';
+import { registerSourceBodySchema } from '../shared/app/provider-registry.js';
 import { toStatusView } from '../shared/core/sources/source-status-view.js';
 
 // Register or update a source (idempotent): 201 created, 200 updated. docs/api.md.

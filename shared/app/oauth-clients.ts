@@ -12,7 +12,9 @@ export class StaticOAuthClientRegistry implements OAuthClientRegistry {
   constructor(private readonly clients: Readonly<Record<SourceType, () => OAuthClient>>) {}
 
   get(type: SourceType): OAuthClient {
-    return this.clients[type]();
+    const client = this.clients[type];
+    if (!client) throw new Error(`no OAuth client serves source type "${type}"`);
+    return client();
   }
 }
 

@@ -2,16 +2,35 @@
 // so both types get a OneDriveProvider over one shared Graph client.
 import type { SourceType } from '../core/domain/source.js';
 import type { ProviderRegistry, SyncProvider, TokenManager } from '../core/ports/provider-ports.js';
+import { createRegisterSourceBodySchema } from '../core/sources/register-source-body.js';
 import { createGraphTransport, OneDriveProvider } from '../providers/microsoft/drive/onedrive-provider.js';
 import { DriveWatch } from '../providers/microsoft/drive/drive-watch.js';
+import {
+  driveLocationSchema,
+  LEGACY_DRIVE_LOCATION_FIELDS,
+  legacyDriveLocation,
+} from '../providers/microsoft/drive/drive-location.js';
 
 export class StaticProviderRegistry implements ProviderRegistry {
   constructor(private readonly providers: Readonly<Record<SourceType, SyncProvider>>) {}
 
   get(type: SourceType): SyncProvider {
-    return this.providers[type];
+    const provider = this.providers[type];
+    if (!provider) throw new Error(`no provider serves source type "${type}"`);
+    return provider;
   }
 }
+
+/** The registration body of the source types the API registers, with each one's location schema. */
+const driveLocationRules = {
+  locationSchema: driveLocationSchema,
+  legacyLocationFields: LEGACY_DRIVE_LOCATION_FIELDS,
+  legacyLocation: legacyDriveLocation,
+};
+export const registerSourceBodySchema = createRegisterSourceBodySchema({
+  onedrive: driveLocationRules,
+  sharepoint: driveLocationRules,
+});
 
 export interface ProviderRegistrySettings {
   graphBaseUrl: string;

@@ -1,8 +1,10 @@
 // The whole sync engine on real parts: the sandbox tenant over HTTPS, the real Graph client, and
 // the real Table Storage SDK on Azurite (fresh tables per harness).
+import type { TableClient } from '@azure/data-tables';
 import { startSandbox, type Sandbox } from '../../dev/sandbox/sandbox.js';
 import type { ChangeEvent } from '../../shared/core/domain/change-event.js';
-import type { FolderScope, SourceRecord } from '../../shared/core/domain/source.js';
+import type { SourceRecord } from '../../shared/core/domain/source.js';
+import type { FolderScope } from '../../shared/providers/microsoft/drive/drive-location.js';
 import { ChangeFeedStore } from '../../shared/adapters/azure-tables/change-feed-store.js';
 import { ItemStore } from '../../shared/adapters/azure-tables/item-store.js';
 import { createProviderRegistry } from '../../shared/app/provider-registry.js';
@@ -19,6 +21,8 @@ import { capturingLogger } from './logger.js';
 export interface SyncHarness {
   sandbox: Sandbox;
   sources: SourceStore;
+  /** The table under `sources` (tests that write rows in an older format). */
+  sourcesTable: TableClient;
   items: ItemStore;
   feed: ChangeFeedStore;
   leases: TableLeaseStore;
@@ -58,7 +62,8 @@ export async function startSyncHarness(
 ): Promise<SyncHarness> {
   const seed = process.env.SYNC_TEST_SEED ? Number(process.env.SYNC_TEST_SEED) : undefined;
   const sandbox = await startSandbox({ settings, ...(seed === undefined ? {} : { seed }) });
-  const sources = new SourceStore(await freshTable('sources'));
+  const sourcesTable = await freshTable('sources');
+  const sources = new SourceStore(sourcesTable);
   const items = new ItemStore(await freshTable('items'));
   const feed = new ChangeFeedStore(await freshTable('changes'), await freshTable('counters'));
   const leases = new TableLeaseStore(await freshTable('leases'), 'sync');
@@ -68,6 +73,7 @@ export async function startSyncHarness(
   const harness: SyncHarness = {
     sandbox,
     sources,
+    sourcesTable,
     items,
     feed,
     leases,
@@ -91,34 +97,34 @@ export async function startSyncHarness(
       }),
     async register({ kbId = 'kb', sourceId = 'src', driveId, scope, filters = {} }) {
       const provider = providers.get('onedrive');
-      const location = await provider.resolveLocation({ kbId, sourceId }, { driveId }, scope);
+      const location = { drive: { driveId }, scope: scope ?? null };
       const record = sourceRecord({
         kbId,
         sourceId,
-        drive: { driveId },
-        driveId: location.driveId,
-        driveType: location.driveType,
-        scope,
-        scopeItemId: location.scopeItemId,
+        location,
+        resolvedLocation: await provider.resolveLocation({ kbId, sourceId }, location),
         filters,
         auth: 'app',
       });
       await sources.put(record);
       return record;
     },
-    async allEvents(kbId = 'kb') {
-      const out: ChangeEvent[] = [];
-      let after = '';
-      for (;;) {
-        const page = await feed.read(kbId, after, 1000);
-        out.push(...page.events);
-        after = page.nextCursor;
-        if (!page.hasMore) return out;
-      }
-    },
+    allEvents: (kbId = 'kb') => readWholeFeed(feed, kbId),
     stop: () => sandbox.stop(),
   };
   return harness;
+}
+
+/** Every event of a knowledge base's feed, from the start. */
+export async function readWholeFeed(feed: Pick<ChangeFeedStore, 'read'>, kbId: string): Promise<ChangeEvent[]> {
+  const out: ChangeEvent[] = [];
+  let after = '';
+  for (;;) {
+    const page = await feed.read(kbId, after, 1000);
+    out.push(...page.events);
+    after = page.nextCursor;
+    if (!page.hasMore) return out;
+  }
 }
 
 /** "op itemId path content|meta" lines, the form scenario tests compare. */

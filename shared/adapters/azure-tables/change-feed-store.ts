@@ -306,5 +306,18 @@ function packChunks(events: readonly ChangeEvent[], start: number): Array<Omit<C
 
 /** Event i of the chunk has sequence number `chunk.first + i`. */
 function unpackChunk(chunk: ChunkEntity): ChangeEventBody[] {
-  return JSON.parse(chunk.events) as ChangeEventBody[];
+  return (JSON.parse(chunk.events) as StoredEventBody[]).map(withSchemaV1Fields);
+}
+
+/** Events appended before events had kinds lack the fields schema version 1 added; they were all drive files. */
+type StoredEventBody = Omit<ChangeEventBody, 'schemaVersion' | 'kind' | 'contentHash'> & Partial<ChangeEventBody>;
+
+function withSchemaV1Fields(event: StoredEventBody): ChangeEventBody {
+  if (event.schemaVersion !== undefined) return event as ChangeEventBody;
+  return {
+    ...event,
+    schemaVersion: 1,
+    kind: 'file',
+    contentHash: event.quickXorHash ? { algorithm: 'quickXorHash', value: event.quickXorHash } : null,
+  };
 }

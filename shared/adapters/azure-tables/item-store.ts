@@ -29,10 +29,13 @@ function partitionOf(source: SourceKey, shard: number): string {
   return safeKey(`${source.kbId}|${source.sourceId}|${shard.toString().padStart(2, '0')}`);
 }
 
+/** Nested fields, stored as JSON strings (Table Storage has no nested values). */
+const JSON_FIELDS: readonly string[] = ['contentHash', 'contentVersion', 'message'];
+
 function toEntity(source: SourceKey, item: ItemState): ItemEntity {
   const entity: ItemEntity = { partitionKey: partitionOf(source, shardOf(item.id)), rowKey: safeKey(item.id) };
   for (const [key, value] of Object.entries(item)) {
-    if (value !== undefined) entity[key] = value;
+    if (value !== undefined) entity[key] = JSON_FIELDS.includes(key) ? JSON.stringify(value) : value;
   }
   return entity;
 }
@@ -41,9 +44,26 @@ function fromEntity(entity: ItemEntity): ItemState {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entity)) {
     if (['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.etag'].includes(key)) continue;
-    out[key] = value;
+    out[key] = JSON_FIELDS.includes(key) && typeof value === 'string' ? JSON.parse(value) : value;
   }
-  return out as unknown as ItemState;
+  return upgradeLegacyRow(out) as unknown as ItemState;
+}
+
+/**
+ * Rows written before content hashes were neutral (all drive files) have `quickXorHash`, `sha1Hash` and
+ * `cTag` columns: they load as the drive provider's content hash and version (drive-item-mapping.ts).
+ */
+function upgradeLegacyRow(row: Record<string, unknown>): Record<string, unknown> {
+  const { quickXorHash, sha1Hash, cTag, ...rest } = row;
+  if (quickXorHash === undefined && sha1Hash === undefined && cTag === undefined) return row;
+  const version: Record<string, string> = {};
+  if (typeof sha1Hash === 'string') version.sha1Hash = sha1Hash;
+  if (typeof cTag === 'string') version.cTag = cTag;
+  return {
+    ...rest,
+    ...(typeof quickXorHash === 'string' ? { contentHash: { algorithm: 'quickXorHash', value: quickXorHash } } : {}),
+    ...(Object.keys(version).length > 0 ? { contentVersion: version } : {}),
+  };
 }
 
 function quote(value: string): string {

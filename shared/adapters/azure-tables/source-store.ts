@@ -2,11 +2,11 @@
 // stored as JSON strings (Table Storage has no nested values). Writes use ETags so two instances
 // cannot overwrite each other's changes silently.
 import type { TableClient } from '@azure/data-tables';
-import type { SourceKey, SourceRecord } from '../../core/domain/source.js';
+import { DEFAULT_CURSOR, type CursorState, type SourceKey, type SourceRecord } from '../../core/domain/source.js';
 import { ConcurrentUpdateError, type SourceRepository, type StoredSource } from '../../core/ports/source-repository.js';
 import { isRestError } from '../azure/rest-error.js';
 
-const JSON_FIELDS = ['drive', 'scope', 'filters'] as const;
+const JSON_FIELDS = ['location', 'resolvedLocation', 'cursors', 'filters'] as const;
 
 interface SourceEntity {
   partitionKey: string;
@@ -31,7 +31,36 @@ function fromEntity(entity: SourceEntity): SourceRecord {
     out[key] =
       (JSON_FIELDS as readonly string[]).includes(key) && typeof value === 'string' ? JSON.parse(value) : value;
   }
-  return out as unknown as SourceRecord;
+  return upgradeLegacyRow(out) as unknown as SourceRecord;
+}
+
+/**
+ * Rows written before locations and named cursors (every one a drive source) have `drive`, `scope`,
+ * `driveId`, `driveType` and `scopeItemId` columns and one cursor (`cursor`, `cursorKind`,
+ * `cursorUpdatedAt`, `resyncRunId`). They load as the drive provider's location and the default cursor;
+ * the next write stores them in the new shape.
+ */
+function upgradeLegacyRow(row: Record<string, unknown>): Record<string, unknown> {
+  if (row.location !== undefined) return row;
+  const { drive, scope, driveId, driveType, scopeItemId, cursor, cursorKind, cursorUpdatedAt, resyncRunId, ...rest } =
+    row;
+  const parse = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
+  const cursorState: CursorState = withoutUndefined({
+    value: cursor as string | undefined,
+    kind: cursorKind as CursorState['kind'],
+    updatedAt: cursorUpdatedAt as string | undefined,
+    resyncRunId: resyncRunId as string | undefined,
+  });
+  return {
+    ...rest,
+    location: { drive: parse(drive), scope: scope === undefined ? null : parse(scope) },
+    resolvedLocation: withoutUndefined({ driveId, driveType, scopeItemId }),
+    ...(Object.keys(cursorState).length > 0 ? { cursors: { [DEFAULT_CURSOR]: cursorState } } : {}),
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 export class SourceStore implements SourceRepository {

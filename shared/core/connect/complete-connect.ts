@@ -5,8 +5,8 @@
 //     status=error&error=<code>: expired state, a state used before (its one-time row is gone), the
 //     user's refusal (error=access_denied from the authorize endpoint), a failed exchange, ...
 //  3. Success: the code is redeemed with the PKCE verifier, the refresh token stored through the token
-//     manager, the drive resolved with the new grant (for sources registered as { me: true } or a
-//     site, this is when the drive id becomes known), the source set active and its first sync queued.
+//     manager, the location resolved with the new grant (for a location named relative to the account,
+//     this is when its ids become known), the source set active and its first sync queued.
 // The code, the verifier and the tokens are never logged or returned.
 import { z } from 'zod';
 import type { SourceKey, SourceRecord } from '../domain/source.js';
@@ -131,9 +131,7 @@ async function finish(
   const updated = await deps.sources.update(key, (current) =>
     withoutUndefined({
       ...current,
-      driveId: location.location.driveId,
-      driveType: location.location.driveType,
-      scopeItemId: location.location.scopeItemId,
+      resolvedLocation: withoutUndefined(location.location),
       state: 'active' as const,
       stateReason: undefined,
       lastError: undefined,
@@ -144,7 +142,7 @@ async function finish(
     return fail('source_not_found');
   }
   await deps.syncJobs.enqueue(key, previousState === 'pending_auth' ? 'registered' : 'reconnected');
-  deps.log.info('connect.completed', { ...key, previousState, driveType: location.location.driveType });
+  deps.log.info('connect.completed', { ...key, previousState });
   return back(state, { status: 'connected', kbId: key.kbId, sourceId: key.sourceId });
 }
 
@@ -154,7 +152,7 @@ type LocationOutcome =
 async function resolveWithNewGrant(deps: CompleteConnectDependencies, source: SourceRecord): Promise<LocationOutcome> {
   let location: ResolvedLocation;
   try {
-    location = await deps.providers.get(source.type).resolveLocation(source, source.drive, source.scope);
+    location = await deps.providers.get(source.type).resolveLocation(source, source.location);
   } catch (error) {
     if (error instanceof NotFoundError) return { kind: 'failed', error: 'drive_not_found', detail: error.message };
     if (error instanceof PermanentSourceError) {
@@ -166,11 +164,12 @@ async function resolveWithNewGrant(deps: CompleteConnectDependencies, source: So
     }
     throw error;
   }
-  // A source that already knew its drive (registered with a driveId, or reconnecting after
-  // needs_reauth) must get the same drive back: { me: true } signed in as someone else would
+  // A source that already knew its location (registered with an id, or reconnecting after
+  // needs_reauth) must get the same location back: "my files" signed in as someone else would
   // silently switch the knowledge base to another person's files.
-  if (source.driveId !== '' && source.driveId !== location.driveId) {
-    return { kind: 'failed', error: 'account_mismatch', detail: 'the signed-in account resolves to another drive' };
+  const provider = deps.providers.get(source.type);
+  if (provider.isResolved(source.resolvedLocation) && !provider.sameLocation(source.resolvedLocation, location)) {
+    return { kind: 'failed', error: 'account_mismatch', detail: 'the signed-in account resolves to another location' };
   }
   return { kind: 'resolved', location };
 }

@@ -17,7 +17,7 @@ export class ReauthRequiredError extends Error {
   }
 }
 
-/** The source itself is unusable (drive gone, access denied): retrying will not help. */
+/** The source itself is unusable (location gone, access denied): retrying will not help. */
 export class PermanentSourceError extends Error {
   readonly kind = 'permanent-source' as const;
   constructor(

@@ -1,14 +1,19 @@
 // What we remember about each item of a source between syncs. Paths are derived from our own
-// tree, because delta never returns paths and does not return descendants of a renamed folder
-// (docs/graph-behaviour.md §1).
+// tree, because change feeds need not return paths nor the descendants of a renamed folder
+// (docs/graph-behaviour.md §1 for one that does neither).
+import type { ContentHash, ItemKind, MessageFields } from './remote-item.js';
 
 export interface ItemState {
   id: string;
+  /** Absent on rows stored before items had kinds: those are files. */
+  kind?: ItemKind;
+  /** The named cursor that reported the item; absent for `DEFAULT_CURSOR`. */
+  cursorName?: string;
   parentId?: string;
   name?: string;
   isFolder: boolean;
   isRoot: boolean;
-  /** Path from the drive root ('' for the root, '/Docs/a.txt' below it); undefined while pending. */
+  /** Path from the source's root ('' for the root, '/Docs/a.txt' below it); undefined while pending. */
   path?: string;
   /** Inside the source's folder scope (always true for an unscoped source once resolved). */
   inScope: boolean;
@@ -21,9 +26,9 @@ export interface ItemState {
   pendingRemote?: string;
   pendingBase?: string;
   eTag?: string;
-  cTag?: string;
-  quickXorHash?: string;
-  sha1Hash?: string;
+  contentHash?: ContentHash;
+  contentVersion?: Record<string, string>;
+  message?: MessageFields;
   size?: number;
   mimeType?: string;
   lastModifiedDateTime?: string;

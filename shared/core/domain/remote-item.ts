@@ -1,25 +1,50 @@
 // A provider-neutral view of one item as a source reports it in a change page. Providers map their
-// wire format (Graph driveItem, later others) into this; the sync engine knows nothing else.
+// wire format into this; the sync engine knows nothing else.
+
+/** A file (has bytes to download) or a message (mail, chat post: its text is the content). */
+export type ItemKind = 'file' | 'message';
+
+/** A content hash and the algorithm that made it (the provider's name for it, e.g. `quickXorHash`, `sha256`). */
+export interface ContentHash {
+  algorithm: string;
+  value: string;
+}
+
+/** What a message carries besides a file's fields (docs/api.md, message events). */
+export interface MessageFields {
+  /** The conversation (thread, channel) the message belongs to. */
+  conversationId: string;
+  from?: string;
+  subject?: string;
+  sentDateTime?: string;
+}
 
 export interface RemoteItem {
+  /** Unique within the source, across all of its cursors. */
   id: string;
-  /** Absent on some deletes (Business/SharePoint omit `name` on delete: docs/graph-behaviour.md §1). */
+  kind: ItemKind;
+  /** Absent on some deletes (docs/graph-behaviour.md §1 for one provider that omits it). */
   name?: string;
-  /** Parent item id; absent for the root. */
+  /** Parent item id; absent for the root, and for every item of a flat source (no folders). */
   parentId?: string;
   isFolder: boolean;
   isRoot: boolean;
   deleted: boolean;
   size?: number;
   mimeType?: string;
-  /** Content hash; may be missing at first and filled in later (docs/graph-behaviour.md §1). */
-  quickXorHash?: string;
-  sha1Hash?: string;
+  /** The provider's content hash; may be missing at first and filled in later. */
+  contentHash?: ContentHash;
+  /**
+   * Other content facts the provider's rule compares (more hashes, a content tag or revision);
+   * provider-owned names, only the provider reads them (`SyncProvider.contentChanged`).
+   */
+  contentVersion?: Record<string, string>;
+  /** Version of the whole item (metadata too); changes on a rename. */
   eTag?: string;
-  /** Content tag; never present on Business drives in delta, so never relied on alone. */
-  cTag?: string;
   lastModifiedDateTime?: string;
   webUrl?: string;
+  /** Set on messages. */
+  message?: MessageFields;
 }
 
 /** One page of changes from a cursor. Exactly one of nextCursor / finalCursor is set. */

@@ -1,15 +1,15 @@
-// A source: one drive (or a folder of it) feeding one knowledge base.
+// A source: one location of a provider (a drive or a folder of it, a mailbox, a set of channels)
+// feeding one knowledge base. The location is the provider's own shape; core only stores it.
 import { z } from 'zod';
-import { drivePathSchema, graphIdSchema, graphSiteIdSchema, graphUserIdSchema } from './graph-ids.js';
 
-export const SOURCE_TYPES = ['onedrive', 'sharepoint'] as const;
-export type SourceType = (typeof SOURCE_TYPES)[number];
+/** A provider's type name; the provider registry knows which ones exist (shared/app/provider-registry.ts). */
+export type SourceType = string;
 
 /**
  * Lifecycle state the host sees:
  * - `active`: syncing normally;
  * - `needs_reauth`: the stored grant is permanently invalid; the user must connect again;
- * - `error`: a permanent error (drive gone, access denied); `lastError` says which;
+ * - `error`: a permanent error (location gone, access denied); `lastError` says which;
  * - `held`: a mass delete is waiting for the host's confirmation;
  * - `pending_auth`: registered without credentials, waiting for the connect flow.
  */
@@ -25,7 +25,7 @@ export function syncsOnItsOwn(state: SourceState): boolean {
   return state === 'active' || state === 'held';
 }
 
-/** How changes are noticed: Graph webhooks, or polling when no public URL is configured. */
+/** How changes are noticed: the provider's push notifications (webhooks), or polling when no public URL is configured. */
 export type SourceMode = 'webhook' | 'polling';
 
 export const idSchema = z
@@ -33,21 +33,6 @@ export const idSchema = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "." and "-" only, starting with a letter or digit');
-
-export const driveSelectorSchema = z.union([
-  z.object({ driveId: graphIdSchema }).strict(),
-  // libraryName is matched against the site's drive list, never put in a URL.
-  z.object({ siteId: graphSiteIdSchema, libraryName: z.string().min(1).max(256).optional() }).strict(),
-  z.object({ userId: graphUserIdSchema }).strict(),
-  z.object({ me: z.literal(true) }).strict(),
-]);
-export type DriveSelector = z.infer<typeof driveSelectorSchema>;
-
-export const folderScopeSchema = z.union([
-  z.object({ itemId: graphIdSchema }).strict(),
-  z.object({ path: drivePathSchema }).strict(),
-]);
-export type FolderScope = z.infer<typeof folderScopeSchema>;
 
 export const fileFiltersSchema = z
   .object({
@@ -61,6 +46,32 @@ export const fileFiltersSchema = z
   .strict();
 export type FileFilters = z.infer<typeof fileFiltersSchema>;
 
+/** A provider-owned location, as its `locationSchema` outputs it (stored as JSON). */
+export type SourceLocation = Record<string, unknown>;
+
+/**
+ * A location resolved to ids (provider-owned fields, stored as JSON) and, when the source is limited to
+ * one folder of it, that folder's item id: the engine treats that item as the root of the source.
+ */
+export interface ResolvedLocation {
+  scopeItemId?: string;
+  [providerField: string]: unknown;
+}
+
+/** The cursor name of a provider with one enumeration per source, and of rows stored before cursors had names. */
+export const DEFAULT_CURSOR = 'default';
+
+export interface CursorState {
+  /** Provider cursor: a next-page link while an enumeration is under way, a final (delta) link between syncs. */
+  value?: string;
+  kind?: 'next' | 'final';
+  updatedAt?: string;
+  /** Set while a resync (cursor expired) is under way: items of this cursor not seen in this run are deleted at its end. */
+  resyncRunId?: string;
+  /** Set when the cursor became final in a round other cursors have not finished (its `roundStartedAt`). */
+  finalInRound?: string;
+}
+
 export interface SourceKey {
   kbId: string;
   sourceId: string;
@@ -68,13 +79,10 @@ export interface SourceKey {
 
 export interface SourceRecord extends SourceKey {
   type: SourceType;
-  drive: DriveSelector;
-  /** Resolved through discovery at registration. */
-  driveId: string;
-  driveType: 'personal' | 'business';
-  scope?: FolderScope;
-  /** Resolved folder id when the source is scoped to a folder. */
-  scopeItemId?: string;
+  /** Where the source reads, in the provider's own shape (validated by its `locationSchema`). */
+  location: SourceLocation;
+  /** The location resolved to the provider's ids at registration (`SyncProvider.resolveLocation`). */
+  resolvedLocation: ResolvedLocation;
   filters: FileFilters;
   pollIntervalSeconds: number;
   auth: 'delegated' | 'app';
@@ -87,25 +95,24 @@ export interface SourceRecord extends SourceKey {
   lastSyncResult?: 'ok' | 'failed' | 'partial';
   lastError?: string;
   itemCount: number;
-  /** Provider cursor: a nextLink while an enumeration is under way, a deltaLink between syncs. */
-  cursor?: string;
-  cursorKind?: 'next' | 'final';
-  cursorUpdatedAt?: string;
-  /** Set while a resync (after 410) is under way: items not seen in this run are deleted at its end. */
-  resyncRunId?: string;
   /**
-   * When the enumeration round the cursor belongs to began (a round runs from a deltaLink, or from no
-   * cursor, to the next deltaLink, across resumed runs). It also names the round on item rows.
+   * One cursor per name the provider enumerates (most providers have one, `DEFAULT_CURSOR`; a
+   * workspace has one per channel). Absent names have not been enumerated yet.
+   */
+  cursors?: Record<string, CursorState>;
+  /**
+   * When the enumeration round began (a round runs from final cursors, or from none, until every cursor
+   * is final again, across resumed runs). It also names the round on item rows.
    */
   roundStartedAt?: string;
-  /** The start of the last round that reached its deltaLink: every change made before it is in the feed. */
+  /** The start of the last round whose cursors all became final: every change made before it is in the feed. */
   syncedAsOf?: string;
   /** Items waiting for a parent not seen yet (children before parents). */
   pendingCount?: number;
   /** Files whose deletes are staged or held by the mass-delete guard. */
   heldDeleteCount?: number;
   nextPollAt?: string;
-  /** The Graph subscription of a webhook source (shared/subscriptions); DELETE removes it in Graph. */
+  /** The provider watch (push subscription) of a webhook source (core/watch); DELETE removes it at the provider. */
   subscriptionId?: string;
   subscriptionExpiresAt?: string;
 }
@@ -121,4 +128,14 @@ export function sourceKeyOf(key: SourceKey): SourceKey {
 
 export function sourceKeyString(key: SourceKey): string {
   return `${key.kbId}|${key.sourceId}`;
+}
+
+/** The state of one named cursor (an empty state when it was never enumerated). */
+export function cursorOf(source: Pick<SourceRecord, 'cursors'>, name: string): CursorState {
+  return source.cursors?.[name] ?? {};
+}
+
+/** Whether an enumeration was cut off before its cursor became final (a resumed run continues it). */
+export function hasOpenCursor(source: Pick<SourceRecord, 'cursors'>): boolean {
+  return Object.values(source.cursors ?? {}).some((cursor) => cursor.kind === 'next');
 }

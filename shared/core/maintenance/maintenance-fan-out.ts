@@ -1,8 +1,8 @@
 // The maintenance timer's only job: walk every source and queue one small maintenance-work message
-// per source (issue 6 §6). The per-source work, which may call Graph, runs in many queue workers in
-// parallel, so one run covers 10,000 sources well inside the timer's limit; messages are spread over
-// `spreadSeconds` of visibility delay so the Graph calls of one run do not arrive in one burst
-// (docs/graph-behaviour.md §5: per-app and per-tenant resource-unit limits).
+// per source (issue 6 §6). The per-source work, which may call the provider, runs in many queue workers
+// in parallel, so one run covers 10,000 sources well inside the timer's limit; messages are spread over
+// `spreadSeconds` of visibility delay so the provider calls of one run do not arrive in one burst
+// (providers limit requests per app and per customer: docs/graph-behaviour.md §5 for one).
 import type { SourceRecord } from '../domain/source.js';
 import type { MaintenanceWorkMessage } from './maintenance-messages.js';
 

@@ -1,16 +1,16 @@
 // The ports of the sync engine: what a source provider and a token manager must offer. The engine,
 // the sources API and the feed use only these; `shared/providers/<source>/` implements them.
 import type { Readable } from 'node:stream';
+import type { z } from 'zod';
+import type { ItemState } from '../domain/item-state.js';
 import type { ChangePage, RemoteItem } from '../domain/remote-item.js';
-import type { DriveSelector, FolderScope, SourceKey, SourceRecord, SourceType } from '../domain/source.js';
+import type { ResolvedLocation, SourceKey, SourceLocation, SourceRecord, SourceType } from '../domain/source.js';
 import type { WatchSource } from './watch-source.js';
 
-/** A source provider's answer to "where is this drive and folder" at registration. */
-export interface ResolvedLocation {
-  driveId: string;
-  driveType: 'personal' | 'business';
-  scopeItemId?: string;
-}
+export type { ResolvedLocation } from '../domain/source.js';
+
+/** The content facts a provider's rule compares. */
+export type ContentFacts = Pick<ItemState, 'contentHash' | 'contentVersion' | 'size' | 'eTag'>;
 
 export interface ContentRequest {
   range?: string;
@@ -28,15 +28,36 @@ export interface SyncProvider {
   readonly type: SourceType;
   /** File extensions this provider can deliver content for, or 'any'. */
   readonly supportedFileTypes: readonly string[] | 'any';
-  /** Resolves a drive selector and optional folder scope to ids (discovery). */
-  resolveLocation(source: SourceKey, drive: DriveSelector, scope?: FolderScope): Promise<ResolvedLocation>;
-  /** Checks that the connection works (the token is valid and the drive is reachable). */
-  validateConnection(source: SourceRecord): Promise<void>;
+  /** Validates the location a registration names (its output is stored as `SourceRecord.location`). */
+  readonly locationSchema: z.ZodType<SourceLocation>;
   /**
-   * One page of changes. `cursor` undefined starts a full enumeration. Throws `CursorExpiredError`
-   * when the cursor can no longer be served (Graph 410); its `restartCursor` restarts enumeration.
+   * Body fields older than `location` that the provider still accepts, and their mapping to a location
+   * (undefined: the body has none of them). Lets a provider keep the request shape it started with.
    */
-  fetchChanges(source: SourceRecord, cursor: string | undefined): Promise<ChangePage>;
+  readonly legacyLocationFields?: readonly string[];
+  legacyLocation?(body: Readonly<Record<string, unknown>>): unknown;
+  /**
+   * Resolves a validated location to the provider's ids (discovery). Throws `NotFoundError` when it
+   * does not exist or is not visible with the source's credentials.
+   */
+  resolveLocation(source: SourceKey, location: SourceLocation): Promise<ResolvedLocation>;
+  /** The resolved location before any credentials exist (pending connect): what the location alone names. */
+  unresolvedLocation(location: SourceLocation, previous?: ResolvedLocation): ResolvedLocation;
+  /** Whether a resolution names a place (a pending source registered with `{ me: true }`, say, does not yet). */
+  isResolved(location: ResolvedLocation): boolean;
+  /** Whether two resolutions point at different places (a move: restart enumeration, give up the watch). */
+  sameLocation(a: ResolvedLocation, b: ResolvedLocation): boolean;
+  /** Checks that the connection works (the token is valid and the location is reachable). */
+  validateConnection(source: SourceRecord): Promise<void>;
+  /** The cursors the provider enumerates for this source, in order (e.g. `[DEFAULT_CURSOR]`, or one per channel). */
+  cursorNames(source: SourceRecord): readonly string[];
+  /**
+   * One page of changes of the named cursor. `cursor` undefined starts a full enumeration. Throws
+   * `CursorExpiredError` when the cursor can no longer be served; its `restartCursor` restarts it.
+   */
+  fetchChanges(source: SourceRecord, cursorName: string, cursor: string | undefined): Promise<ChangePage>;
+  /** The provider's rule: did the content change between two states of an item (hash, revision, …)? */
+  contentChanged(before: ContentFacts, after: ContentFacts): boolean;
   /** Every item below a folder (for a folder moved into scope); streamed page by page. */
   listSubtree(source: SourceRecord, folderId: string): AsyncIterable<RemoteItem[]>;
   downloadContent(source: SourceRecord, itemId: string, request: ContentRequest): Promise<ContentResponse>;

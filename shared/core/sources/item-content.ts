@@ -1,6 +1,6 @@
 // GET …/sources/{sourceId}/items/{itemId}/content: streams a file's bytes from the provider. Only items
 // the host was told about (known and `included`: inside the folder scope and passing the filters) are
-// served, so the proxy cannot be used to read anything else in the drive with the source's token.
+// served, so the proxy cannot be used to read anything else at the source's location with its token.
 import type { SourceKey } from '../domain/source.js';
 import type { ItemRepository } from '../ports/item-repository.js';
 import type { ContentRequest, ContentResponse, ProviderRegistry } from '../ports/provider-ports.js';

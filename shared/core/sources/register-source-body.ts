@@ -1,27 +1,79 @@
 // The body of PUT /api/kbs/{kbId}/sources/{sourceId}. Strict: an unknown field is a 400, so a typo
-// ("filter" for "filters") is reported instead of silently ignored.
+// ("filter" for "filters") is reported instead of silently ignored. The location is the provider's
+// shape: the schema is built from each source type's location schema (shared/app/provider-registry.ts).
 import { z } from 'zod';
-import { driveSelectorSchema, fileFiltersSchema, folderScopeSchema, SOURCE_TYPES } from '../domain/source.js';
+import { fileFiltersSchema, type SourceLocation } from '../domain/source.js';
 
 export const MIN_POLL_INTERVAL_SECONDS = 60;
 export const MAX_POLL_INTERVAL_SECONDS = 86_400;
 
-export const registerSourceBodySchema = z
-  .object({
-    type: z.enum(SOURCE_TYPES),
-    drive: driveSelectorSchema,
-    scope: folderScopeSchema.optional(),
-    filters: fileFiltersSchema.optional(),
-    pollIntervalSeconds: z.number().int().min(MIN_POLL_INTERVAL_SECONDS).max(MAX_POLL_INTERVAL_SECONDS).optional(),
-    auth: z.enum(['delegated', 'app']).default('delegated'),
-    /** Until the connect flow is used: a refresh token obtained elsewhere, kept in the token store only. */
-    refreshToken: z.string().min(1).max(16_384).optional(),
-    /** Tenant of the grant (delegated) or of the app-only consent; defaults to MS_TENANT_ID. */
-    tenantId: z.string().min(1).max(128).optional(),
-  })
-  .strict()
-  .refine((body) => !(body.auth === 'app' && body.refreshToken !== undefined), {
-    message: 'app-only sources take no refresh token',
-    path: ['refreshToken'],
-  });
-export type RegisterSourceBody = z.output<typeof registerSourceBodySchema>;
+/** What the body needs to know of a source type's provider (a subset of SyncProvider). */
+export interface LocationRules {
+  locationSchema: z.ZodType<SourceLocation>;
+  /** Body fields the type named its location with before `location` existed (accepted still). */
+  legacyLocationFields?: readonly string[];
+  /** Maps those fields to a location (undefined: the body has none of them). */
+  legacyLocation?(body: Readonly<Record<string, unknown>>): unknown;
+}
+
+export function createRegisterSourceBodySchema<T extends string>(types: Readonly<Record<T, LocationRules>>) {
+  const names = Object.keys(types) as [T, ...T[]];
+  const rulesOf = (type: T): LocationRules => types[type];
+  const legacyFields = [...new Set(names.flatMap((name) => rulesOf(name).legacyLocationFields ?? []))];
+  const legacyShape = Object.fromEntries(legacyFields.map((field) => [field, z.unknown().optional()]));
+  return z
+    .object({
+      type: z.enum(names),
+      /** Where the source reads, in the source type's shape (docs/api.md). */
+      location: z.unknown().optional(),
+      ...legacyShape,
+      filters: fileFiltersSchema.optional(),
+      pollIntervalSeconds: z.number().int().min(MIN_POLL_INTERVAL_SECONDS).max(MAX_POLL_INTERVAL_SECONDS).optional(),
+      auth: z.enum(['delegated', 'app']).default('delegated'),
+      /** Until the connect flow is used: a refresh token obtained elsewhere, kept in the token store only. */
+      refreshToken: z.string().min(1).max(16_384).optional(),
+      /** Directory (tenant) of the grant (delegated) or of the app-only consent; defaults to the app's. */
+      tenantId: z.string().min(1).max(128).optional(),
+    })
+    .strict()
+    .refine((body) => !(body.auth === 'app' && body.refreshToken !== undefined), {
+      message: 'app-only sources take no refresh token',
+      path: ['refreshToken'],
+    })
+    .transform((body, context) => {
+      const rules = rulesOf(body.type);
+      const foreign = legacyFields.filter(
+        (field) => body[field as keyof typeof body] !== undefined && !rules.legacyLocationFields?.includes(field),
+      );
+      for (const field of foreign) {
+        context.addIssue({ code: 'custom', message: `not a field of ${body.type} sources`, path: [field] });
+      }
+      if (foreign.length > 0) return z.NEVER;
+      const legacy = rules.legacyLocation?.(body);
+      const { location: given, ...others } = body as typeof body & Record<string, unknown>;
+      const rest = Object.fromEntries(Object.entries(others).filter(([field]) => !legacyFields.includes(field)));
+      if (given !== undefined && legacy !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: 'give either location or its older fields, not both',
+          path: ['location'],
+        });
+        return z.NEVER;
+      }
+      // Older fields are validated where they stand (their own issue paths); `location` under its name.
+      const parsed = rules.locationSchema.safeParse(given ?? legacy ?? {});
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          context.addIssue({
+            code: 'custom',
+            message: issue.message,
+            path: given !== undefined ? ['location', ...issue.path] : issue.path,
+          });
+        }
+        return z.NEVER;
+      }
+      return { ...(rest as Omit<typeof body, 'location'>), location: parsed.data };
+    });
+}
+
+export type RegisterSourceBody = z.output<ReturnType<typeof createRegisterSourceBodySchema<string>>>;

@@ -1,15 +1,21 @@
 // PUT /api/kbs/{kbId}/sources/{sourceId}: registers or updates a source, idempotently.
 //
-// Order: the grant is stored first (so discovery can use it), then the drive and folder are resolved
+// Order: the grant is stored first (so discovery can use it), then the location is resolved
 // through the provider (discovery), then the record is written and a sync is queued. Changing the
-// drive or folder restarts enumeration with a new resync run, whose end deletes what is no longer in
+// location restarts enumeration with a new resync run, whose end deletes what is no longer in
 // scope (sync-source.ts finishRun); that reset is done under the sync lease so a running sync cannot
-// write the old drive's cursor over it.
+// write the old location's cursor over it.
 import { randomUUID } from 'node:crypto';
-import type { SourceKey, SourceRecord, SourceState } from '../domain/source.js';
+import {
+  DEFAULT_CURSOR,
+  type ResolvedLocation,
+  type SourceKey,
+  type SourceRecord,
+  type SourceState,
+} from '../domain/source.js';
 import { NotFoundError, PermanentSourceError, ReauthRequiredError, TransientError } from '../domain/errors.js';
 import type { LeaseStore } from '../ports/lease-store.js';
-import type { ProviderRegistry, ResolvedLocation, TokenManager } from '../ports/provider-ports.js';
+import type { ProviderRegistry, TokenManager } from '../ports/provider-ports.js';
 import type { SourceRepository } from '../ports/source-repository.js';
 import type { WatchRepository } from '../ports/watch-repository.js';
 import type { SyncJobQueue } from '../ports/sync-job-queue.js';
@@ -35,22 +41,22 @@ export interface RegisterSourceDependencies {
   providers: ProviderRegistry;
   syncLeases: Pick<LeaseStore, 'tryAcquire'>;
   syncJobs: SyncJobQueue;
-  /** A source moved to another drive gives up the old drive's subscription (its row goes too). */
+  /** A source moved to another location gives up the old one's watch (its row goes too). */
   subscriptionStore: Pick<WatchRepository, 'delete'>;
   now?: () => Date;
 }
 
 export type RegisterSourceResult =
   | { kind: 'created' | 'updated'; source: SourceRecord }
-  /** The drive, site, library or folder does not exist (or is not visible with these credentials). */
+  /** The location does not exist (or is not visible with these credentials). */
   | { kind: 'location_not_found'; detail: string }
   /** The credentials cannot be used (invalid grant, consent missing). */
   | { kind: 'reauth_required'; reason: string }
-  /** The provider refused for good (access denied, unsupported drive). */
+  /** The provider refused for good (access denied, unsupported location). */
   | { kind: 'rejected'; reason: string }
-  /** Graph or the token endpoint is unavailable for now. */
+  /** The provider or its token endpoint is unavailable for now. */
   | { kind: 'unavailable'; retryAfterSeconds: number; detail: string }
-  /** The drive or folder changes while a sync of the old one runs: retry once it ends. */
+  /** The location changes while a sync of the old one runs: retry once it ends. */
   | { kind: 'busy'; retryAfterSeconds: number };
 
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
@@ -83,22 +89,19 @@ export async function registerSource(
     return resolution;
   }
 
+  const provider = deps.providers.get(body.type);
   const location: ResolvedLocation =
     resolution.kind === 'resolved'
       ? resolution.location
-      : {
-          // Without credentials nothing can be resolved yet; keep what we knew, or what the host named.
-          driveId: existing?.driveId ?? ('driveId' in body.drive ? body.drive.driveId : ''),
-          driveType: existing?.driveType ?? 'business',
-          ...(existing?.scopeItemId ? { scopeItemId: existing.scopeItemId } : {}),
-        };
+      : // Without credentials nothing can be resolved yet; keep what we knew, or what the host named.
+        provider.unresolvedLocation(
+          body.location,
+          existing?.type === body.type ? existing.resolvedLocation : undefined,
+        );
   const settings: Partial<SourceRecord> = {
     type: body.type,
-    drive: body.drive,
-    driveId: location.driveId,
-    driveType: location.driveType,
-    scope: body.scope,
-    scopeItemId: location.scopeItemId,
+    location: body.location,
+    resolvedLocation: withoutUndefined(location),
     filters: body.filters ?? {},
     pollIntervalSeconds: body.pollIntervalSeconds ?? deps.config.defaultPollIntervalSeconds,
     auth: body.auth,
@@ -121,8 +124,8 @@ export async function registerSource(
     return { kind: 'created', source: record };
   }
 
-  const driveChanged = existing.type !== body.type || existing.driveId !== location.driveId;
-  const locationChanged = driveChanged || (existing.scopeItemId ?? null) !== (location.scopeItemId ?? null);
+  const moved = existing.type !== body.type || !provider.sameLocation(existing.resolvedLocation, location);
+  const locationChanged = moved || (existing.resolvedLocation.scopeItemId ?? null) !== (location.scopeItemId ?? null);
   const apply = (current: SourceRecord): SourceRecord => {
     const state = nextState(current.state, pending, locationChanged);
     const updated: SourceRecord = {
@@ -130,11 +133,9 @@ export async function registerSource(
       ...settings,
       state,
       stateReason: state === current.state ? current.stateReason : pending ? PENDING_AUTH_REASON : undefined,
-      ...(locationChanged
-        ? { cursor: undefined, cursorKind: undefined, cursorUpdatedAt: undefined, resyncRunId: randomUUID() }
-        : {}),
-      // The subscription watches the old drive's root; the sync after this one subscribes to the new drive.
-      ...(driveChanged ? { subscriptionId: undefined, subscriptionExpiresAt: undefined } : {}),
+      ...(locationChanged ? { cursors: restartedCursors(provider.cursorNames({ ...current, ...settings })) } : {}),
+      // The watch is on the old location; the sync after this one watches the new one.
+      ...(moved ? { subscriptionId: undefined, subscriptionExpiresAt: undefined } : {}),
     };
     return withoutUndefined(updated);
   };
@@ -144,8 +145,8 @@ export async function registerSource(
     const lease = await deps.syncLeases.tryAcquire(syncLeaseKey(key), deps.config.syncLeaseSeconds * 1000);
     if (!lease) return { kind: 'busy', retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS };
     try {
-      if (driveChanged) {
-        const unsubscribed = await unsubscribeOldDrive(deps, key);
+      if (moved) {
+        const unsubscribed = await unsubscribeOldLocation(deps, key);
         if (unsubscribed) return unsubscribed;
       }
       updated = await deps.sources.update(key, apply);
@@ -187,7 +188,7 @@ async function resolve(
   try {
     return {
       kind: 'resolved',
-      location: await deps.providers.get(body.type).resolveLocation(key, body.drive, body.scope),
+      location: await deps.providers.get(body.type).resolveLocation(key, body.location),
     };
   } catch (error) {
     if (error instanceof NotFoundError) return { kind: 'location_not_found', detail: error.message };
@@ -204,11 +205,11 @@ async function resolve(
 }
 
 /**
- * A source about to move to another drive gives up its subscription (record read again just before the
+ * A source about to move to another location gives up its watch (record read again just before the
  * move). Left alone, the subscription manager would keep renewing it as "current" while it reports the
- * old drive's changes, and the new drive would get no notifications (only the safety-net delta).
+ * old location's changes, and the new one would get no notifications (only the safety-net delta).
  */
-async function unsubscribeOldDrive(
+async function unsubscribeOldLocation(
   deps: RegisterSourceDependencies,
   key: SourceKey,
 ): Promise<RegisterSourceResult | undefined> {
@@ -228,12 +229,18 @@ function unavailable(error: TransientError): RegisterSourceResult {
   return { kind: 'unavailable', retryAfterSeconds: seconds, detail: error.message };
 }
 
-/** A successful registration proves the credentials and drive work, so earlier failures are cleared. */
+/** A successful registration proves the credentials and location work, so earlier failures are cleared. */
 function nextState(current: SourceState, pending: boolean, locationChanged: boolean): SourceState {
   if (pending) return 'pending_auth';
   // Held deletes wait for the host's confirmation, unless the source now points somewhere else.
   if (current === 'held' && !locationChanged) return 'held';
   return 'active';
+}
+
+/** Every cursor starts again with a resync run, whose end deletes what the new location no longer has. */
+function restartedCursors(names: readonly string[]): SourceRecord['cursors'] {
+  const resyncRunId = randomUUID();
+  return Object.fromEntries((names.length > 0 ? names : [DEFAULT_CURSOR]).map((name) => [name, { resyncRunId }]));
 }
 
 /** Table Storage keeps no undefined; dropping them keeps equality checks and JSON stable. */

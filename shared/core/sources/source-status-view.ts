@@ -1,17 +1,17 @@
 // What the host sees of a source (GET …/sources, PUT answers). Built field by field from the record so
-// nothing is exposed by accident: never the cursor itself, whose next/delta links carry provider
+// nothing is exposed by accident: never the cursors themselves, whose links carry provider
 // tokens, nor any credential.
-import type { DriveSelector, FileFilters, FolderScope, SourceRecord } from '../domain/source.js';
+// The location is shown as the provider stores it: its own fields side by side with the common ones
+// (e.g. the selector and the resolved ids of the Microsoft drive provider).
+import type { FileFilters, SourceRecord } from '../domain/source.js';
 
 export interface SourceStatusView {
   kbId: string;
   sourceId: string;
   type: SourceRecord['type'];
-  drive: DriveSelector;
-  driveId: string;
-  driveType: SourceRecord['driveType'];
-  scope: FolderScope | null;
   scopeItemId: string | null;
+  /** The provider's location and resolved fields (names it owns). */
+  [providerField: string]: unknown;
   filters: FileFilters;
   pollIntervalSeconds: number;
   auth: SourceRecord['auth'];
@@ -30,16 +30,18 @@ export interface SourceStatusView {
 }
 
 export function toStatusView(record: SourceRecord, now: Date = new Date()): SourceStatusView {
-  const cursorAt = record.cursorUpdatedAt ? Date.parse(record.cursorUpdatedAt) : Number.NaN;
+  // The stalest cursor: one that stopped moving is what the host should notice.
+  const moves = Object.values(record.cursors ?? {})
+    .map((cursor) => (cursor.updatedAt ? Date.parse(cursor.updatedAt) : Number.NaN))
+    .filter((at) => !Number.isNaN(at));
+  const cursorAt = moves.length > 0 ? Math.min(...moves) : Number.NaN;
   return {
+    ...record.location,
+    ...record.resolvedLocation,
     kbId: record.kbId,
     sourceId: record.sourceId,
     type: record.type,
-    drive: record.drive,
-    driveId: record.driveId,
-    driveType: record.driveType,
-    scope: record.scope ?? null,
-    scopeItemId: record.scopeItemId ?? null,
+    scopeItemId: record.resolvedLocation.scopeItemId ?? null,
     filters: record.filters,
     pollIntervalSeconds: record.pollIntervalSeconds,
     auth: record.auth,

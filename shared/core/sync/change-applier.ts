@@ -1,7 +1,7 @@
 // Applies pages of remote changes to our item tree and decides which events the host gets.
 //
-// Delta gives each item's latest state, no paths, and no descendants of a renamed or moved folder,
-// and it may send a child before its parent (docs/graph-behaviour.md §1). So the applier keeps its own
+// A change feed may give each item's latest state, no paths, and no descendants of a renamed or
+// moved folder, and send a child before its parent (docs/graph-behaviour.md §1 for one that does). So the applier keeps its own
 // tree: paths are derived from parents, a folder change is cascaded to its descendants from the
 // store, and an item whose parent is not known yet waits ("pending") until the parent arrives.
 //
@@ -16,9 +16,9 @@
 // replayed page reads the same rows, so it derives the same events (docs/api.md, folding the feed).
 import type { ChangeEventBody } from '../domain/change-event.js';
 import type { RemoteItem } from '../domain/remote-item.js';
-import type { SourceRecord } from '../domain/source.js';
+import { DEFAULT_CURSOR, type SourceRecord } from '../domain/source.js';
+import type { ContentFacts } from '../ports/provider-ports.js';
 import type { ItemState } from '../domain/item-state.js';
-import { contentChanged } from './content-change.js';
 import { upsertEvent } from './event-builder.js';
 import { passesFilters } from './file-filters.js';
 
@@ -48,6 +48,10 @@ export interface ApplierOptions {
   resyncRunId?: string;
   /** Names the enumeration round (SourceRecord.roundStartedAt); the syncer always passes it. */
   roundId?: string;
+  /** The cursor whose pages this applier applies (stamped on rows of other cursors than the default). */
+  cursorName?: string;
+  /** The provider's content-version rule (SyncProvider.contentChanged). */
+  contentChanged: (before: ContentFacts, after: ContentFacts) => boolean;
 }
 
 export class ChangeApplier {
@@ -122,8 +126,10 @@ export class ChangeApplier {
       await this.applyDelete(remote.id, prior, work);
       return;
     }
-    const parent = remote.isRoot ? undefined : this.parentState(remote.parentId, known, work);
-    if (!remote.isRoot && (!parent || parent.pending)) {
+    // The root, and an item of a flat source (no parent at all), need no parent to be resolved.
+    const needsParent = !remote.isRoot && remote.parentId !== undefined;
+    const parent = needsParent ? this.parentState(remote.parentId, known, work) : undefined;
+    if (needsParent && (!parent || parent.pending)) {
       this.markPending(remote, prior, work);
       return;
     }
@@ -160,13 +166,24 @@ export class ChangeApplier {
 
   /** Derives path, scope and inclusion from the parent. */
   private resolve(remote: RemoteItem, parent: ItemState | undefined): ItemState {
-    const scopeId = this.source.scopeItemId;
+    const scopeId = this.source.resolvedLocation.scopeItemId;
     const isScopeRoot = scopeId ? remote.id === scopeId : remote.isRoot;
-    const inScope = isScopeRoot || (parent?.inScope ?? false);
-    const path = isScopeRoot ? '' : inScope && parent ? `${parent.path ?? ''}/${remote.name ?? ''}` : undefined;
+    // A flat source's items have no parent: they sit at the top of an unscoped source.
+    const topLevel = !remote.isRoot && remote.parentId === undefined && !scopeId;
+    const inScope = isScopeRoot || topLevel || (parent?.inScope ?? false);
+    const path = isScopeRoot
+      ? ''
+      : topLevel
+        ? `/${remote.name ?? ''}`
+        : inScope && parent
+          ? `${parent.path ?? ''}/${remote.name ?? ''}`
+          : undefined;
     const included = inScope && !remote.isFolder && passesFilters(this.source.filters, remote.name, remote.size);
+    const cursorName = this.options.cursorName;
     return {
       id: remote.id,
+      ...(remote.kind === 'file' ? {} : { kind: remote.kind }),
+      ...(cursorName && cursorName !== DEFAULT_CURSOR ? { cursorName } : {}),
       parentId: remote.parentId,
       name: remote.name,
       isFolder: remote.isFolder,
@@ -176,9 +193,9 @@ export class ChangeApplier {
       included,
       pending: false,
       eTag: remote.eTag,
-      cTag: remote.cTag,
-      quickXorHash: remote.quickXorHash,
-      sha1Hash: remote.sha1Hash,
+      contentHash: remote.contentHash,
+      contentVersion: remote.contentVersion,
+      message: remote.message,
       size: remote.size,
       mimeType: remote.mimeType,
       lastModifiedDateTime: remote.lastModifiedDateTime,
@@ -192,7 +209,7 @@ export class ChangeApplier {
     const wasIncluded = before?.included === true;
     if (next.included) {
       const round = this.options.roundId;
-      const bytesChanged = !wasIncluded || contentChanged(before, next);
+      const bytesChanged = !wasIncluded || this.options.contentChanged(before, next);
       // An event that follows a content change of this round says so too (see the top of the file).
       const toldThisRound = wasIncluded && round !== undefined && before.contentChangedRound === round;
       if (round !== undefined && (bytesChanged || toldThisRound)) next.contentChangedRound = round;
@@ -268,12 +285,15 @@ export class ChangeApplier {
 
   private markPending(remote: RemoteItem, prior: ItemState | undefined, work: PageWork) {
     const parentId = remote.parentId ?? '';
+    const cursorName = this.options.cursorName;
     if (prior?.pending && prior.pendingParentId) this.pendingByParent.get(prior.pendingParentId)?.delete(remote.id);
     this.addPending(parentId, remote.id);
     // Keep what the host last saw (for the transition once resolved) and the newest remote state.
     const base = prior?.pending ? prior.pendingBase : prior ? JSON.stringify(prior) : undefined;
     work.put({
       id: remote.id,
+      ...(remote.kind === 'file' ? {} : { kind: remote.kind }),
+      ...(cursorName && cursorName !== DEFAULT_CURSOR ? { cursorName } : {}),
       parentId: remote.parentId,
       name: remote.name,
       isFolder: remote.isFolder,
@@ -312,6 +332,7 @@ export class ChangeApplier {
 function toRemote(state: ItemState): RemoteItem {
   return {
     id: state.id,
+    kind: state.kind ?? 'file',
     name: state.name,
     parentId: state.parentId,
     isFolder: state.isFolder,
@@ -319,10 +340,10 @@ function toRemote(state: ItemState): RemoteItem {
     deleted: false,
     size: state.size,
     mimeType: state.mimeType,
-    quickXorHash: state.quickXorHash,
-    sha1Hash: state.sha1Hash,
+    contentHash: state.contentHash,
+    contentVersion: state.contentVersion,
+    message: state.message,
     eTag: state.eTag,
-    cTag: state.cTag,
     lastModifiedDateTime: state.lastModifiedDateTime,
     webUrl: state.webUrl,
   };

@@ -7,7 +7,14 @@
 // replay a page whose events were already appended, and the replay writes the same events with
 // the same eventIds (invariant 2), which the host drops by id.
 import { randomUUID } from 'node:crypto';
-import type { SourceKey, SourceRecord } from '../domain/source.js';
+import {
+  cursorOf,
+  DEFAULT_CURSOR,
+  hasOpenCursor,
+  type CursorState,
+  type SourceKey,
+  type SourceRecord,
+} from '../domain/source.js';
 import type { ItemState } from '../domain/item-state.js';
 import { redactText } from '../logging/redact.js';
 import type { ChangeFeed } from '../ports/change-feed.js';
@@ -120,7 +127,8 @@ export class SourceSyncer {
 
   /** Whether an enumeration round was cut off before its deltaLink (what a 'resume' job is for). */
   async hasInterruptedRound(key: SourceKey): Promise<boolean> {
-    return (await this.deps.sources.get(key))?.record.cursorKind === 'next';
+    const stored = await this.deps.sources.get(key);
+    return stored !== undefined && hasOpenCursor(stored.record);
   }
 
   /**
@@ -156,27 +164,28 @@ export class SourceSyncer {
     isLeaseLost: () => boolean,
     log: Logger,
   ): Promise<SyncOutcome> {
-    const resumed = initial.cursorKind === 'next';
-    // A nextLink continues the round an earlier run began; anything else begins a round now. (A crawl
-    // resumed from before rounds were recorded gets the registration time: earlier than its start.)
+    const resumed = hasOpenCursor(initial);
+    // An open cursor continues the round an earlier run began; anything else begins a round now. (A
+    // crawl resumed from before rounds were recorded gets the registration time: earlier than its start.)
     let roundIsOurs = !resumed;
     let source: SourceRecord = {
       ...initial,
       roundStartedAt: resumed ? (initial.roundStartedAt ?? initial.createdAt) : startedAt,
     };
-    const freshCrawl = !source.cursor && source.itemCount === 0 && !source.lastSyncAt;
+    const cursorNames = provider.cursorNames(source);
+    const freshCrawl =
+      !Object.values(source.cursors ?? {}).some((c) => c.value) && source.itemCount === 0 && !source.lastSyncAt;
     let group = new WriteGroup();
-    let applier = this.newApplier(source, provider, freshCrawl, () => group);
-    if (resumed || (source.pendingCount ?? 0) > 0)
-      applier.rememberPending(await this.deps.items.list(source, 'pending'));
+    const pendingRows = resumed || (source.pendingCount ?? 0) > 0 ? await this.deps.items.list(source, 'pending') : [];
+    const appliers = new Map<string, ChangeApplier>();
+    const pendingCount = () => [...appliers.values()].reduce((sum, applier) => sum + applier.pendingCount, 0);
     const staged = new Map<string, ItemState>();
     const flushSize = this.deps.flushSize ?? 5_000;
-    let cursor = source.cursor;
     let pages = 0;
     let flushes = 0;
     let eventCount = 0;
     // Writes a group: events, then item state, then the cursor (see the comment at the top).
-    const flush = async (nextCursor: string | undefined) => {
+    const flush = async (cursorName: string, cursor: CursorState | undefined) => {
       const events = group.events;
       this.deps.faults?.('events', flushes);
       await this.deps.feed.append(source.kbId, events);
@@ -188,85 +197,125 @@ export class SourceSyncer {
       const stagedCount = group.staged.length;
       group = new WriteGroup();
       this.deps.faults?.('cursor', flushes++);
-      if (nextCursor) {
+      if (cursor) {
         source = await this.saveCursor(source, {
-          cursor: nextCursor,
-          cursorKind: 'next',
+          cursors: withCursor(source, cursorName, cursor, this.now()),
           itemCount: source.itemCount,
-          pendingCount: applier.pendingCount,
+          pendingCount: pendingCount(),
           heldDeleteCount: (source.heldDeleteCount ?? 0) + stagedCount,
         });
       }
     };
-    for (;;) {
-      if (isLeaseLost()) return { status: 'lease_lost' };
-      this.deps.faults?.('fetch', pages);
-      let page;
-      try {
-        page = await provider.fetchChanges(source, cursor);
-      } catch (error) {
-        if (!(error instanceof CursorExpiredError)) throw error;
-        // 410: restart the enumeration; at its end, whatever it did not return is deleted. What
-        // was gathered but not written is dropped: the fresh enumeration covers it.
-        log.warn('sync.resync', { restart: error.restartCursor ? 'location' : 'no-token' });
-        group = new WriteGroup();
-        roundIsOurs = true;
-        source = await this.saveCursor(source, {
-          cursor: error.restartCursor,
-          cursorKind: error.restartCursor ? 'next' : undefined,
-          resyncRunId: randomUUID(),
-          roundStartedAt: this.now().toISOString(),
-        });
-        cursor = source.cursor;
-        applier = this.newApplier(source, provider, false, () => group);
-        continue;
+    for (const cursorName of cursorNames) {
+      const state = cursorOf(source, cursorName);
+      // Finished earlier in this (resumed) round: its changes up to the round's start are in the feed.
+      if (resumed && state.kind === 'final' && state.finalInRound === source.roundStartedAt) continue;
+      let applier = this.newApplier(source, cursorName, provider, freshCrawl, () => group);
+      applier.rememberPending(pendingRows.filter((row) => (row.cursorName ?? DEFAULT_CURSOR) === cursorName));
+      appliers.set(cursorName, applier);
+      let cursor = state.value;
+      for (;;) {
+        if (isLeaseLost()) return { status: 'lease_lost' };
+        this.deps.faults?.('fetch', pages);
+        let page;
+        try {
+          page = await provider.fetchChanges(source, cursorName, cursor);
+        } catch (error) {
+          if (!(error instanceof CursorExpiredError)) throw error;
+          // Expired: restart this cursor's enumeration; at the run's end, whatever it did not return
+          // is deleted. What was gathered but not written is dropped: the fresh enumeration covers it.
+          log.warn('sync.resync', { restart: error.restartCursor ? 'location' : 'no-token' });
+          group = new WriteGroup();
+          roundIsOurs = true;
+          source = await this.saveCursor(source, {
+            cursors: withCursor(
+              source,
+              cursorName,
+              {
+                value: error.restartCursor,
+                kind: error.restartCursor ? 'next' : undefined,
+                resyncRunId: randomUUID(),
+              },
+              this.now(),
+            ),
+            // One cursor: the whole round starts again now. Several: the others' round stays as it was.
+            roundStartedAt: cursorNames.length === 1 ? this.now().toISOString() : source.roundStartedAt,
+          });
+          cursor = cursorOf(source, cursorName).value;
+          applier = this.newApplier(source, cursorName, provider, false, () => group);
+          appliers.set(cursorName, applier);
+          continue;
+        }
+        group.add(await applier.applyPage(page.items));
+        pages++;
+        const resyncRunId = cursorOf(source, cursorName).resyncRunId;
+        if (page.nextCursor) {
+          if (group.size >= flushSize) await flush(cursorName, { value: page.nextCursor, kind: 'next', resyncRunId });
+          cursor = page.nextCursor;
+          continue;
+        }
+        const last = cursorName === cursorNames[cursorNames.length - 1];
+        // The last cursor's final state is written with the end of the run (below), as one update.
+        await flush(
+          cursorName,
+          last
+            ? undefined
+            : { value: page.finalCursor, kind: 'final', resyncRunId, finalInRound: source.roundStartedAt },
+        );
+        if (last) {
+          source = {
+            ...source,
+            cursors: withCursor(
+              source,
+              cursorName,
+              { value: page.finalCursor, kind: 'final', resyncRunId },
+              this.now(),
+            ),
+          };
+        }
+        break;
       }
-      group.add(await applier.applyPage(page.items));
-      pages++;
-      if (page.nextCursor) {
-        if (group.size >= flushSize) await flush(page.nextCursor);
-        cursor = page.nextCursor;
-        continue;
-      }
-      await flush(undefined);
-      this.deps.faults?.('release', flushes - 1);
-      const end = await this.finishRun(source, staged, resumed, log);
-      eventCount += end.events;
-      // A completed sync shows that an earlier permanent error (access denied, say) is over; left in
-      // `error`, the source would get no polls, notifications or subscription (maintenance and the
-      // notification path act on active sources only).
-      const recovered: Partial<SourceRecord> =
-        end.source.state === 'error' && !('state' in end.stateChange)
-          ? { state: 'active', stateReason: undefined }
-          : {};
-      source = await this.saveCursor(end.source, {
-        ...recovered,
-        ...end.stateChange,
-        cursor: page.finalCursor,
-        cursorKind: 'final',
-        resyncRunId: undefined,
-        itemCount: end.source.itemCount,
-        pendingCount: applier.pendingCount,
-        lastSyncAt: this.now().toISOString(),
-        lastSyncResult: 'ok',
-        lastError: undefined,
-        syncedAsOf: source.roundStartedAt,
-      });
-      if (applier.pendingCount > 0) log.warn('sync.pending-left', { count: applier.pendingCount });
-      log.info('sync.done', { pages, events: eventCount, held: end.held, resumedRound: !roundIsOurs });
-      return {
-        status: 'synced',
-        pages,
-        events: eventCount,
-        held: end.held,
-        syncedAsOf: source.roundStartedAt ?? startedAt,
-        resumedRound: !roundIsOurs,
-      };
     }
+    this.deps.faults?.('release', flushes - 1);
+    const end = await this.finishRun(source, staged, resumed, log);
+    eventCount += end.events;
+    // A completed sync shows that an earlier permanent error (access denied, say) is over; left in
+    // `error`, the source would get no polls, notifications or subscription (maintenance and the
+    // notification path act on active sources only).
+    const recovered: Partial<SourceRecord> =
+      end.source.state === 'error' && !('state' in end.stateChange) ? { state: 'active', stateReason: undefined } : {};
+    const pending = pendingCount();
+    source = await this.saveCursor(end.source, {
+      ...recovered,
+      ...end.stateChange,
+      cursors: Object.fromEntries(
+        Object.entries(end.source.cursors ?? {}).map(([name, cursor]) => [
+          name,
+          withoutUndefined({ ...cursor, resyncRunId: undefined, finalInRound: undefined }),
+        ]),
+      ),
+      itemCount: end.source.itemCount,
+      pendingCount: pending,
+      lastSyncAt: this.now().toISOString(),
+      lastSyncResult: 'ok',
+      lastError: undefined,
+      syncedAsOf: source.roundStartedAt,
+    });
+    if (pending > 0) log.warn('sync.pending-left', { count: pending });
+    log.info('sync.done', { pages, events: eventCount, held: end.held, resumedRound: !roundIsOurs });
+    return {
+      status: 'synced',
+      pages,
+      events: eventCount,
+      held: end.held,
+      syncedAsOf: source.roundStartedAt ?? startedAt,
+      resumedRound: !roundIsOurs,
+    };
   }
 
   private newApplier(
     source: SourceRecord,
+    cursorName: string,
     provider: SyncProvider,
     freshCrawl: boolean,
     group: () => WriteGroup,
@@ -282,7 +331,13 @@ export class SourceSyncer {
         descendantsOf: (folderId) => group().descendantsOf(stored, folderId),
         listRemoteSubtree: (folderId) => provider.listSubtree(source, folderId),
       },
-      { freshCrawl, resyncRunId: source.resyncRunId, roundId: source.roundStartedAt },
+      {
+        freshCrawl,
+        resyncRunId: cursorOf(source, cursorName).resyncRunId,
+        roundId: source.roundStartedAt,
+        cursorName,
+        contentChanged: (before, after) => provider.contentChanged(before, after),
+      },
     );
   }
 
@@ -296,9 +351,14 @@ export class SourceSyncer {
     resumed: boolean,
     log: Logger,
   ): Promise<{ source: SourceRecord; stateChange: Partial<SourceRecord>; events: number; held: number }> {
-    if (source.resyncRunId) {
-      const runId = source.resyncRunId;
-      const unseen = (await this.deps.items.list(source)).filter((row) => row.seenRun !== runId);
+    const resyncs = Object.entries(source.cursors ?? {}).filter(([, cursor]) => cursor.resyncRunId);
+    if (resyncs.length > 0) {
+      const runs = new Map(resyncs.map(([name, cursor]) => [name, cursor.resyncRunId]));
+      // Only the items of a resynced cursor: another cursor's items were not enumerated again.
+      const unseen = (await this.deps.items.list(source)).filter((row) => {
+        const cursorName = row.cursorName ?? DEFAULT_CURSOR;
+        return runs.has(cursorName) && row.seenRun !== runs.get(cursorName);
+      });
       const staged: ItemState[] = [];
       const removals: string[] = [];
       for (const row of unseen) {
@@ -362,17 +422,12 @@ export class SourceSyncer {
   }
 
   private async saveCursor(source: SourceRecord, change: Partial<SourceRecord>): Promise<SourceRecord> {
-    const nowIso = this.now().toISOString();
-    const cursorChanged = 'cursor' in change;
-    const next: SourceRecord = { ...source, ...change, ...(cursorChanged ? { cursorUpdatedAt: nowIso } : {}) };
+    const next: SourceRecord = { ...source, ...change };
     // The engine owns the cursor and counters; state changes made meanwhile by the API (a new
     // filter, a confirmation) must survive, so re-read and merge only what the engine owns.
     const saved = await this.deps.sources.update(source, (current) => ({
       ...current,
-      cursor: next.cursor,
-      cursorKind: next.cursorKind,
-      cursorUpdatedAt: next.cursorUpdatedAt,
-      resyncRunId: next.resyncRunId,
+      cursors: next.cursors,
       roundStartedAt: next.roundStartedAt,
       syncedAsOf: next.syncedAsOf,
       itemCount: next.itemCount,
@@ -419,4 +474,13 @@ export class SourceSyncer {
     // Rethrow: the queue retries later, and after maxDequeueCount the job lands in the poison queue.
     throw error;
   }
+}
+
+/** The source's cursors with one of them replaced (stamped with the time it moved). */
+function withCursor(source: SourceRecord, name: string, cursor: CursorState, now: Date): Record<string, CursorState> {
+  return { ...source.cursors, [name]: withoutUndefined({ ...cursor, updatedAt: now.toISOString() }) };
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,10 +1,9 @@
 // PUT semantics of the sources API, through the use case with the real token manager, provider and
 // stores against the sandbox tenant and Azurite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  registerSourceBodySchema,
-  type RegisterSourceBody,
-} from '../../../shared/core/sources/register-source-body.js';
+import { type RegisterSourceBody } from '../../../shared/core/sources/register-source-body.js';
+import { registerSourceBodySchema } from '../../../shared/app/provider-registry.js';
+import { driveView } from '../../support/source-record.js';
 import { registerSource } from '../../../shared/core/sources/register-source.js';
 import { toStatusView } from '../../../shared/core/sources/source-status-view.js';
 import { ReauthRequiredError } from '../../../shared/core/domain/errors.js';
@@ -29,7 +28,7 @@ describe('registerSource', () => {
       body({ type: 'onedrive', drive: { userId: bed.sandbox.defaultUserId }, refreshToken }),
     );
     expect(result.kind).toBe('created');
-    const stored = (await bed.services.sources.get(key))?.record;
+    const stored = driveView((await bed.services.sources.get(key))!.record);
     expect(stored).toMatchObject({
       state: 'active',
       driveId: bed.sandbox.defaultDriveId,
@@ -54,20 +53,20 @@ describe('registerSource', () => {
     const first = body({ type: 'onedrive', drive: { driveId }, refreshToken: await bed.refreshToken() });
     expect((await registerSource(bed.registerDeps(), key, first)).kind).toBe('created');
     expect((await bed.services.syncer().run(key)).status).toBe('synced');
-    const synced = (await bed.services.sources.get(key))!.record;
+    const synced = driveView((await bed.services.sources.get(key))!.record);
     expect(synced.cursorKind).toBe('final');
 
     const filtersOnly = body({ type: 'onedrive', drive: { driveId }, filters: { extensions: ['txt'] } });
     const updated = await registerSource(bed.registerDeps(), key, filtersOnly);
     expect(updated.kind).toBe('updated');
-    const afterFilters = (await bed.services.sources.get(key))!.record;
+    const afterFilters = driveView((await bed.services.sources.get(key))!.record);
     expect(afterFilters.cursor).toBe(synced.cursor);
     expect(afterFilters.filters).toEqual({ extensions: ['.txt'] });
     expect(afterFilters.resyncRunId).toBeUndefined();
 
     const scoped = body({ type: 'onedrive', drive: { driveId }, scope: { itemId: docs.id } });
     expect((await registerSource(bed.registerDeps(), key, scoped)).kind).toBe('updated');
-    const afterScope = (await bed.services.sources.get(key))!.record;
+    const afterScope = driveView((await bed.services.sources.get(key))!.record);
     expect(afterScope.scopeItemId).toBe(docs.id);
     expect(afterScope.cursor).toBeUndefined();
     expect(afterScope.resyncRunId).toEqual(expect.any(String));
@@ -104,7 +103,7 @@ describe('registerSource', () => {
       body({ type: 'onedrive', drive: { driveId: other.driveId } }),
     );
     expect(moved.kind).toBe('updated');
-    const record = (await bed.services.sources.get(key))!.record;
+    const record = driveView((await bed.services.sources.get(key))!.record);
     expect(record.driveId).toBe(other.driveId);
     expect(record.subscriptionId).toBeUndefined();
     expect(record.subscriptionExpiresAt).toBeUndefined();
@@ -124,7 +123,7 @@ describe('registerSource', () => {
         body({ type: 'onedrive', drive: { driveId: other.driveId } }),
       );
       expect(result.kind).toBe('busy');
-      expect((await bed.services.sources.get(key))!.record.driveId).toBe(bed.sandbox.defaultDriveId);
+      expect(driveView((await bed.services.sources.get(key))!.record).driveId).toBe(bed.sandbox.defaultDriveId);
     } finally {
       await lease?.release();
     }
@@ -167,7 +166,7 @@ describe('registerSource', () => {
       body({ type: 'onedrive', drive: { me: true }, refreshToken: await bed.refreshToken() }),
     );
     expect(later.kind).toBe('updated');
-    expect((await bed.services.sources.get(key))!.record).toMatchObject({
+    expect(driveView((await bed.services.sources.get(key))!.record)).toMatchObject({
       state: 'active',
       driveId: bed.sandbox.defaultDriveId,
     });
@@ -239,9 +238,10 @@ describe('registerSource', () => {
     const refreshToken = await bed.refreshToken();
     await registerSource(bed.registerDeps(), key, body({ type: 'onedrive', drive: { me: true }, refreshToken }));
     await bed.services.syncer().run(key);
-    const record = (await bed.services.sources.get(key))!.record;
+    const stored = (await bed.services.sources.get(key))!.record;
+    const record = driveView(stored);
     expect(record.cursor).toEqual(expect.any(String));
-    const view = toStatusView(record);
+    const view = toStatusView(stored);
     const text = JSON.stringify(view);
     expect(text).not.toContain(record.cursor!);
     expect(text).not.toContain(refreshToken);

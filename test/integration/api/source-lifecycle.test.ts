@@ -7,7 +7,7 @@ import { feedQuerySchema, readFeed } from '../../../shared/core/feed/read-feed.j
 import { confirmDeletes } from '../../../shared/core/sources/confirm-deletes.js';
 import { deleteSource } from '../../../shared/core/sources/delete-source.js';
 import { openItemContent } from '../../../shared/core/sources/item-content.js';
-import { registerSourceBodySchema } from '../../../shared/core/sources/register-source-body.js';
+import { registerSourceBodySchema } from '../../../shared/app/provider-registry.js';
 import { registerSource } from '../../../shared/core/sources/register-source.js';
 import { runSyncJob } from '../../../shared/core/sync/run-sync-job.js';
 import { StoragePoisonQueue } from '../../../shared/adapters/azure-queues/poison-queue.js';

@@ -7,7 +7,6 @@ import { ConnectStateStore } from '../../../shared/adapters/azure-tables/connect
 import { SourceStore } from '../../../shared/adapters/azure-tables/source-store.js';
 import { ConnectStateSigner } from '../../../shared/core/connect/signed-state.js';
 import { startConnect } from '../../../shared/core/connect/start-connect.js';
-import type { SourceType } from '../../../shared/core/domain/source.js';
 import type { AuthorizeRequest, OAuthClient, OAuthClientRegistry } from '../../../shared/core/ports/oauth-client.js';
 import { sourceRecord } from '../../support/source-record.js';
 import { freshTable } from '../../support/storage.js';
@@ -36,12 +35,12 @@ describe('startConnect with one OAuth client per source type', () => {
   it('redirects each source to the sign-in of its own type, with the flow state, PKCE challenge and callback', async () => {
     const sources = new SourceStore(await freshTable('sources'));
     const states = new ConnectStateStore(await freshTable('connect'));
-    const asked: Record<SourceType, AuthorizeRequest[]> = { onedrive: [], sharepoint: [] };
-    const clients: Record<SourceType, OAuthClient> = {
+    const asked: Record<'onedrive' | 'sharepoint', AuthorizeRequest[]> = { onedrive: [], sharepoint: [] };
+    const clients: Record<'onedrive' | 'sharepoint', OAuthClient> = {
       onedrive: clientSigningInAt('https://onedrive-idp.example', asked.onedrive),
       sharepoint: clientSigningInAt('https://sharepoint-idp.example', asked.sharepoint),
     };
-    const oauth: OAuthClientRegistry = { get: (type) => clients[type] };
+    const oauth: OAuthClientRegistry = { get: (type) => clients[type as keyof typeof clients] };
     const deps = {
       settings: {
         signer: new ConnectStateSigner('a-connect-state-secret-of-at-least-32-characters'),

@@ -17,7 +17,10 @@ function body(kbId: string, sourceId: string, itemId: string): ChangeEventBody {
     mimeType: 'text/plain',
     size: 3,
     eTag: `"${itemId}"`,
+    schemaVersion: 1 as const,
+    kind: 'file' as const,
     quickXorHash: null,
+    contentHash: null,
     lastModifiedDateTime: null,
     webUrl: null,
   };

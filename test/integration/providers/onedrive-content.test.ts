@@ -6,7 +6,7 @@ import type { SourceRecord } from '../../../shared/core/domain/source.js';
 import { NotFoundError } from '../../../shared/core/domain/errors.js';
 import type { ContentResponse } from '../../../shared/core/ports/provider-ports.js';
 import { startProviderHarness, type ProviderHarness } from '../../support/provider-harness.js';
-import { sourceRecordFor } from '../../support/provider-source-record.js';
+import { driveView, sourceRecordFor } from '../../support/source-record.js';
 
 const CONTENT = 'The quick brown fox jumps over the lazy dog.\n'.repeat(2_000);
 
@@ -75,7 +75,7 @@ describe('OneDrive provider: content against the sandbox', () => {
   });
 
   it('serves the new content after an update, and 200 for the old eTag', async () => {
-    await harness.sandbox.control.updateFile(source.driveId, fileId, 'changed');
+    await harness.sandbox.control.updateFile(driveView(source).driveId, fileId, 'changed');
     const response = await harness.provider.downloadContent(source, fileId, { ifNoneMatch: eTag });
     expect(response.status).toBe(200);
     expect(await readAll(response)).toBe('changed');

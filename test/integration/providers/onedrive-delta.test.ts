@@ -2,11 +2,11 @@
 // from a deltaLink, 410 → restart, gone drive → permanent error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangePage, RemoteItem } from '../../../shared/core/domain/remote-item.js';
-import type { SourceRecord } from '../../../shared/core/domain/source.js';
+import { DEFAULT_CURSOR, type SourceRecord } from '../../../shared/core/domain/source.js';
 import type { SyncProvider } from '../../../shared/core/ports/provider-ports.js';
 import { CursorExpiredError, PermanentSourceError } from '../../../shared/core/domain/errors.js';
 import { startProviderHarness, type ProviderHarness } from '../../support/provider-harness.js';
-import { sourceRecordFor } from '../../support/provider-source-record.js';
+import { driveView, sourceRecordFor } from '../../support/source-record.js';
 
 const MAX_PAGES = 200;
 
@@ -15,7 +15,7 @@ async function enumerate(provider: SyncProvider, source: SourceRecord, cursor?: 
   const pages: ChangePage[] = [];
   let next = cursor;
   for (let i = 0; i < MAX_PAGES; i += 1) {
-    const page = await provider.fetchChanges(source, next);
+    const page = await provider.fetchChanges(source, DEFAULT_CURSOR, next);
     pages.push(page);
     if (page.finalCursor !== undefined) return { pages, finalCursor: page.finalCursor };
     next = page.nextCursor;
@@ -70,7 +70,8 @@ describe('OneDrive provider: delta against the sandbox', () => {
       expect(file.name).toMatch(/\.txt$/);
       expect(file.parentId).toBeDefined();
       expect(file.eTag).toBeDefined();
-      expect(file.quickXorHash).toBeDefined();
+      expect(file.contentHash?.algorithm).toBe('quickXorHash');
+      expect(file.contentHash?.value).toBeDefined();
     }
 
     const deltaCalls = (await harness.sandbox.control.requestLog()).filter((entry) => entry.path.includes('/delta'));
@@ -84,11 +85,11 @@ describe('OneDrive provider: delta against the sandbox', () => {
   it('returns only what changed since a deltaLink, deletes included with their deleted facet', async () => {
     const { finalCursor } = await enumerate(harness.provider, source);
     const { control } = harness.sandbox;
-    const added = await control.createFile(source.driveId, rootId, 'added.md', '# new');
-    const doomed = await control.createFile(source.driveId, rootId, 'doomed.md', 'bye');
+    const added = await control.createFile(driveView(source).driveId, rootId, 'added.md', '# new');
+    const doomed = await control.createFile(driveView(source).driveId, rootId, 'doomed.md', 'bye');
     const second = await enumerate(harness.provider, source, finalCursor);
-    await control.deleteItem(source.driveId, doomed.id);
-    await control.updateFile(source.driveId, added.id, '# new, edited');
+    await control.deleteItem(driveView(source).driveId, doomed.id);
+    await control.updateFile(driveView(source).driveId, added.id, '# new, edited');
 
     const { pages } = await enumerate(harness.provider, source, second.finalCursor);
     const items = latestById(pages);
@@ -104,8 +105,10 @@ describe('OneDrive provider: delta against the sandbox', () => {
 
   it('answers an expired cursor with CursorExpiredError whose restart cursor re-enumerates everything', async () => {
     const { finalCursor } = await enumerate(harness.provider, source);
-    await harness.sandbox.control.expireDeltaTokens(source.driveId);
-    const error = await harness.provider.fetchChanges(source, finalCursor).catch((caught: unknown) => caught);
+    await harness.sandbox.control.expireDeltaTokens(driveView(source).driveId);
+    const error = await harness.provider
+      .fetchChanges(source, DEFAULT_CURSOR, finalCursor)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CursorExpiredError);
     const restart = (error as CursorExpiredError).restartCursor;
     expect(restart?.startsWith(harness.sandbox.graphBaseUrl)).toBe(true);
@@ -118,7 +121,7 @@ describe('OneDrive provider: delta against the sandbox', () => {
 
   it('restarts from scratch when a cursor points at another Graph endpoint', async () => {
     const error = await harness.provider
-      .fetchChanges(source, 'https://127.0.0.2:1/v1.0/drives/x/root/delta?token=abc')
+      .fetchChanges(source, DEFAULT_CURSOR, 'https://127.0.0.2:1/v1.0/drives/x/root/delta?token=abc')
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CursorExpiredError);
     expect((error as CursorExpiredError).restartCursor).toBeUndefined();
@@ -126,7 +129,9 @@ describe('OneDrive provider: delta against the sandbox', () => {
 
   it('fails permanently (404) when the drive does not exist', async () => {
     const missing = sourceRecordFor('no-such-drive');
-    const error = await harness.provider.fetchChanges(missing, undefined).catch((caught: unknown) => caught);
+    const error = await harness.provider
+      .fetchChanges(missing, DEFAULT_CURSOR, undefined)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PermanentSourceError);
     expect((error as PermanentSourceError).status).toBe(404);
     await expect(harness.provider.validateConnection(missing)).rejects.toBeInstanceOf(PermanentSourceError);

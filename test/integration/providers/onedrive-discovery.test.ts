@@ -4,7 +4,7 @@ import type { RemoteItem } from '../../../shared/core/domain/remote-item.js';
 import type { SourceKey } from '../../../shared/core/domain/source.js';
 import { NotFoundError } from '../../../shared/core/domain/errors.js';
 import { startProviderHarness, type ProviderHarness } from '../../support/provider-harness.js';
-import { sourceRecordFor } from '../../support/provider-source-record.js';
+import { sourceRecordFor } from '../../support/source-record.js';
 
 const key: SourceKey = { kbId: 'kb-discovery', sourceId: 'src-1' };
 const MAX_SUBTREE_PAGES = 100;
@@ -26,18 +26,20 @@ describe('OneDrive provider: discovery against the sandbox', () => {
   afterAll(() => harness.stop());
 
   it('resolves a drive by id', async () => {
-    await expect(harness.provider.resolveLocation(key, { driveId: policiesId })).resolves.toEqual({
+    await expect(harness.provider.resolveLocation(key, { drive: { driveId: policiesId } })).resolves.toEqual({
       driveId: policiesId,
       driveType: 'business',
     });
   });
 
   it("resolves a site's default library and a library by name (case-insensitively)", async () => {
-    await expect(harness.provider.resolveLocation(key, { siteId })).resolves.toEqual({
+    await expect(harness.provider.resolveLocation(key, { drive: { siteId } })).resolves.toEqual({
       driveId: documentsId,
       driveType: 'business',
     });
-    await expect(harness.provider.resolveLocation(key, { siteId, libraryName: 'policies' })).resolves.toEqual({
+    await expect(
+      harness.provider.resolveLocation(key, { drive: { siteId, libraryName: 'policies' } }),
+    ).resolves.toEqual({
       driveId: policiesId,
       driveType: 'business',
     });
@@ -45,28 +47,34 @@ describe('OneDrive provider: discovery against the sandbox', () => {
 
   it("resolves a user's drive, the signed-in user's drive, and maps personal drives", async () => {
     const { control, defaultUserId, defaultDriveId } = harness.sandbox;
-    await expect(harness.provider.resolveLocation(key, { me: true })).resolves.toEqual({
+    await expect(harness.provider.resolveLocation(key, { drive: { me: true } })).resolves.toEqual({
       driveId: defaultDriveId,
       driveType: 'business',
     });
     const user = await control.createUser({ displayName: 'Megan Bowen' });
     const personal = await control.createDrive({ driveType: 'personal', ownerUserId: user.id });
-    await expect(harness.provider.resolveLocation(key, { userId: user.id })).resolves.toEqual({
+    await expect(harness.provider.resolveLocation(key, { drive: { userId: user.id } })).resolves.toEqual({
       driveId: personal.driveId,
       driveType: 'personal',
     });
-    await expect(harness.provider.resolveLocation(key, { userId: defaultUserId })).resolves.toMatchObject({
+    await expect(harness.provider.resolveLocation(key, { drive: { userId: defaultUserId } })).resolves.toMatchObject({
       driveId: defaultDriveId,
     });
   });
 
   it('answers NotFoundError for an unknown drive, site, library or user', async () => {
-    await expect(harness.provider.resolveLocation(key, { driveId: 'nope' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(harness.provider.resolveLocation(key, { siteId: 'nope' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(harness.provider.resolveLocation(key, { siteId, libraryName: 'Archive' })).rejects.toBeInstanceOf(
+    await expect(harness.provider.resolveLocation(key, { drive: { driveId: 'nope' } })).rejects.toBeInstanceOf(
       NotFoundError,
     );
-    await expect(harness.provider.resolveLocation(key, { userId: 'nobody' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(harness.provider.resolveLocation(key, { drive: { siteId: 'nope' } })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(
+      harness.provider.resolveLocation(key, { drive: { siteId, libraryName: 'Archive' } }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(harness.provider.resolveLocation(key, { drive: { userId: 'nobody' } })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('resolves a folder scope by id, and refuses a file or an unknown id', async () => {
@@ -75,13 +83,13 @@ describe('OneDrive provider: discovery against the sandbox', () => {
     const folder = await control.createFolder(drive.driveId, drive.rootId, 'Handbooks');
     const file = await control.createFile(drive.driveId, folder.id, 'leave.pdf', 'pdf');
     await expect(
-      harness.provider.resolveLocation(key, { driveId: drive.driveId }, { itemId: folder.id }),
+      harness.provider.resolveLocation(key, { drive: { driveId: drive.driveId }, scope: { itemId: folder.id } }),
     ).resolves.toEqual({ driveId: drive.driveId, driveType: 'business', scopeItemId: folder.id });
     await expect(
-      harness.provider.resolveLocation(key, { driveId: drive.driveId }, { itemId: file.id }),
+      harness.provider.resolveLocation(key, { drive: { driveId: drive.driveId }, scope: { itemId: file.id } }),
     ).rejects.toBeInstanceOf(NotFoundError);
     await expect(
-      harness.provider.resolveLocation(key, { driveId: drive.driveId }, { itemId: 'missing' }),
+      harness.provider.resolveLocation(key, { drive: { driveId: drive.driveId }, scope: { itemId: 'missing' } }),
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 

@@ -9,7 +9,7 @@ import type { WatchRequest } from '../../../shared/core/ports/watch-source.js';
 import { DriveWatch } from '../../../shared/providers/microsoft/drive/drive-watch.js';
 import { createProviderRegistry } from '../../../shared/app/provider-registry.js';
 import { startProviderHarness, type ProviderHarness } from '../../support/provider-harness.js';
-import { sourceRecordFor } from '../../support/provider-source-record.js';
+import { driveView, sourceRecordFor } from '../../support/source-record.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -56,7 +56,7 @@ describe('OneDrive provider: subscriptions against the sandbox', () => {
       expect(info.watchId).not.toBe('');
       expect(Date.parse(info.expiresAt)).toBeGreaterThan(await harness.sandbox.control.now());
       const listed = (await subscriptions.list()).find((subscription) => subscription.id === info.watchId);
-      expect(listed?.resource).toBe(`/drives/${source.driveId}/root`);
+      expect(listed?.resource).toBe(`/drives/${driveView(source).driveId}/root`);
     }
     expect(receiver.requests.some((received) => received.url.includes('validationToken='))).toBe(true);
   });

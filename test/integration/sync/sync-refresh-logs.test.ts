@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RefreshingTokenManager } from '../../../shared/core/tokens/refreshing-token-manager.js';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
+import { driveView } from '../../support/source-record.js';
 import { uniqueName } from '../../support/storage.js';
 import { tokenTestBed, type TokenTestBed } from '../tokens/token-harness.js';
 
@@ -51,7 +52,7 @@ describe('a token refresh in the middle of a sync', () => {
     // A webhook source's row: a stored deltaLink and a subscription id.
     const subscriptionId = randomUUID();
     await h.sources.update(key, (s) => ({ ...s, mode: 'webhook', subscriptionId }));
-    const deltaLinkBefore = (await h.sources.get(key))!.record.cursor!;
+    const deltaLinkBefore = driveView((await h.sources.get(key))!.record).cursor!;
     for (let i = 0; i < 8; i++) await c.createFile(driveId, rootId, `later-${i}.txt`, `later ${i}`);
 
     const consoleLines: string[] = [];
@@ -76,15 +77,16 @@ describe('a token refresh in the middle of a sync', () => {
 
     // The refresh really happened mid-sync, while the row held a nextLink with delta(token='…').
     expect(bed.logs.lines.filter((line) => line.includes('"token.refreshed"')).length).toBe(refreshesBefore + 1);
-    const sourceAtRefresh = fetches.mock.calls[2]![0];
+    const sourceAtRefresh = driveView(fetches.mock.calls[2]![0]);
     expect(sourceAtRefresh.cursorKind).toBe('next');
     expect(sourceAtRefresh.cursor).toContain("delta(token='");
     expect(sourceAtRefresh.subscriptionId).toBe(subscriptionId);
 
     // Every cursor of the run: the stored deltaLink, each nextLink, the new deltaLink.
-    const cursors = new Set<string>([deltaLinkBefore, (await h.sources.get(key))!.record.cursor!]);
-    for (const [source, cursor] of fetches.mock.calls) {
-      if (source.cursor) cursors.add(source.cursor);
+    const cursors = new Set<string>([deltaLinkBefore, driveView((await h.sources.get(key))!.record).cursor!]);
+    for (const [source, , cursor] of fetches.mock.calls) {
+      const stored = driveView(source).cursor;
+      if (stored) cursors.add(stored);
       if (cursor) cursors.add(cursor);
     }
     for (const result of fetches.mock.settledResults) {

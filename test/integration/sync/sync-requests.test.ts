@@ -11,6 +11,7 @@ import type { SourceKey } from '../../../shared/core/domain/source.js';
 import type { SyncDependencies } from '../../../shared/core/sync/sync-source.js';
 import { syncLeaseKey } from '../../../shared/core/sync/sync-source.js';
 import { foldFeed, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
+import { driveView } from '../../support/source-record.js';
 import { storageConnectionString, uniqueName } from '../../support/storage.js';
 import { quietLogger } from '../../support/logger.js';
 
@@ -157,7 +158,7 @@ describe('sync requests that meet a running sync', () => {
     const before = foldFeed(await h.allEvents(key.kbId));
     expect(before.size).toBeGreaterThan(0);
     expect(before.size).toBeLessThan(files.length);
-    expect((await h.sources.get(key))?.record.cursorKind).toBe('next');
+    expect(driveView((await h.sources.get(key))!.record).cursorKind).toBe('next');
     // A file the interrupted round already reported changes; the host asks to sync.
     const changed = files.find((f) => before.has(f.id))!;
     await h.sandbox.control.updateFile(driveId, changed.id, 'v2 after the crash');
@@ -178,6 +179,6 @@ describe('sync requests that meet a running sync', () => {
     const last = events.filter((e) => e.itemId === changed.id).at(-1)!;
     expect(last.contentChanged).toBe(true);
     expect(last.quickXorHash).not.toBe(before.get(changed.id)?.quickXorHash);
-    expect((await h.sources.get(key))?.record.cursorKind).toBe('final');
+    expect(driveView((await h.sources.get(key))!.record).cursorKind).toBe('final');
   });
 });

@@ -1,50 +1,11 @@
 // Issue 4 "Must show": 410 mid-crawl and on an old deltaLink, crashes at every step of a multi-page
 // sync, two workers on one source, and the mass-delete guard, all against the sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../../shared/core/domain/change-event.js';
 import type { SyncFaultHook } from '../../../shared/core/sync/sync-source.js';
 import { describeEvents, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
+import { crashAt, expectRepeatsShareIds, hostView, InjectedCrash, runUntilSynced } from '../../support/crash-points.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-class InjectedCrash extends Error {}
-
-/** Throws at the n-th fault point (1-based), once. */
-function crashAt(n: number): { hook: SyncFaultHook; hit: () => boolean } {
-  let calls = 0;
-  let fired = false;
-  return {
-    hook: () => {
-      calls++;
-      if (calls === n && !fired) {
-        fired = true;
-        throw new InjectedCrash(`injected crash at fault point ${n}`);
-      }
-    },
-    hit: () => fired,
-  };
-}
-
-/** Folds a feed into the files the host would hold: path by item id. */
-function hostView(events: readonly ChangeEvent[]): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const e of events) {
-    if (e.op === 'delete') files.delete(e.itemId);
-    else files.set(e.itemId, e.path ?? '');
-  }
-  return files;
-}
-
-/** Every repeated event carries the same id as its first occurrence: same change, same id. */
-function expectRepeatsShareIds(events: readonly ChangeEvent[]) {
-  const idByChange = new Map<string, string>();
-  for (const e of events) {
-    const change = JSON.stringify([e.itemId, e.op, e.path, e.eTag, e.contentChanged, e.quickXorHash]);
-    const first = idByChange.get(change);
-    if (first) expect(e.eventId).toBe(first);
-    else idByChange.set(change, e.eventId);
-  }
-}
 
 async function buildDrive(h: SyncHarness, files: number) {
   const c = h.sandbox.control;
@@ -54,18 +15,6 @@ async function buildDrive(h: SyncHarness, files: number) {
   for (let i = 0; i < files; i++)
     created.push(await c.createFile(driveId, folders[i % 2]!.id, `file-${i}.txt`, `content ${i}`));
   return { driveId, rootId, folders, files: created };
-}
-
-async function runUntilSynced(h: SyncHarness, key: { kbId: string; sourceId: string }, faults?: SyncFaultHook) {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      const outcome = await h.syncer(attempt === 0 ? faults : undefined).run(key);
-      if (outcome.status === 'synced') return outcome;
-    } catch (error) {
-      if (!(error instanceof InjectedCrash)) throw error;
-    }
-  }
-  throw new Error('did not converge');
 }
 
 const unpleasant = { defaultPageSize: 3, pageSizeJitter: 0.3, duplicateRate: 0.2, childFirst: 0.4 };

@@ -2,7 +2,7 @@
 // add or climb a URL segment is refused with an issue naming the field.
 import { describe, expect, test } from 'vitest';
 import { describeIssues } from '../../../shared/core/validation/describe-issues.js';
-import { registerSourceBodySchema } from '../../../shared/core/sources/register-source-body.js';
+import { registerSourceBodySchema } from '../../../shared/app/provider-registry.js';
 
 const GUID = '2c712604-1370-44e7-a1f5-426573fda80a';
 const parse = (location: Record<string, unknown>) =>

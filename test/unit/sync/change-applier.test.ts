@@ -5,6 +5,7 @@ import type { RemoteItem } from '../../../shared/core/domain/remote-item.js';
 import { sourceRecord } from '../../support/source-record.js';
 import type { SourceRecord } from '../../../shared/core/domain/source.js';
 import type { ItemState } from '../../../shared/core/domain/item-state.js';
+import { driveContentChanged } from '../../../shared/providers/microsoft/drive/drive-content-version.js';
 import { ChangeApplier, type ItemLookup } from '../../../shared/core/sync/change-applier.js';
 
 class MemoryItems {
@@ -38,13 +39,14 @@ class MemoryItems {
   }
 }
 
-function source(overrides: Partial<SourceRecord> = {}): SourceRecord {
+function source(overrides: Parameters<typeof sourceRecord>[0] = {}): SourceRecord {
   return sourceRecord(overrides);
 }
 
-const root: RemoteItem = { id: 'root', isFolder: true, isRoot: true, deleted: false, name: 'root' };
+const root: RemoteItem = { id: 'root', kind: 'file', isFolder: true, isRoot: true, deleted: false, name: 'root' };
 const folder = (id: string, name: string, parentId: string): RemoteItem => ({
   id,
+  kind: 'file',
   name,
   parentId,
   isFolder: true,
@@ -60,17 +62,18 @@ const file = (
   extra: Partial<RemoteItem> = {},
 ): RemoteItem => ({
   id,
+  kind: 'file',
   name,
   parentId,
   isFolder: false,
   isRoot: false,
   deleted: false,
   size: 10,
-  quickXorHash: hash,
+  contentHash: { algorithm: 'quickXorHash', value: hash },
   eTag: `e-${id}-${name}-${hash}-${parentId}`,
   ...extra,
 });
-const gone = (id: string): RemoteItem => ({ id, isFolder: false, isRoot: false, deleted: true });
+const gone = (id: string): RemoteItem => ({ id, kind: 'file', isFolder: false, isRoot: false, deleted: true });
 
 async function applyAndStore(applier: ChangeApplier, items: MemoryItems, page: RemoteItem[]) {
   const outcome = await applier.applyPage(page);
@@ -85,7 +88,10 @@ const summary = (events: { op: string; itemId: string; path: string | null; cont
 describe('ChangeApplier', () => {
   it('derives paths when children arrive before their parents', async () => {
     const items = new MemoryItems();
-    const applier = new ChangeApplier(source(), items.lookup(), { freshCrawl: true });
+    const applier = new ChangeApplier(source(), items.lookup(), {
+      contentChanged: driveContentChanged,
+      freshCrawl: true,
+    });
     const first = await applyAndStore(applier, items, [file('f1', 'a.txt', 'A'), folder('A', 'Docs', 'root')]);
     expect(summary(first.events)).toEqual([]);
     expect(applier.pendingCount).toBe(2);
@@ -96,14 +102,20 @@ describe('ChangeApplier', () => {
 
   it('lets the last occurrence of an item in a page win', async () => {
     const items = new MemoryItems();
-    const applier = new ChangeApplier(source(), items.lookup(), { freshCrawl: true });
+    const applier = new ChangeApplier(source(), items.lookup(), {
+      contentChanged: driveContentChanged,
+      freshCrawl: true,
+    });
     const out = await applyAndStore(applier, items, [root, file('f', 'old.txt', 'root'), file('f', 'new.txt', 'root')]);
     expect(summary(out.events)).toEqual(['upsert f /new.txt content']);
   });
 
   it('reports a rename as a metadata upsert, and a hash change as content, without cTag (Business)', async () => {
     const items = new MemoryItems();
-    const applier = new ChangeApplier(source(), items.lookup(), { freshCrawl: false });
+    const applier = new ChangeApplier(source(), items.lookup(), {
+      contentChanged: driveContentChanged,
+      freshCrawl: false,
+    });
     await applyAndStore(applier, items, [root, file('f', 'a.txt', 'root', 'h1')]);
     const renamed = await applyAndStore(applier, items, [file('f', 'b.txt', 'root', 'h1')]);
     expect(summary(renamed.events)).toEqual(['upsert f /b.txt meta']);
@@ -115,7 +127,10 @@ describe('ChangeApplier', () => {
 
   it('cascades a folder rename to every file below it', async () => {
     const items = new MemoryItems();
-    const applier = new ChangeApplier(source(), items.lookup(), { freshCrawl: false });
+    const applier = new ChangeApplier(source(), items.lookup(), {
+      contentChanged: driveContentChanged,
+      freshCrawl: false,
+    });
     await applyAndStore(applier, items, [
       root,
       folder('A', 'A', 'root'),
@@ -135,13 +150,25 @@ describe('ChangeApplier', () => {
       [[file('f1', '1.txt', 'A', 'h2')], [folder('A', 'Z', 'root')]],
     ]) {
       const items = new MemoryItems();
-      await applyAndStore(new ChangeApplier(source(), items.lookup(), { freshCrawl: false }), items, tree());
-      const round = new ChangeApplier(source(), items.lookup(), { freshCrawl: false, roundId: 'round-2' });
+      await applyAndStore(
+        new ChangeApplier(source(), items.lookup(), { contentChanged: driveContentChanged, freshCrawl: false }),
+        items,
+        tree(),
+      );
+      const round = new ChangeApplier(source(), items.lookup(), {
+        contentChanged: driveContentChanged,
+        freshCrawl: false,
+        roundId: 'round-2',
+      });
       const events = [];
       for (const page of pages) events.push(...(await applyAndStore(round, items, page)).events);
       expect(summary(events)).toEqual(['upsert f1 /A/1.txt content', 'upsert f1 /Z/1.txt content']);
       // The next round's rename is only a rename again.
-      const next = new ChangeApplier(source(), items.lookup(), { freshCrawl: false, roundId: 'round-3' });
+      const next = new ChangeApplier(source(), items.lookup(), {
+        contentChanged: driveContentChanged,
+        freshCrawl: false,
+        roundId: 'round-3',
+      });
       expect(summary((await applyAndStore(next, items, [folder('A', 'Y', 'root')])).events)).toEqual([
         'upsert f1 /Y/1.txt meta',
       ]);
@@ -150,7 +177,10 @@ describe('ChangeApplier', () => {
 
   it('stages deletes for a deleted folder and its files instead of emitting them', async () => {
     const items = new MemoryItems();
-    const applier = new ChangeApplier(source(), items.lookup(), { freshCrawl: false });
+    const applier = new ChangeApplier(source(), items.lookup(), {
+      contentChanged: driveContentChanged,
+      freshCrawl: false,
+    });
     await applyAndStore(applier, items, [
       root,
       folder('A', 'A', 'root'),
@@ -166,7 +196,10 @@ describe('ChangeApplier', () => {
 
   it('keeps only the scoped folder, and stages a file moved out of scope', async () => {
     const items = new MemoryItems();
-    const applier = new ChangeApplier(source({ scopeItemId: 'S' }), items.lookup(), { freshCrawl: false });
+    const applier = new ChangeApplier(source({ scopeItemId: 'S' }), items.lookup(), {
+      contentChanged: driveContentChanged,
+      freshCrawl: false,
+    });
     const crawl = await applyAndStore(applier, items, [
       root,
       folder('S', 'Scope', 'root'),
@@ -183,7 +216,10 @@ describe('ChangeApplier', () => {
 
   it('lists the subtree of a folder that moves into scope', async () => {
     const items = new MemoryItems();
-    const applier = new ChangeApplier(source({ scopeItemId: 'S' }), items.lookup(), { freshCrawl: false });
+    const applier = new ChangeApplier(source({ scopeItemId: 'S' }), items.lookup(), {
+      contentChanged: driveContentChanged,
+      freshCrawl: false,
+    });
     await applyAndStore(applier, items, [
       root,
       folder('S', 'Scope', 'root'),
@@ -198,6 +234,7 @@ describe('ChangeApplier', () => {
   it('applies file filters (extension and size)', async () => {
     const items = new MemoryItems();
     const applier = new ChangeApplier(source({ filters: { extensions: ['.md'], maxSizeBytes: 100 } }), items.lookup(), {
+      contentChanged: driveContentChanged,
       freshCrawl: true,
     });
     const out = await applyAndStore(applier, items, [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentChanged } from '../../../shared/core/sync/content-change.js';
+import { contentChanged } from '../../../shared/providers/microsoft/drive/drive-content-version.js';
 import { shouldHoldDeletes } from '../../../shared/core/sync/mass-delete-guard.js';
 
 describe('contentChanged', () => {

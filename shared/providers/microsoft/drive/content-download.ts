@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { SourceRecord } from '../../../core/domain/source.js';
+import { driveOf } from './drive-location.js';
 import { TransientError } from '../../../core/domain/errors.js';
 import type { ContentRequest, ContentResponse } from '../../../core/ports/provider-ports.js';
 import { networkFailure } from '../graph/graph-failure.js';
@@ -30,7 +31,7 @@ export async function downloadContent(
       source,
       {
         method: 'GET',
-        url: graphPaths.content(source.driveId, itemId),
+        url: graphPaths.content(driveOf(source).driveId, itemId),
         followRedirects: false,
         // If-None-Match is honoured by /content itself (304); Range only by the download URL.
         ...(request.ifNoneMatch ? { headers: { 'If-None-Match': request.ifNoneMatch } } : {}),

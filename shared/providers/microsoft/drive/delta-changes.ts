@@ -3,6 +3,7 @@
 // first request ($select) travel inside those links.
 import type { ChangePage } from '../../../core/domain/remote-item.js';
 import type { SourceRecord } from '../../../core/domain/source.js';
+import { driveOf } from './drive-location.js';
 import { CursorExpiredError } from '../../../core/domain/errors.js';
 import { toRemoteItem } from './drive-item-mapping.js';
 import { graphPaths } from './graph-paths.js';
@@ -18,7 +19,7 @@ export async function fetchDeltaPage(
     // A link from another Graph endpoint (GRAPH_BASE_URL changed) cannot be served here: restart.
     throw new CursorExpiredError(undefined);
   }
-  const url = cursor ?? graphPaths.rootDelta(source.driveId);
+  const url = cursor ?? graphPaths.rootDelta(driveOf(source).driveId);
   const response = await transport.send(source, { method: 'GET', url }, 'drive changes');
   if (!response.ok) {
     throw await failureFrom(response, {

@@ -1,8 +1,8 @@
 // Discovery: from what the host gave at registration (a drive, a site and library, a user, "me")
 // and an optional folder (by id or path) to the ids the engine stores.
-import type { DriveSelector, FolderScope, SourceKey } from '../../../core/domain/source.js';
+import type { SourceKey } from '../../../core/domain/source.js';
 import { NotFoundError } from '../../../core/domain/errors.js';
-import type { ResolvedLocation } from '../../../core/ports/provider-ports.js';
+import type { DriveSelector, FolderScope, ResolvedDrive } from './drive-location.js';
 import { hasFacet } from './drive-item-mapping.js';
 import { graphPaths } from './graph-paths.js';
 import { driveItemSchema, driveListSchema, driveSchema, type GraphDrive } from './graph-schemas.js';
@@ -24,10 +24,10 @@ export async function resolveLocation(
   transport: GraphTransport,
   source: SourceKey,
   selector: DriveSelector,
-  scope: FolderScope | undefined,
-): Promise<ResolvedLocation> {
+  scope: FolderScope | null | undefined,
+): Promise<ResolvedDrive> {
   const drive = await resolveDrive(transport, source, selector);
-  const location: ResolvedLocation = { driveId: drive.id, driveType: driveKindOf(drive.driveType) };
+  const location: ResolvedDrive = { driveId: drive.id, driveType: driveKindOf(drive.driveType) };
   if (scope) {
     const scopeItemId = await resolveScopeFolder(transport, source, drive.id, scope);
     if (scopeItemId !== undefined) location.scopeItemId = scopeItemId;

@@ -31,6 +31,7 @@ export function hasFacet(facet: object | null | undefined): facet is object {
 export function toRemoteItem(item: GraphDriveItem): RemoteItem {
   const remote: RemoteItem = {
     id: item.id,
+    kind: 'file',
     isFolder: hasFacet(item.folder),
     isRoot: hasFacet(item.root),
     deleted: hasFacet(item.deleted),
@@ -41,13 +42,24 @@ export function toRemoteItem(item: GraphDriveItem): RemoteItem {
   setIfPresent(remote, 'parentId', hasFacet(item.root) ? undefined : item.parentReference?.id);
   setIfPresent(remote, 'size', item.size);
   setIfPresent(remote, 'mimeType', item.file?.mimeType);
-  setIfPresent(remote, 'quickXorHash', hashes?.quickXorHash);
-  setIfPresent(remote, 'sha1Hash', hashes?.sha1Hash);
+  if (hashes?.quickXorHash) remote.contentHash = { algorithm: 'quickXorHash', value: hashes.quickXorHash };
+  const version = contentVersionOf(hashes?.sha1Hash, item.cTag);
+  if (version) remote.contentVersion = version;
   setIfPresent(remote, 'eTag', item.eTag);
-  setIfPresent(remote, 'cTag', item.cTag);
   setIfPresent(remote, 'lastModifiedDateTime', item.lastModifiedDateTime);
   setIfPresent(remote, 'webUrl', item.webUrl);
   return remote;
+}
+
+/** The content facts besides quickXorHash that drive-content-version.ts compares. */
+function contentVersionOf(
+  sha1Hash: string | null | undefined,
+  cTag: string | null | undefined,
+): Record<string, string> | undefined {
+  const version: Record<string, string> = {};
+  if (sha1Hash) version.sha1Hash = sha1Hash;
+  if (cTag) version.cTag = cTag;
+  return Object.keys(version).length > 0 ? version : undefined;
 }
 
 // Keeps RemoteItem free of `undefined`/`null` keys, so stored and compared items are canonical.

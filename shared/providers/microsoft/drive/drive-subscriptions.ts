@@ -3,6 +3,7 @@
 // for every drive type keeps renewal and recreation uniform; the engine filters by scope itself,
 // and a notification is only a hint to run delta anyway.
 import type { SourceRecord } from '../../../core/domain/source.js';
+import { driveOf } from './drive-location.js';
 import type { WatchInfo, WatchRequest } from '../../../core/ports/watch-source.js';
 import type { FailureTarget } from '../graph/graph-failure.js';
 import { graphPaths } from './graph-paths.js';
@@ -22,7 +23,7 @@ export async function createSubscription(
     changeType: 'updated', // the only change type driveItem supports
     notificationUrl: request.callbackUrl,
     lifecycleNotificationUrl: request.lifecycleUrl,
-    resource: graphPaths.subscriptionResource(source.driveId),
+    resource: graphPaths.subscriptionResource(driveOf(source).driveId),
     expirationDateTime: request.expiresAt,
     clientState: request.secret,
   };

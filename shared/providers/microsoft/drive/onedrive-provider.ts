@@ -2,11 +2,18 @@
 // Microsoft Graph. The only place that knows the source is Graph; each operation lives in its own
 // file beside this one.
 import type { ChangePage, RemoteItem } from '../../../core/domain/remote-item.js';
-import type { DriveSelector, FolderScope, SourceKey, SourceRecord, SourceType } from '../../../core/domain/source.js';
+import {
+  DEFAULT_CURSOR,
+  type ResolvedLocation,
+  type SourceKey,
+  type SourceLocation,
+  type SourceRecord,
+  type SourceType,
+} from '../../../core/domain/source.js';
 import type {
+  ContentFacts,
   ContentRequest,
   ContentResponse,
-  ResolvedLocation,
   SyncProvider,
   TokenManager,
 } from '../../../core/ports/provider-ports.js';
@@ -18,6 +25,18 @@ import { createGraphClient, type GraphClientOptions } from '../graph/graph-clien
 import { graphPaths } from './graph-paths.js';
 import { GraphTransport } from '../graph/graph-transport.js';
 import { listSubtree } from './subtree-listing.js';
+import { driveContentChanged } from './drive-content-version.js';
+import {
+  driveLocationSchema,
+  driveOf,
+  LEGACY_DRIVE_LOCATION_FIELDS,
+  legacyDriveLocation,
+  unresolvedDrive,
+  type DriveLocation,
+} from './drive-location.js';
+
+/** A drive has one delta enumeration per source. */
+const CURSOR_NAMES = [DEFAULT_CURSOR] as const;
 
 export interface OneDriveProviderOptions extends GraphClientOptions {
   tokens: TokenManager;
@@ -26,6 +45,9 @@ export interface OneDriveProviderOptions extends GraphClientOptions {
 export class OneDriveProvider implements SyncProvider {
   /** Graph can serve any file's bytes; the engine applies the source's own filters. */
   readonly supportedFileTypes = 'any' as const;
+  readonly locationSchema = driveLocationSchema;
+  readonly legacyLocationFields = LEGACY_DRIVE_LOCATION_FIELDS;
+  readonly legacyLocation = legacyDriveLocation;
 
   constructor(
     readonly type: SourceType,
@@ -34,17 +56,39 @@ export class OneDriveProvider implements SyncProvider {
     readonly watch: WatchSource,
   ) {}
 
-  resolveLocation(source: SourceKey, drive: DriveSelector, scope?: FolderScope): Promise<ResolvedLocation> {
+  resolveLocation(source: SourceKey, location: SourceLocation): Promise<ResolvedLocation> {
+    // Validated by locationSchema at registration (or upgraded from a stored row).
+    const { drive, scope } = location as DriveLocation;
     return resolveLocation(this.transport, source, drive, scope);
+  }
+
+  unresolvedLocation(location: SourceLocation, previous?: ResolvedLocation): ResolvedLocation {
+    return unresolvedDrive(location as DriveLocation, previous);
+  }
+
+  isResolved(location: ResolvedLocation): boolean {
+    return driveOf({ resolvedLocation: location }).driveId !== '';
+  }
+
+  sameLocation(a: ResolvedLocation, b: ResolvedLocation): boolean {
+    return driveOf({ resolvedLocation: a }).driveId === driveOf({ resolvedLocation: b }).driveId;
   }
 
   async validateConnection(source: SourceRecord): Promise<void> {
     // A drive that answers is enough; 404/403 surface as the same errors a sync would meet.
-    await getDrive(this.transport, source, graphPaths.drive(source.driveId), 'drive', 'source');
+    await getDrive(this.transport, source, graphPaths.drive(driveOf(source).driveId), 'drive', 'source');
   }
 
-  fetchChanges(source: SourceRecord, cursor: string | undefined): Promise<ChangePage> {
+  cursorNames(): readonly string[] {
+    return CURSOR_NAMES;
+  }
+
+  fetchChanges(source: SourceRecord, _cursorName: string, cursor: string | undefined): Promise<ChangePage> {
     return fetchDeltaPage(this.transport, source, cursor);
+  }
+
+  contentChanged(before: ContentFacts, after: ContentFacts): boolean {
+    return driveContentChanged(before, after);
   }
 
   listSubtree(source: SourceRecord, folderId: string): AsyncIterable<RemoteItem[]> {

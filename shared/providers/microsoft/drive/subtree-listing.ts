@@ -3,6 +3,7 @@
 // (docs/graph-behaviour.md §1: renaming or moving a folder does not return its children).
 import type { RemoteItem } from '../../../core/domain/remote-item.js';
 import type { SourceRecord } from '../../../core/domain/source.js';
+import { driveOf } from './drive-location.js';
 import { toRemoteItem } from './drive-item-mapping.js';
 import { graphPaths } from './graph-paths.js';
 import { childrenPageSchema } from './graph-schemas.js';
@@ -17,7 +18,7 @@ export async function* listSubtree(
   // Guards against a cycle in a misbehaving server's answers; Graph trees have none.
   const visited = new Set<string>(pending);
   for (let folder = pending.shift(); folder !== undefined; folder = pending.shift()) {
-    let url: string | undefined = graphPaths.children(source.driveId, folder);
+    let url: string | undefined = graphPaths.children(driveOf(source).driveId, folder);
     while (url !== undefined) {
       const response = await transport.send(source, { method: 'GET', url }, 'folder listing');
       if (!response.ok) {

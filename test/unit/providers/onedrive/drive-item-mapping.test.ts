@@ -21,6 +21,7 @@ describe('driveItem → RemoteItem', () => {
       }),
     ).toEqual({
       id: 'F1',
+      kind: 'file',
       name: 'report.docx',
       parentId: 'P1',
       isFolder: false,
@@ -28,10 +29,9 @@ describe('driveItem → RemoteItem', () => {
       deleted: false,
       size: 1234,
       mimeType: 'application/msword',
-      quickXorHash: 'qx==',
-      sha1Hash: 'ABCD',
+      contentHash: { algorithm: 'quickXorHash', value: 'qx==' },
+      contentVersion: { sha1Hash: 'ABCD', cTag: '"c:{A},1"' },
       eTag: '"{A},2"',
-      cTag: '"c:{A},1"',
       lastModifiedDateTime: '2026-11-23T10:00:00Z',
       webUrl: 'https://contoso-my.sharepoint.com/report.docx',
     });
@@ -40,6 +40,7 @@ describe('driveItem → RemoteItem', () => {
   it('maps a Business delete that has neither name nor cTag (docs/graph-behaviour.md §1)', () => {
     expect(map({ id: 'F2', deleted: { state: 'deleted' }, parentReference: { id: 'P1' }, file: {} })).toEqual({
       id: 'F2',
+      kind: 'file',
       parentId: 'P1',
       isFolder: false,
       isRoot: false,
@@ -53,18 +54,21 @@ describe('driveItem → RemoteItem', () => {
     expect(item.name).toBe('old.txt');
     expect(item).not.toHaveProperty('size');
     expect(item).not.toHaveProperty('cTag');
+    expect(item).not.toHaveProperty('contentVersion');
   });
 
   it('leaves hashes out when Graph has not computed them yet', () => {
     const item = map({ id: 'F4', name: 'new.bin', size: 0, file: { mimeType: 'application/octet-stream' } });
     expect(item).not.toHaveProperty('quickXorHash');
     expect(item).not.toHaveProperty('sha1Hash');
+    expect(item).not.toHaveProperty('contentHash');
+    expect(item).not.toHaveProperty('contentVersion');
     expect(item.size).toBe(0);
   });
 
   it('treats explicit nulls as absent', () => {
     const item = map({ id: 'F5', name: 'n.txt', cTag: null, file: { hashes: null }, parentReference: null });
-    expect(item).toEqual({ id: 'F5', name: 'n.txt', isFolder: false, isRoot: false, deleted: false });
+    expect(item).toEqual({ id: 'F5', kind: 'file', name: 'n.txt', isFolder: false, isRoot: false, deleted: false });
   });
 
   it('maps the root: a folder with no parent item even though parentReference names the drive', () => {
@@ -78,6 +82,7 @@ describe('driveItem → RemoteItem', () => {
       }),
     ).toEqual({
       id: 'ROOT',
+      kind: 'file',
       name: 'root',
       isFolder: true,
       isRoot: true,
