@@ -1,9 +1,8 @@
-import { useCases } from '../shared/app/composition-root.js';
+import { registerSourceBodySchema, useCases } from '../shared/app/composition-root.js';
 import { problem, json, retryableProblem } from '../shared/adapters/http/problem.js';
 import { parseJsonBody, parseSourceKey } from '../shared/adapters/http/request-parsing.js';
 import { createLogger } from '../shared/adapters/logging/logger.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
-import { registerSourceBodySchema } from '../shared/app/provider-registry.js';
 import { toStatusView } from '../shared/core/sources/source-status-view.js';
 
 // Register or update a source (idempotent): 201 created, 200 updated. docs/api.md.

@@ -9,6 +9,12 @@ import { ItemStore } from '../adapters/azure-tables/item-store.js';
 import { consoleLogger, type Logger } from '../adapters/logging/logger.js';
 import { registerSecret } from '../core/logging/redact.js';
 import { createProviderRegistry } from './provider-registry.js';
+
+/**
+ * The registration body of the source types this app wires (each provider's location schema), for
+ * the PUT trigger to parse with: which types exist is the composition's decision.
+ */
+export { registerSourceBodySchema } from './provider-registry.js';
 import { StorageSyncJobQueue } from '../adapters/azure-queues/sync-job-queue.js';
 import { SourceStore } from '../adapters/azure-tables/source-store.js';
 import { QUEUES, TABLES } from '../adapters/storage/names.js';
