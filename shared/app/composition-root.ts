@@ -98,11 +98,12 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const feed = new ChangeFeedStore(storage.table(TABLES.changes), storage.table(TABLES.changeCounters));
   const syncLeases = new TableLeaseStore(storage.table(TABLES.leases), SYNC_LEASE_SCOPE);
   const oauthClients = createOAuthClientRegistry(config);
-  // Every source type today signs in through the Microsoft client, so one manager serves them all; a
-  // provider with another OAuth client gets its own manager over oauthClients.get(itsType).
+  // One manager for every source type: a grant is stored with its source type's OAuth client and names
+  // it, so its refreshes go to that client (core/tokens/refreshing-token-manager.ts). Grants that name
+  // no client (stored before, or by tests) are the Microsoft client's.
   const tokens =
     overrides.tokens ??
-    lazyTokenManager(() => createTokenManager(config, storage, { client: oauthClients.get('onedrive') }));
+    lazyTokenManager(() => createTokenManager(config, storage, { client: oauthClients.get('onedrive'), clients: oauthClients }));
   const providers = createProviderRegistry({
     graphBaseUrl: config.providers.microsoft.graphBaseUrl,
     tokens,

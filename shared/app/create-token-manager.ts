@@ -24,7 +24,15 @@ export const TOKEN_REFRESH_LEASE_SCOPE = 'token-refresh';
 export interface CreateTokenManagerOptions extends Partial<
   Pick<
     RefreshingTokenManagerOptions,
-    'now' | 'sleep' | 'random' | 'faults' | 'backoff' | 'leasePollMs' | 'memoryCacheMs' | 'appSideProbeIntervalMs'
+    | 'now'
+    | 'sleep'
+    | 'random'
+    | 'faults'
+    | 'backoff'
+    | 'leasePollMs'
+    | 'memoryCacheMs'
+    | 'appSideProbeIntervalMs'
+    | 'clients'
   >
 > {
   logger?: Logger;

@@ -16,6 +16,15 @@ export class StaticOAuthClientRegistry implements OAuthClientRegistry {
     if (!client) throw new Error(`no OAuth client serves source type "${type}"`);
     return client();
   }
+
+  named(name: string): OAuthClient | undefined {
+    // Clients are built on first use; only those of the wired types can be named by a stored grant.
+    for (const client of Object.values(this.clients)) {
+      const built = client();
+      if (built.name === name) return built;
+    }
+    return undefined;
+  }
 }
 
 export interface OAuthClientOptions {

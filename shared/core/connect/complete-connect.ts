@@ -119,7 +119,7 @@ async function finish(
   const refreshToken = outcome.tokens.refreshToken;
   if (refreshToken === undefined) return fail('no_refresh_token');
 
-  await deps.tokens.storeGrant(key, { refreshToken });
+  await deps.tokens.storeGrant(key, { refreshToken, sourceType: source.type });
   const location = await resolveWithNewGrant(deps, source);
   if (location.kind !== 'resolved') {
     // Do not leave a grant that cannot serve this source (another account, no access) attached to it.

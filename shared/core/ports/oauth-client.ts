@@ -84,6 +84,11 @@ export interface InactivityRule {
 }
 
 export interface OAuthClient {
+  /**
+   * Names the client in the grants it serves (stored-grant.ts `client`), so a refresh goes to the client
+   * that issued the grant whatever source types share it, e.g. "microsoft".
+   */
+  readonly name: string;
   /** The provider's authorize URL for the connect flow: code flow with PKCE S256, the client's scopes. */
   authorizeUrl(request: AuthorizeRequest): string;
   /** Redeems an authorization code (single-use: no retry). */
@@ -106,4 +111,6 @@ export interface OAuthClient {
 /** Which OAuth client serves a source type (shared/app/oauth-clients.ts). */
 export interface OAuthClientRegistry {
   get(type: SourceType): OAuthClient;
+  /** The client a stored grant names; undefined when no client of that name is wired. */
+  named(name: string): OAuthClient | undefined;
 }

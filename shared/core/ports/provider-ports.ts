@@ -84,6 +84,8 @@ export interface TokenManager {
 export interface StoredGrantInput {
   refreshToken: string;
   scopes?: string[];
+  /** The source's type: its OAuth client serves the grant (omitted: the manager's default client). */
+  sourceType?: string;
   /** Provider-specific fields (e.g. the directory of the grant), validated by the source type's OAuth client. */
   [providerField: string]: unknown;
 }

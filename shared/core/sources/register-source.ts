@@ -169,12 +169,13 @@ async function storeCredentials(
   body: RegisterSourceBody,
 ): Promise<boolean> {
   const tenant = body.tenantId ? { tenantId: body.tenantId } : {};
+  // The source type's OAuth client serves the grant (the token manager records which).
   if (body.auth === 'app') {
-    await deps.tokens.storeAppOnlyGrant(key, tenant);
+    await deps.tokens.storeAppOnlyGrant(key, { ...tenant, sourceType: body.type });
     return true;
   }
   if (body.refreshToken === undefined) return false;
-  await deps.tokens.storeGrant(key, { refreshToken: body.refreshToken, ...tenant });
+  await deps.tokens.storeGrant(key, { refreshToken: body.refreshToken, ...tenant, sourceType: body.type });
   return true;
 }
 

@@ -18,14 +18,21 @@ import type { LeaseStore } from '../ports/lease-store.js';
 import type { Logger } from '../ports/logger.js';
 import { ReauthRequiredError, TransientError } from '../domain/errors.js';
 import type { StoredGrantInput, TokenManager } from '../ports/provider-ports.js';
-import type { OAuthClient, OAuthFailure, ProviderGrantFields, TokenOutcome } from '../ports/oauth-client.js';
+import type {
+  OAuthClient,
+  OAuthClientRegistry,
+  OAuthFailure,
+  ProviderGrantFields,
+  TokenOutcome,
+} from '../ports/oauth-client.js';
 import type { TokenStore } from '../ports/token-store.js';
 import { backoffDelayMs, DEFAULT_TOKEN_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { z } from 'zod';
 import { CorruptGrantError, providerFields, type StoredGrant } from './stored-grant.js';
 
 /** Provider-specific input of an app-only grant, checked by the client (OAuthClient.appOnly). */
-export type AppOnlyGrantInput = ProviderGrantFields;
+/** The provider's fields of an app-only grant, and the source type whose OAuth client serves it. */
+export type AppOnlyGrantInput = ProviderGrantFields & { sourceType?: string };
 
 /** What the composition sees beyond the port: the app-only variant of storeGrant. */
 export interface AppOnlyTokenGrants {
@@ -44,8 +51,16 @@ export interface TokenManagerFaults {
 }
 
 export interface RefreshingTokenManagerOptions {
-  /** The OAuth client of the source types this manager serves. */
+  /**
+   * The OAuth client of grants that name none: stored without a source type, or before grants named
+   * their client.
+   */
   client: OAuthClient;
+  /**
+   * The clients by source type (storeGrant's `sourceType`) and by name (a stored grant's `client`).
+   * Without it, every grant is the default client's.
+   */
+  clients?: OAuthClientRegistry;
   store: TokenStore;
   /** Lease store with scope 'token-refresh' on the `leases` table. */
   leases: LeaseStore;
@@ -71,6 +86,8 @@ export interface RefreshingTokenManagerOptions {
 const grantInputSchema = z.looseObject({
   refreshToken: z.string().min(1),
   scopes: z.array(z.string().min(1)).optional(),
+  /** The source's type: its OAuth client serves the grant (the default client when absent). */
+  sourceType: z.string().min(1).optional(),
 });
 
 interface UsableToken {
@@ -138,13 +155,15 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
   }
 
   async storeGrant(source: SourceKey, input: StoredGrantInput): Promise<void> {
-    const { refreshToken, scopes, ...providerInput } = grantInputSchema.parse(input);
-    const grant = this.client.newDelegatedGrant(providerInput);
+    const { refreshToken, scopes, sourceType, ...providerInput } = grantInputSchema.parse(input);
+    const client = this.clientForType(sourceType);
+    const grant = client.newDelegatedGrant(providerInput);
     await this.withRefreshLease(source, async () => {
       await this.options.store.write(source, {
         ...grant.fields,
         schemaVersion: 1,
         kind: 'delegated',
+        ...this.clientField(client),
         refreshToken,
         scopes: grant.scopes ?? scopes ?? [],
         obtainedAt: new Date(this.now()).toISOString(),
@@ -154,13 +173,16 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
   }
 
   async storeAppOnlyGrant(source: SourceKey, input: AppOnlyGrantInput = {}): Promise<void> {
-    if (!this.client.appOnly) throw new Error('this source type has no app-only access');
-    const grant = this.client.appOnly.newGrant(input);
+    const { sourceType, ...providerInput } = input;
+    const client = this.clientForType(sourceType);
+    if (!client.appOnly) throw new Error('this source type has no app-only access');
+    const grant = client.appOnly.newGrant(providerInput);
     await this.withRefreshLease(source, async () => {
       await this.options.store.write(source, {
         ...grant.fields,
         schemaVersion: 1,
         kind: 'app',
+        ...this.clientField(client),
         scopes: grant.scopes ?? [],
         obtainedAt: new Date(this.now()).toISOString(),
       });
@@ -252,7 +274,7 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
     const expiresAtMs = requestedAt + tokens.expiresInSeconds * 1000;
     const rotated = grant.kind === 'delegated' && tokens.refreshToken !== undefined;
     // The idle clock (keep-alive) restarts with a new refresh token; without rotation, with any use.
-    const renewed = rotated || (grant.kind === 'delegated' && !this.client.refreshTokensRotate);
+    const renewed = rotated || (grant.kind === 'delegated' && !this.clientOf(grant).refreshTokensRotate);
     const next: StoredGrant =
       grant.kind === 'delegated'
         ? {
@@ -294,10 +316,11 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
 
   private request(grant: StoredGrant): Promise<TokenOutcome> {
     const fields = providerFields(grant);
+    const client = this.clientOf(grant);
     if (grant.kind === 'delegated') {
-      return this.client.refresh({ refreshToken: grant.refreshToken, scopes: grant.scopes, fields });
+      return client.refresh({ refreshToken: grant.refreshToken, scopes: grant.scopes, fields });
     }
-    if (!this.client.appOnly) {
+    if (!client.appOnly) {
       const reason = 'the stored grant is app-only, which this source type does not support; reconnect the source';
       return Promise.resolve({
         kind: 'permanent',
@@ -307,7 +330,7 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
         appSide: false,
       });
     }
-    return this.client.appOnly.requestToken({ scopes: grant.scopes, fields });
+    return client.appOnly.requestToken({ scopes: grant.scopes, fields });
   }
 
   private async markInvalid(
@@ -369,8 +392,26 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
       if (error instanceof CorruptGrantError) throw corrupt();
       throw error;
     }
-    if (grant && !this.client.grantFields.safeParse(providerFields(grant)).success) throw corrupt();
+    if (grant && !this.clientOf(grant).grantFields.safeParse(providerFields(grant)).success) throw corrupt();
     return grant;
+  }
+
+  /** The client of a new grant: the source type's, or the default one when no type is given. */
+  private clientForType(sourceType: string | undefined): OAuthClient {
+    return sourceType && this.options.clients ? this.options.clients.get(sourceType) : this.client;
+  }
+
+  /** Grants of the default client name none, so documents stay as they were for single-client apps. */
+  private clientField(client: OAuthClient): { client?: string } {
+    return client === this.client ? {} : { client: client.name };
+  }
+
+  /** The client a stored grant names; a name no wired client has makes the document unusable. */
+  private clientOf(grant: StoredGrant): OAuthClient {
+    if (!grant.client || grant.client === this.client.name) return this.client;
+    const client = this.options.clients?.named(grant.client);
+    if (!client) throw corrupt();
+    return client;
   }
 
   /**

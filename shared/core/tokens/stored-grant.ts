@@ -41,6 +41,8 @@ const common = {
   /** When the refresh token (or the app-only grant) was stored or last rotated (ISO 8601). */
   obtainedAt: z.string(),
   invalid: grantInvalidSchema.optional(),
+  /** The OAuth client that serves the grant (OAuthClient.name); absent in documents stored before there were several. */
+  client: z.string().min(1).optional(),
   ...cachedAccessToken,
 };
 

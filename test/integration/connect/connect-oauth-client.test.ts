@@ -18,6 +18,7 @@ function clientSigningInAt(origin: string, asked: AuthorizeRequest[]): OAuthClie
     throw new Error('not used by /connect/start');
   };
   return {
+    name: origin,
     authorizeUrl: (request) => {
       asked.push(request);
       return `${origin}/authorize?state=${encodeURIComponent(request.state)}`;
@@ -40,7 +41,10 @@ describe('startConnect with one OAuth client per source type', () => {
       onedrive: clientSigningInAt('https://onedrive-idp.example', asked.onedrive),
       sharepoint: clientSigningInAt('https://sharepoint-idp.example', asked.sharepoint),
     };
-    const oauth: OAuthClientRegistry = { get: (type) => clients[type as keyof typeof clients] };
+    const oauth: OAuthClientRegistry = {
+      get: (type) => clients[type as keyof typeof clients],
+      named: () => undefined,
+    };
     const deps = {
       settings: {
         signer: new ConnectStateSigner('a-connect-state-secret-of-at-least-32-characters'),

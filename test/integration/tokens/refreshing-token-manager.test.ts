@@ -20,6 +20,7 @@ const DAY = 86_400_000;
 function exampleClient(refreshes: RefreshRequest[]): OAuthClient {
   let issued = 0;
   return {
+    name: 'example',
     refreshTokensRotate: false,
     inactivity: { maxIdleMs: 180 * DAY },
     grantFields: z.object({ realm: z.string().min(1) }),
@@ -77,5 +78,40 @@ describe('RefreshingTokenManager over another provider', () => {
     await expect(manager.storeGrant(source, { refreshToken: 'rt-1' })).rejects.toThrow(/realm/);
     await expect(manager.storeAppOnlyGrant(source)).rejects.toThrow('this source type has no app-only access');
     expect(await store.read(source)).toBeUndefined();
+  });
+
+  it("stores a grant with its source type's client and refreshes it there, while grants without a type keep the default client", async () => {
+    const defaultRefreshes: RefreshRequest[] = [];
+    const chatRefreshes: RefreshRequest[] = [];
+    const defaultClient = exampleClient(defaultRefreshes);
+    const chatClient = { ...exampleClient(chatRefreshes), name: 'chat-idp' };
+    const store = new LocalTokenStore(
+      await freshTable('grants'),
+      parseLocalTokenKeys(generateLocalTokenKeyEntry('k1')),
+    );
+    const manager = new RefreshingTokenManager({
+      client: defaultClient,
+      clients: {
+        get: (type) => (type === 'chat' ? chatClient : defaultClient),
+        named: (name) => [defaultClient, chatClient].find((client) => client.name === name),
+      },
+      store,
+      leases: new TableLeaseStore(await freshTable('leases'), 'token-refresh'),
+      refreshMarginMs: 5 * 60_000,
+      memoryCacheMs: 0,
+      logger: quietLogger,
+    });
+    const chatSource = { kbId: 'kb-1', sourceId: 'chat-1' };
+    await manager.storeGrant(chatSource, { refreshToken: 'rt-chat', realm: 'south', sourceType: 'chat' });
+    await manager.storeGrant(source, { refreshToken: 'rt-drive', realm: 'north' });
+
+    await manager.getAccessToken(chatSource);
+    await manager.getAccessToken(source);
+    expect(chatRefreshes.map((request) => request.refreshToken)).toEqual(['rt-chat']);
+    expect(defaultRefreshes.map((request) => request.refreshToken)).toEqual(['rt-drive']);
+    // The grant names its client, and neither the source type nor the client name is a provider field.
+    expect(await store.read(chatSource)).toMatchObject({ client: 'chat-idp', realm: 'south' });
+    expect(chatRefreshes[0]?.fields).toEqual({ realm: 'south' });
+    expect(await store.read(source)).not.toHaveProperty('client');
   });
 });

@@ -45,6 +45,7 @@ const grantFieldsSchema = z.object({ tenantId: z.string().min(1) });
 
 export class MicrosoftOAuthClient implements OAuthClient {
   /** Entra returns a new refresh token with every refresh; the old one stays valid until it expires. */
+  readonly name = 'microsoft';
   readonly refreshTokensRotate = true;
   readonly inactivity: InactivityRule = { maxIdleMs: ENTRA_REFRESH_TOKEN_MAX_IDLE_MS };
   readonly grantFields: z.ZodType<ProviderGrantFields> = grantFieldsSchema;
