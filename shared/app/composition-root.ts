@@ -103,7 +103,9 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   // no client (stored before, or by tests) are the Microsoft client's.
   const tokens =
     overrides.tokens ??
-    lazyTokenManager(() => createTokenManager(config, storage, { client: oauthClients.get('onedrive'), clients: oauthClients }));
+    lazyTokenManager(() =>
+      createTokenManager(config, storage, { client: oauthClients.get('onedrive'), clients: oauthClients }),
+    );
   const providers = createProviderRegistry({
     graphBaseUrl: config.providers.microsoft.graphBaseUrl,
     tokens,
