@@ -179,14 +179,8 @@ export class ChangeApplier {
           ? `${parent.path ?? ''}/${remote.name ?? ''}`
           : undefined;
     const included = inScope && !remote.isFolder && passesFilters(this.source.filters, remote.name, remote.size);
-    const cursorName = this.options.cursorName;
     return {
-      id: remote.id,
-      ...(remote.kind === 'file' ? {} : { kind: remote.kind }),
-      ...(cursorName && cursorName !== DEFAULT_CURSOR ? { cursorName } : {}),
-      parentId: remote.parentId,
-      name: remote.name,
-      isFolder: remote.isFolder,
+      ...this.identityOf(remote),
       isRoot: remote.isRoot,
       path,
       inScope,
@@ -285,18 +279,12 @@ export class ChangeApplier {
 
   private markPending(remote: RemoteItem, prior: ItemState | undefined, work: PageWork) {
     const parentId = remote.parentId ?? '';
-    const cursorName = this.options.cursorName;
     if (prior?.pending && prior.pendingParentId) this.pendingByParent.get(prior.pendingParentId)?.delete(remote.id);
     this.addPending(parentId, remote.id);
     // Keep what the host last saw (for the transition once resolved) and the newest remote state.
     const base = prior?.pending ? prior.pendingBase : prior ? JSON.stringify(prior) : undefined;
     work.put({
-      id: remote.id,
-      ...(remote.kind === 'file' ? {} : { kind: remote.kind }),
-      ...(cursorName && cursorName !== DEFAULT_CURSOR ? { cursorName } : {}),
-      parentId: remote.parentId,
-      name: remote.name,
-      isFolder: remote.isFolder,
+      ...this.identityOf(remote),
       isRoot: false,
       inScope: false,
       included: false,
@@ -306,6 +294,19 @@ export class ChangeApplier {
       pendingBase: base,
       seenRun: this.options.resyncRunId,
     });
+  }
+
+  /** What every item row starts with, tracked or pending: ids, kind, its cursor (when not the default) and name. */
+  private identityOf(remote: RemoteItem) {
+    const cursorName = this.options.cursorName;
+    return {
+      id: remote.id,
+      ...(remote.kind === 'file' ? {} : { kind: remote.kind }),
+      ...(cursorName && cursorName !== DEFAULT_CURSOR ? { cursorName } : {}),
+      parentId: remote.parentId,
+      name: remote.name,
+      isFolder: remote.isFolder,
+    };
   }
 
   private addPending(parentId: string, childId: string) {
