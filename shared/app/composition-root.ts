@@ -30,7 +30,7 @@ import { SubscriptionStore } from '../adapters/azure-tables/subscription-store.j
 import { DebounceStore } from '../adapters/azure-tables/debounce-store.js';
 import { MaintenanceMarksStore } from '../adapters/azure-tables/maintenance-marks.js';
 import { ConnectStateStore } from '../adapters/azure-tables/connect-state-store.js';
-import { SubscriptionLookup } from '../providers/microsoft/webhooks/subscription-lookup.js';
+import { SubscriptionLookup } from '../core/watch/watch-lookup.js';
 import { WatchManager } from '../core/watch/watch-manager.js';
 import { SyncCoalescer } from '../core/notifications/sync-coalescer.js';
 import { SourceMaintenance } from '../core/maintenance/source-maintenance.js';
@@ -60,7 +60,7 @@ export interface Services {
   providers: ProviderRegistry;
   /** Watch rows; every write clears the webhook's cached answer for that id in this process. */
   subscriptionStore: SubscriptionStore;
-  /** The webhook's cache over subscription rows (subscription-lookup.ts). */
+  /** The webhook's cache over subscription rows (core/watch/watch-lookup.ts). */
   subscriptionLookup: SubscriptionLookup;
   /** Per-source rows that removing a source deletes (delete-source.ts). */
   debounceStore: DebounceStore;
@@ -116,7 +116,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const watchdog = { arm: (key: SourceKey, delaySeconds: number) => syncJobs.armWatchdog(key, delaySeconds) };
   const enqueueSync = (key: SourceKey, reason: SyncJobMessage['reason']) => syncJobs.enqueue(key, reason);
   // The webhook's cache and the app's own subscription writes share one lookup, so a subscription
-  // created here is recognised at once (subscription-lookup.ts).
+  // created here is recognised at once (core/watch/watch-lookup.ts).
   const subscriptionLookup = new SubscriptionLookup(new SubscriptionStore(storage.table(TABLES.subscriptions)));
   const subscriptionStore = new SubscriptionStore(storage.table(TABLES.subscriptions), (id) =>
     subscriptionLookup.forget(id),

@@ -14,7 +14,13 @@ import type {
   ContentResponse,
   SyncProvider,
 } from '../../shared/core/ports/provider-ports.js';
-import type { WatchInfo, WatchPolicy, WatchRequest, WatchSource } from '../../shared/core/ports/watch-source.js';
+import type {
+  WatchHandle,
+  WatchInfo,
+  WatchPolicy,
+  WatchRequest,
+  WatchSource,
+} from '../../shared/core/ports/watch-source.js';
 
 export const IN_MEMORY_TYPE = 'memchat';
 
@@ -164,7 +170,7 @@ class InMemoryWatch implements WatchSource {
     return Promise.resolve({ watchId, expiresAt: request.expiresAt });
   }
 
-  delete(_source: SourceRecord, watchId: string): Promise<void> {
+  delete(_source: SourceRecord, { watchId }: WatchHandle): Promise<void> {
     this.live.delete(watchId);
     return Promise.resolve();
   }

@@ -106,6 +106,12 @@ export interface OAuthClient {
   /** The schema of the provider fields in a stored grant: a stored document that fails it is corrupt. */
   readonly grantFields: z.ZodType<ProviderGrantFields>;
   readonly appOnly?: AppOnlyAccess;
+  /**
+   * Revokes a refresh token at the provider, for providers that have a revoke endpoint (Google's
+   * https://oauth2.googleapis.com/revoke). Absent: the grant can only be forgotten, and it lapses
+   * unused. A token already invalid counts as revoked; other failures come back as `transient`.
+   */
+  revoke?(refreshToken: string): Promise<{ kind: 'revoked' } | Extract<OAuthFailure, { kind: 'transient' }>>;
 }
 
 /** Which OAuth client serves a source type (shared/app/oauth-clients.ts). */

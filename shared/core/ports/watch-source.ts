@@ -49,7 +49,15 @@ export interface WatchInfo {
    * one; the provider's webhook verifier checks it. Undefined accepts any sender.
    */
   issuer?: string;
+  /**
+   * The provider's id of what the watch observes, when stopping the watch needs it besides the watch
+   * id (Google's `resourceId`); kept in the watch's record and given back to `delete`.
+   */
+  resource?: string;
 }
+
+/** What `delete` is told about the watch to stop. */
+export type WatchHandle = Pick<WatchInfo, 'watchId' | 'resource'>;
 
 export interface WatchSource {
   readonly policy: WatchPolicy;
@@ -61,5 +69,5 @@ export interface WatchSource {
   /** Present when `policy.reauthorizeSupported`; throws `NotFoundError` when the watch is gone. */
   reauthorize?(source: SourceRecord, watchId: string): Promise<void>;
   /** Deleting a watch that is already gone succeeds. */
-  delete(source: SourceRecord, watchId: string): Promise<void>;
+  delete(source: SourceRecord, watch: WatchHandle): Promise<void>;
 }

@@ -22,7 +22,7 @@ export interface DeleteSourceDependencies {
   providers: ProviderRegistry;
   syncLeases: Pick<LeaseStore, 'tryAcquire'>;
   /** Rows the notification and maintenance parts keep per source; left behind, they outlive it. */
-  subscriptionStore: Pick<WatchRepository, 'delete'>;
+  subscriptionStore: Pick<WatchRepository, 'get' | 'delete'>;
   debounceStore: Pick<DebounceStateRepository, 'delete'>;
   maintenanceMarks: Pick<MaintenanceMarksRepository, 'delete'>;
   leaseMs: number;

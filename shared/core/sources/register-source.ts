@@ -42,7 +42,7 @@ export interface RegisterSourceDependencies {
   syncLeases: Pick<LeaseStore, 'tryAcquire'>;
   syncJobs: SyncJobQueue;
   /** A source moved to another location gives up the old one's watch (its row goes too). */
-  subscriptionStore: Pick<WatchRepository, 'delete'>;
+  subscriptionStore: Pick<WatchRepository, 'get' | 'delete'>;
   now?: () => Date;
 }
 

@@ -195,8 +195,31 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
    * here means forgetting it; it then expires unused.
    */
   async revoke(source: SourceKey): Promise<void> {
-    await this.withRefreshLease(source, () => this.options.store.remove(source));
+    await this.withRefreshLease(source, async () => {
+      await this.revokeAtProvider(source);
+      await this.options.store.remove(source);
+    });
     this.options.logger.info('token.grant_removed', { ...sourceKeyOf(source) });
+  }
+
+  /**
+   * Where the provider can revoke a refresh token, it is revoked before it is forgotten. Best effort:
+   * the source is being removed either way, and a failure only means the token lapses unused later.
+   */
+  private async revokeAtProvider(source: SourceKey): Promise<void> {
+    let grant: StoredGrant | undefined;
+    try {
+      grant = await this.read(source);
+    } catch (error) {
+      if (error instanceof CorruptGrantError || error instanceof ReauthRequiredError) return;
+      throw error;
+    }
+    if (!grant || grant.kind !== 'delegated') return;
+    const client = this.clientOf(grant);
+    if (!client.revoke) return;
+    const outcome = await client.revoke(grant.refreshToken);
+    if (outcome.kind === 'revoked') this.options.logger.info('token.grant_revoked', { ...sourceKeyOf(source) });
+    else this.options.logger.warn('token.revoke_failed', { ...sourceKeyOf(source), reason: outcome.reason });
   }
 
   /**

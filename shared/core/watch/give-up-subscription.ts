@@ -10,13 +10,18 @@ import type { WatchRepository } from '../ports/watch-repository.js';
 
 export async function giveUpSubscription(
   providers: ProviderRegistry,
-  subscriptions: Pick<WatchRepository, 'delete'>,
+  subscriptions: Pick<WatchRepository, 'get' | 'delete'>,
   source: SourceRecord,
 ): Promise<void> {
   const subscriptionId = source.subscriptionId;
   if (subscriptionId === undefined || subscriptionId === '') return;
   try {
-    await providers.get(source.type).watch?.delete(source, subscriptionId);
+    const watch = providers.get(source.type).watch;
+    if (watch) {
+      // The record may hold what the provider needs besides the id to stop it (WatchInfo.resource).
+      const record = await subscriptions.get(subscriptionId);
+      await watch.delete(source, { watchId: subscriptionId, resource: record?.resource });
+    }
   } catch (error) {
     const cannotOrNeedNot =
       error instanceof NotFoundError || error instanceof ReauthRequiredError || error instanceof PermanentSourceError;

@@ -168,7 +168,7 @@ export class WatchManager {
   private async replace(watched: Watched, old: WatchRecord): Promise<WatchOutcome> {
     const outcome = await this.create(watched, 'renewed', { closeGap: false });
     try {
-      await watched.watch.delete(watched.source, old.watchId);
+      await watched.watch.delete(watched.source, { watchId: old.watchId, resource: old.resource });
     } catch (error) {
       this.deps.log.warn('subscription.replaced_delete_failed', {
         kbId: watched.source.kbId,
@@ -198,6 +198,7 @@ export class WatchManager {
       kbId: source.kbId,
       sourceId: source.sourceId,
       issuer: info.issuer,
+      ...(info.resource === undefined ? {} : { resource: info.resource }),
       secretSha256: watchSecretDigest(secret),
       expiresAt: info.expiresAt,
       createdAt: new Date(now).toISOString(),

@@ -76,7 +76,7 @@ describe('OneDrive provider: subscriptions against the sandbox', () => {
     const later = new Date((await harness.sandbox.control.now()) + DAY_MS).toISOString();
     await expect(watch().renew(business, info.watchId, later)).rejects.toBeInstanceOf(NotFoundError);
     await expect(watch().reauthorize(business, info.watchId)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(watch().delete(business, info.watchId)).resolves.toBeUndefined();
+    await expect(watch().delete(business, { watchId: info.watchId })).resolves.toBeUndefined();
   });
 
   it('pins the subscription to the configured tenant, and to none for a multi-tenant app', async () => {
@@ -93,7 +93,7 @@ describe('OneDrive provider: subscriptions against the sandbox', () => {
 
   it('deletes a live subscription', async () => {
     const info = await watch().create(business, await request());
-    await watch().delete(business, info.watchId);
+    await watch().delete(business, { watchId: info.watchId });
     expect((await subscriptions.list()).map((subscription) => subscription.id)).not.toContain(info.watchId);
   });
 

@@ -114,4 +114,41 @@ describe('RefreshingTokenManager over another provider', () => {
     expect(chatRefreshes[0]?.fields).toEqual({ realm: 'south' });
     expect(await store.read(source)).not.toHaveProperty('client');
   });
+
+  it('revokes a refresh token at the provider before forgetting the grant, and forgets it even when the revoke fails', async () => {
+    const revoked: string[] = [];
+    let answer: 'revoked' | 'transient' = 'revoked';
+    const client = {
+      ...exampleClient([]),
+      revoke: async (refreshToken: string) => {
+        revoked.push(refreshToken);
+        return answer === 'revoked'
+          ? { kind: 'revoked' as const }
+          : { kind: 'transient' as const, reason: 'revoke endpoint answered 503', retryAfterMs: undefined };
+      },
+    };
+    const store = new LocalTokenStore(
+      await freshTable('grants'),
+      parseLocalTokenKeys(generateLocalTokenKeyEntry('k1')),
+    );
+    const manager = new RefreshingTokenManager({
+      client,
+      store,
+      leases: new TableLeaseStore(await freshTable('leases'), 'token-refresh'),
+      refreshMarginMs: 5 * 60_000,
+      memoryCacheMs: 0,
+      logger: quietLogger,
+    });
+    const other = { kbId: 'kb-1', sourceId: 'other' };
+    await manager.storeGrant(source, { refreshToken: 'rt-one', realm: 'north' });
+    await manager.storeGrant(other, { refreshToken: 'rt-two', realm: 'north' });
+
+    await manager.revoke(source);
+    answer = 'transient';
+    await manager.revoke(other);
+
+    expect(revoked).toEqual(['rt-one', 'rt-two']);
+    expect(await store.read(source)).toBeUndefined();
+    expect(await store.read(other)).toBeUndefined();
+  });
 });

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import type { SourceKey, SourceRecord } from '../../../shared/core/domain/source.js';
 import { NotFoundError } from '../../../shared/core/domain/errors.js';
 import type { SyncProvider } from '../../../shared/core/ports/provider-ports.js';
-import type { WatchPolicy, WatchRequest, WatchSource } from '../../../shared/core/ports/watch-source.js';
+import type { WatchHandle, WatchPolicy, WatchRequest, WatchSource } from '../../../shared/core/ports/watch-source.js';
 import { WatchManager } from '../../../shared/core/watch/watch-manager.js';
 import { watchSecretDigest } from '../../../shared/core/watch/watch-secret.js';
 import { memoryWatchStore } from '../../support/memory-watch-store.js';
@@ -40,7 +40,9 @@ class RecordingWatch implements WatchSource {
   async create(_source: SourceRecord, request: WatchRequest) {
     this.calls.push('create');
     this.created.push(request);
-    return { watchId: `w${this.next++}`, expiresAt: request.expiresAt };
+    const n = this.next++;
+    // A resource id like Google's, which stopping the watch needs besides its id.
+    return { watchId: `w${n}`, resource: `r${n}`, expiresAt: request.expiresAt };
   }
 
   async renew(_source: SourceRecord, watchId: string, expiresAt: string) {
@@ -53,8 +55,8 @@ class RecordingWatch implements WatchSource {
     this.calls.push(`reauthorize ${watchId}`);
   }
 
-  async delete(_source: SourceRecord, watchId: string) {
-    this.calls.push(`delete ${watchId}`);
+  async delete(_source: SourceRecord, { watchId, resource }: WatchHandle) {
+    this.calls.push(`delete ${watchId} ${resource}`);
   }
 }
 
@@ -167,7 +169,7 @@ describe('extending a watch', () => {
   test('recreate replaces the watch: the new one first, then the old one stopped, no extra sync', async () => {
     const { manager, watch, rows, synced, source } = await withExpiringWatch({ ...basePolicy, renewal: 'recreate' });
     expect(await manager.maintain(key)).toBe('renewed');
-    expect(watch.calls).toEqual(['create', 'delete w1']);
+    expect(watch.calls).toEqual(['create', 'delete w1 r1']);
     expect(source().subscriptionId).toBe('w2');
     expect([...rows.keys()]).toEqual(['w2']);
     // The two watches overlapped, so no change fell in between.
@@ -192,6 +194,6 @@ describe('reauthorization', () => {
     const policy: WatchPolicy = { ...basePolicy, reauthorizeSupported: false, renewal: 'recreate' };
     const { manager, watch } = await withExpiringWatch(policy);
     expect(await manager.reauthorize(key, 'w1')).toBe('renewed');
-    expect(watch.calls).toEqual(['create', 'delete w1']);
+    expect(watch.calls).toEqual(['create', 'delete w1 r1']);
   });
 });

@@ -2,7 +2,7 @@
 // under the Graph watch policy. The watch secret is Graph's clientState; notifications are pinned to
 // the configured tenant when there is one.
 import type { SourceRecord } from '../../../core/domain/source.js';
-import type { WatchInfo, WatchRequest, WatchSource } from '../../../core/ports/watch-source.js';
+import type { WatchHandle, WatchInfo, WatchRequest, WatchSource } from '../../../core/ports/watch-source.js';
 import type { GraphTransport } from '../graph/graph-transport.js';
 import { CLIENT_STATE_MAX_LENGTH, driveWatchPolicy, GRAPH_WEBHOOK_NAME } from '../webhooks/graph-watch-policy.js';
 import { pinnedTenant } from '../webhooks/pinned-tenant.js';
@@ -43,7 +43,7 @@ export class DriveWatch implements WatchSource {
     return reauthorizeSubscription(this.transport, source, watchId);
   }
 
-  delete(source: SourceRecord, watchId: string): Promise<void> {
+  delete(source: SourceRecord, { watchId }: WatchHandle): Promise<void> {
     return deleteSubscription(this.transport, source, watchId);
   }
 }

@@ -1,4 +1,4 @@
-// The webhook's subscription reads, behind a short in-memory cache, so an anonymous POST cannot make
+// The webhooks' watch reads (every provider's: Graph subscription ids, Google channel ids), behind a short in-memory cache, so an anonymous POST cannot make
 // the app read the table once per notification it carries (docs/notifications.md, "Speed").
 //
 // - One read per distinct id per batch, at most LOOKUP_CONCURRENCY at once, and one read at a time
@@ -12,7 +12,7 @@
 //   a notification that beats the write caches "unknown" for an id that is about to exist: the
 //   app's own writes call `forget` (same process), and elsewhere the entry lapses within the TTL.
 //   A notification dropped meanwhile costs latency, not changes: the next delta reads them all.
-import type { SubscriptionStore, WatchRecord } from '../../../adapters/azure-tables/subscription-store.js';
+import type { WatchRecord, WatchRepository } from '../ports/watch-repository.js';
 
 export interface SubscriptionLookupOptions {
   ttlMs?: number;
@@ -39,7 +39,7 @@ export class SubscriptionLookup {
   private readonly now: () => number;
 
   constructor(
-    private readonly store: Pick<SubscriptionStore, 'get'>,
+    private readonly store: Pick<WatchRepository, 'get'>,
     options: SubscriptionLookupOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 30_000;
