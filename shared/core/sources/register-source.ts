@@ -15,7 +15,7 @@ import {
 } from '../domain/source.js';
 import { NotFoundError, PermanentSourceError, ReauthRequiredError, TransientError } from '../domain/errors.js';
 import type { LeaseStore } from '../ports/lease-store.js';
-import type { ProviderRegistry, TokenManager } from '../ports/provider-ports.js';
+import type { ProviderRegistry, SyncProvider, TokenManager } from '../ports/provider-ports.js';
 import type { SourceRepository } from '../ports/source-repository.js';
 import type { WatchRepository } from '../ports/watch-repository.js';
 import type { SyncJobQueue } from '../ports/sync-job-queue.js';
@@ -105,7 +105,7 @@ export async function registerSource(
     filters: body.filters ?? {},
     pollIntervalSeconds: body.pollIntervalSeconds ?? deps.config.defaultPollIntervalSeconds,
     auth: body.auth,
-    mode: deps.config.publicBaseUrl ? 'webhook' : 'polling',
+    mode: syncMode(deps.config.publicBaseUrl, provider),
   };
   const pending = resolution.kind === 'pending_auth';
 
@@ -247,4 +247,15 @@ function restartedCursors(names: readonly string[]): SourceRecord['cursors'] {
 /** Table Storage keeps no undefined; dropping them keeps equality checks and JSON stable. */
 function withoutUndefined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}
+
+/**
+ * Webhook mode needs both a public URL for the provider to call and a provider that can watch; a
+ * provider without a watch is polled even when the app has a public URL.
+ */
+export function syncMode(
+  publicBaseUrl: string | undefined,
+  provider: Pick<SyncProvider, 'watch'>,
+): SourceRecord['mode'] {
+  return publicBaseUrl && provider.watch ? 'webhook' : 'polling';
 }
