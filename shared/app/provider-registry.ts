@@ -1,5 +1,5 @@
 // Which provider serves which source type. OneDrive and SharePoint are the same Graph drive API,
-// so both types get a OneDriveProvider over one shared Graph client.
+// so both types get a OneDriveProvider over one shared Graph client; Google Drive has its own.
 import type { SourceType } from '../core/domain/source.js';
 import type { ProviderRegistry, SyncProvider, TokenManager } from '../core/ports/provider-ports.js';
 import { createRegisterSourceBodySchema } from '../core/sources/register-source-body.js';
@@ -10,6 +10,9 @@ import {
   LEGACY_DRIVE_LOCATION_FIELDS,
   legacyDriveLocation,
 } from '../providers/microsoft/drive/drive-location.js';
+import { DriveApi } from '../providers/google/drive-api/drive-api.js';
+import { googleDriveLocationSchema } from '../providers/google/drive/google-drive-location.js';
+import { GoogleDriveProvider } from '../providers/google/drive/google-drive-provider.js';
 
 export class StaticProviderRegistry implements ProviderRegistry {
   constructor(private readonly providers: Readonly<Record<SourceType, SyncProvider>>) {}
@@ -30,6 +33,7 @@ const driveLocationRules = {
 export const registerSourceBodySchema = createRegisterSourceBodySchema({
   onedrive: driveLocationRules,
   sharepoint: driveLocationRules,
+  google_drive: { locationSchema: googleDriveLocationSchema },
 });
 
 export interface ProviderRegistrySettings {
@@ -39,6 +43,8 @@ export interface ProviderRegistrySettings {
   maxInlineRetryWaitSeconds?: number;
   /** MS_TENANT_ID: the tenant whose change notifications are accepted (none pinned when multi-tenant or unset). */
   tenantId?: string;
+  /** The Google Drive provider's settings (GOOGLE_DRIVE_ROOT_URL, GOOGLE_WATCH_MAX_LIFETIME_HOURS). */
+  google?: { driveRootUrl?: string; watchMaxLifetimeMs?: number };
 }
 
 export function createProviderRegistry(settings: ProviderRegistrySettings): ProviderRegistry {
@@ -47,5 +53,15 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
   return new StaticProviderRegistry({
     onedrive: new OneDriveProvider('onedrive', transport, watch),
     sharepoint: new OneDriveProvider('sharepoint', transport, watch),
+    google_drive: new GoogleDriveProvider(
+      new DriveApi({
+        rootUrl: settings.google?.driveRootUrl,
+        tokens: settings.tokens,
+        ...(settings.maxInlineRetryWaitSeconds === undefined
+          ? {}
+          : { maxInlineWaitMs: settings.maxInlineRetryWaitSeconds * 1000 }),
+      }),
+      { watchMaxLifetimeMs: settings.google?.watchMaxLifetimeMs },
+    ),
   });
 }

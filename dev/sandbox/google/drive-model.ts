@@ -94,6 +94,12 @@ export class DriveModel {
     return () => this.listeners.delete(listener);
   }
 
+  /** Makes every page token issued so far invalid (a gap in positions, so none of them is valid again). */
+  invalidatePageTokens(): void {
+    this.nextSeq += 1;
+    this.oldestValidToken = this.nextSeq;
+  }
+
   /** The token getStartPageToken answers: the position after the last change. */
   startPageToken(): number {
     return this.nextSeq;

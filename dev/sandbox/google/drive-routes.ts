@@ -45,6 +45,11 @@ export function driveRoutes(context: DriveRouteContext): { method: string; patte
     { method: 'GET', pattern: /^\/drive\/v3\/files$/, handler: (r, c) => listFiles(context, r, c) },
     {
       method: 'GET',
+      pattern: /^\/drive\/v3\/drives\/(?<id>[^/]+)$/,
+      handler: (r, c, p) => getDrive(context, r, c, p.id!),
+    },
+    {
+      method: 'GET',
       pattern: /^\/drive\/v3\/files\/(?<id>[^/]+)\/export$/,
       handler: (r, c, p) => exportFile(context, r, c, p.id!),
     },
@@ -132,6 +137,12 @@ function parseQuery(q: string | null): (file: DriveFile) => boolean {
     if (match) {
       const parent = match[1]!;
       return (file: DriveFile) => file.parents.includes(parent);
+    }
+    // name = 'text', with \' and \\ escapes as the search guide describes.
+    match = /^name\s*=\s*'((?:[^'\\]|\\.)*)'$/.exec(trimmed);
+    if (match) {
+      const name = match[1]!.replace(/\\(.)/g, '$1');
+      return (file: DriveFile) => file.name === name;
     }
     match = /^mimeType\s*(=|!=)\s*'([^']+)'$/.exec(trimmed);
     if (match) {
@@ -319,6 +330,19 @@ function exportFile(context: DriveRouteContext, request: SandboxRequest, caller:
   return { status: 200, headers: { 'content-type': mimeType, 'content-length': String(size) }, body };
 }
 
+/** drives.get (https://developers.google.com/workspace/drive/api/reference/rest/v3/drives/get): members only. */
+function getDrive(context: DriveRouteContext, request: SandboxRequest, caller: Caller, id: string): SandboxResponse {
+  const params = query(request, ['useDomainAdminAccess']);
+  const drive = context.model.drives.get(id);
+  if (!drive || !drive.memberUserIds.has(caller.userId)) {
+    fail(404, { reason: 'notFound', message: `Shared drive not found: ${id}`, location: 'driveId' });
+  }
+  const body = { kind: 'drive#drive', id: drive.id, name: drive.name };
+  return json(200, applyMask(body, parseFields(params.get('fields') ?? 'kind,id,name'), DRIVE_FIELDS));
+}
+
+const DRIVE_FIELDS: KnownFields = { fields: { kind: true, id: true, name: true, createdTime: true, hidden: true } };
+
 function startPageToken(context: DriveRouteContext, request: SandboxRequest, caller: Caller): SandboxResponse {
   const params = query(request, ['driveId', 'supportsAllDrives']);
   const driveId = params.get('driveId');
@@ -366,8 +390,8 @@ function listChanges(context: DriveRouteContext, request: SandboxRequest, caller
   const restrictToMyDrive = bool(params, 'restrictToMyDrive', false);
   // Each file once, at its latest change ("changes … for a file are coalesced", manage-changes guide).
   const latest = new Map<string, (typeof context.model.log)[number]>();
-  for (let index = from - 1; index < context.model.log.length; index++) {
-    const entry = context.model.log[index]!;
+  for (const entry of context.model.log) {
+    if (entry.seq < from) continue;
     const relevant = scope.driveId
       ? entry.driveId === scope.driveId
       : entry.userId === caller.userId ||

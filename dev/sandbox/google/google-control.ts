@@ -167,7 +167,7 @@ export class GoogleSandboxControl {
 
   /** Makes every page token issued so far invalid (as after a long pause, or a backend reset). */
   expirePageTokens(): void {
-    this.deps.model.oldestValidToken = this.deps.model.startPageToken();
+    this.deps.model.invalidatePageTokens();
   }
 
   now(): number {

@@ -48,3 +48,15 @@ export class TransientError extends Error {
     this.name = 'TransientError';
   }
 }
+
+/**
+ * The provider has the item but cannot deliver its content as asked (an export over the provider's
+ * size limit, a type that has no bytes): a clear answer for the host, not a broken stream.
+ */
+export class ContentUnavailableError extends Error {
+  readonly kind = 'content-unavailable' as const;
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'ContentUnavailableError';
+  }
+}

@@ -239,6 +239,8 @@ export class ChangeApplier {
       this.folders.delete(id);
       for (const descendant of await this.lookup.descendantsOf(id)) {
         if (work.rows.has(descendant.id) && work.removed.has(descendant.id)) continue;
+        // Moved out of the folder earlier in this page: the stored row is stale, the item lives on.
+        if (this.movedOutOf(id, descendant, work)) continue;
         if (descendant.included && !descendant.deleteHeld) this.stage(descendant, work);
         else if (!descendant.deleteHeld) work.remove(descendant.id);
         if (descendant.isFolder) this.folders.delete(descendant.id);
@@ -248,6 +250,25 @@ export class ChangeApplier {
     }
     if (base.included && !base.deleteHeld) this.stage(base, work);
     else if (!base.deleteHeld) work.remove(id);
+    // Staged by a run that stopped before releasing it (a crash after the item rows were written, with
+    // the final cursor not yet saved): this run re-read the delete, so it is this run's to release.
+    else {
+      work.staged.push(base);
+      work.put(base);
+    }
+  }
+
+  /** Whether this page moved `descendant` (a stored row below `folderId`) out from under the folder. */
+  private movedOutOf(folderId: string, descendant: ItemState, work: PageWork): boolean {
+    const current = work.rows.get(descendant.id);
+    if (!current || current.parentId === descendant.parentId) return false;
+    // Walk up from its new parent through what this run knows; reaching the folder means still below it.
+    let parentId = current.parentId;
+    for (let depth = 0; parentId && depth < 256; depth++) {
+      if (parentId === folderId) return false;
+      parentId = (work.rows.get(parentId) ?? this.folders.get(parentId))?.parentId;
+    }
+    return true;
   }
 
   /** A folder was renamed or moved: its descendants' paths (and maybe scope) changed too. */
