@@ -39,6 +39,8 @@ export interface ProviderRegistrySettings {
   maxInlineRetryWaitSeconds?: number;
   /** MS_TENANT_ID: the tenant whose change notifications are accepted (none pinned when multi-tenant or unset). */
   tenantId?: string;
+  /** The Google Drive provider's settings (GOOGLE_DRIVE_ROOT_URL, GOOGLE_WATCH_MAX_LIFETIME_HOURS). */
+  google?: { driveRootUrl?: string; watchMaxLifetimeMs?: number };
 }
 
 export function createProviderRegistry(settings: ProviderRegistrySettings): ProviderRegistry {
