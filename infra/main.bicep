@@ -47,6 +47,13 @@ param msTenantId string = ''
 @description('Optional. Client secret of the app registration. Stored in Key Vault and exposed to the app only as a Key Vault reference. Empty: no secret (secretless federated credential, docs/deploy.md).')
 param msClientSecret string = ''
 
+@description('Optional. OAuth client ID of the Google Cloud web application client, for Google Drive sources (docs/provider-google.md). Empty: Microsoft sources only.')
+param googleClientId string = ''
+
+@secure()
+@description('Optional. Secret of that Google client. Stored in Key Vault and exposed to the app only as a Key Vault reference (GOOGLE_CLIENT_SECRET).')
+param googleClientSecret string = ''
+
 @description('Optional. Comma-separated origins (scheme://host[:port]) the connect flow may send the browser back to: the host application, e.g. https://chat.example.com.')
 param connectReturnToAllowlist string = ''
 
@@ -82,6 +89,8 @@ var graphTenantId = empty(msTenantId) ? tenant().tenantId : msTenantId
 // Name of the vault secret holding MS_CLIENT_SECRET; empty when the secretless mode is used.
 var clientSecretName = empty(msClientSecret) ? '' : 'ms-client-secret'
 var connectStateSecretName = 'connect-state-secret'
+// Name of the vault secret holding GOOGLE_CLIENT_SECRET; empty when no Google client is configured.
+var googleClientSecretName = empty(googleClientSecret) ? '' : 'google-client-secret'
 
 // Resources //
 
@@ -183,6 +192,17 @@ module clientSecret 'app/client-secret.bicep' = if (!empty(msClientSecret)) {
   }
 }
 
+module googleClientSecretModule 'app/client-secret.bicep' = if (!empty(googleClientSecret)) {
+  name: 'googleClientSecret'
+  scope: rg
+  params: {
+    keyVaultName: keyVault.outputs.name
+    secretName: googleClientSecretName
+    secretValue: googleClientSecret
+    secretDescription: 'Client secret of the Google web application client named by GOOGLE_CLIENT_ID'
+  }
+}
+
 module connectStateSecretModule 'app/connect-state-secret.bicep' = {
   name: 'connectStateSecret'
   scope: rg
@@ -250,6 +270,8 @@ module api 'app/api.bicep' = {
     msClientId: msClientId
     clientSecretName: clientSecretName
     connectStateSecretName: connectStateSecretName
+    googleClientId: googleClientId
+    googleClientSecretName: googleClientSecretName
     connectReturnToAllowlist: connectReturnToAllowlist
     nodeVersion: nodeVersion
     instanceMemoryMB: instanceMemoryMB
@@ -261,6 +283,7 @@ module api 'app/api.bicep' = {
     rbac
     storageQueuesAndTables
     clientSecret
+    googleClientSecretModule
     connectStateSecretModule
   ]
 }

@@ -51,6 +51,12 @@ param maintenanceSchedule string = '0 */5 * * * *'
 @description('Optional. Name of the vault secret holding the client secret. Empty: secretless mode (MS_FEDERATED_IDENTITY_CLIENT_ID instead of MS_CLIENT_SECRET).')
 param clientSecretName string = ''
 
+@description('Optional. OAuth client ID of the Google Cloud web application client (GOOGLE_CLIENT_ID). Empty: no Google Drive sources.')
+param googleClientId string = ''
+
+@description('Optional. Name of the vault secret holding GOOGLE_CLIENT_SECRET. Empty: no Google Drive sources.')
+param googleClientSecretName string = ''
+
 @description('Required. Name of the vault secret holding CONNECT_STATE_SECRET.')
 param connectStateSecretName string
 
@@ -122,6 +128,16 @@ var clientCredentialSettings = empty(clientSecretName)
       MS_CLIENT_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${clientSecretName})'
     }
 
+// Google Drive sources (docs/provider-google.md, "Identity"): the web client's id and its secret, the
+// secret only as a Key Vault reference, beside the Microsoft ones. Without a Google client the app
+// serves Microsoft sources only.
+var googleSettings = empty(googleClientSecretName)
+  ? {}
+  : {
+      GOOGLE_CLIENT_ID: googleClientId
+      GOOGLE_CLIENT_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${googleClientSecretName})'
+    }
+
 // Resources //
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -185,7 +201,8 @@ module site 'br/public:avm/res/web/site:0.22.0' = {
           monitoringSettings,
           applicationSettings,
           connectSettings,
-          clientCredentialSettings
+          clientCredentialSettings,
+          googleSettings
         )
       }
     ]

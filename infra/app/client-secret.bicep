@@ -1,6 +1,7 @@
-// Stores the Entra app registration's client secret in the deployment's Key Vault. The function app
-// sees it only through a Key Vault reference (MS_CLIENT_SECRET in app/api.bicep); the value is a
-// @secure() parameter, so ARM keeps it out of deployment history and outputs.
+// Stores an OAuth client secret (the Entra app registration's, or the Google web client's) in the
+// deployment's Key Vault. The function app sees it only through a Key Vault reference (MS_CLIENT_SECRET
+// or GOOGLE_CLIENT_SECRET in app/api.bicep); the value is a @secure() parameter, so ARM keeps it out of
+// deployment history and outputs.
 
 // Parameters //
 
@@ -14,6 +15,9 @@ param secretName string
 @description('Required. The client secret.')
 param secretValue string
 
+@description('Optional. What the secret is, for people reading the vault.')
+param secretDescription string = 'Client secret of the Entra app registration named by MS_CLIENT_ID'
+
 // Resources //
 
 resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
@@ -25,7 +29,7 @@ resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   name: secretName
   properties: {
     value: secretValue
-    contentType: 'Client secret of the Entra app registration named by MS_CLIENT_ID'
+    contentType: secretDescription
   }
 }
 

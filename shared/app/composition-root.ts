@@ -90,6 +90,7 @@ export interface ServiceOverrides {
 
 export function buildServices(config: Config, overrides: ServiceOverrides = {}): Services {
   registerSecret(config.providers.microsoft.clientSecret);
+  registerSecret(config.providers.google.clientSecret);
   registerSecret(config.tokens.localTokenKeys);
   const graphClock = overrides.graphClock ?? Date.now;
   const storage = overrides.storage ?? createStorageClients(config.storage);
@@ -110,6 +111,10 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     graphBaseUrl: config.providers.microsoft.graphBaseUrl,
     tokens,
     tenantId: config.providers.microsoft.tenantId,
+    google: {
+      driveRootUrl: config.providers.google.driveRootUrl,
+      watchMaxLifetimeMs: config.providers.google.watchMaxLifetimeMs,
+    },
   });
   const defaultLog = consoleLogger({ component: 'sync' });
   const syncJobs = new StorageSyncJobQueue(storage);

@@ -72,6 +72,23 @@ export const settingsSchema = z.object({
   CONNECT_STATE_TTL_SECONDS: integer(600, 1, 3_600),
   /** Delegated scopes the connect flow asks for; offline_access is what yields a refresh token. */
   CONNECT_SCOPES: z.string().trim().min(1).default('offline_access Files.Read.All'),
+  /** OAuth client id of the Google Cloud project's web application client; unset: no Google Drive sources. */
+  GOOGLE_CLIENT_ID: optionalString,
+  /** That client's secret (a Key Vault reference in Azure). */
+  GOOGLE_CLIENT_SECRET: optionalString,
+  // Google's endpoints (https://developers.google.com/identity/protocols/oauth2/web-server); the sandbox's in tests.
+  GOOGLE_OAUTH_AUTHORIZE_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  GOOGLE_OAUTH_REVOKE_URL: z.url().default('https://oauth2.googleapis.com/revoke'),
+  /** rootUrl of the Drive v3 client (@googleapis/drive appends drive/v3/...). */
+  GOOGLE_DRIVE_ROOT_URL: z.url().default('https://www.googleapis.com/'),
+  /** Scopes the Google connect flow asks for (space-separated). */
+  GOOGLE_CONNECT_SCOPES: z.string().trim().min(1).default('https://www.googleapis.com/auth/drive.readonly'),
+  /**
+   * Lifetime asked for a Drive changes channel; Google caps changes.watch channels at one week
+   * (https://developers.google.com/drive/api/guides/push, "expiration").
+   */
+  GOOGLE_WATCH_MAX_LIFETIME_HOURS: integer(168, 1, 168),
 });
 
 /**
@@ -88,6 +105,11 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if (set('MS_CLIENT_SECRET') && !set('MS_CLIENT_ID'))
     problems.push('MS_CLIENT_ID: required when MS_CLIENT_SECRET is set');
+  // A web application client always authenticates with its secret at Google's token endpoint.
+  if (set('GOOGLE_CLIENT_SECRET') && !set('GOOGLE_CLIENT_ID'))
+    problems.push('GOOGLE_CLIENT_ID: required when GOOGLE_CLIENT_SECRET is set');
+  if (set('GOOGLE_CLIENT_ID') && !set('GOOGLE_CLIENT_SECRET'))
+    problems.push('GOOGLE_CLIENT_SECRET: required when GOOGLE_CLIENT_ID is set (a web application client)');
   const publicBase = (env.PUBLIC_BASE_URL ?? '').trim();
   if (publicBase && URL.canParse(publicBase) && !publicBase.startsWith('https://') && !isLoopbackUrl(publicBase)) {
     problems.push('PUBLIC_BASE_URL: must be https (Graph only calls https)');
@@ -203,6 +225,16 @@ const nestSettings = (s: Settings) => ({
       federatedIdentityClientId: s.MS_FEDERATED_IDENTITY_CLIENT_ID,
       connectScopes: s.CONNECT_SCOPES,
     },
+    google: {
+      clientId: s.GOOGLE_CLIENT_ID,
+      clientSecret: s.GOOGLE_CLIENT_SECRET,
+      authorizeUrl: s.GOOGLE_OAUTH_AUTHORIZE_URL,
+      tokenUrl: s.GOOGLE_OAUTH_TOKEN_URL,
+      revokeUrl: s.GOOGLE_OAUTH_REVOKE_URL,
+      driveRootUrl: s.GOOGLE_DRIVE_ROOT_URL,
+      connectScopes: s.GOOGLE_CONNECT_SCOPES,
+      watchMaxLifetimeMs: s.GOOGLE_WATCH_MAX_LIFETIME_HOURS * 3_600_000,
+    },
   },
 });
 
@@ -210,6 +242,7 @@ export const configSchema = settingsSchema.transform(nestSettings);
 
 export type Config = z.output<typeof configSchema>;
 export type MicrosoftSettings = Config['providers']['microsoft'];
+export type GoogleSettings = Config['providers']['google'];
 
 /** Names of settings whose values are secrets: never logged, never echoed in errors. */
 export const SECRET_SETTINGS = [
@@ -217,6 +250,7 @@ export const SECRET_SETTINGS = [
   'LOCAL_TOKEN_KEYS',
   'AzureWebJobsStorage',
   'CONNECT_STATE_SECRET',
+  'GOOGLE_CLIENT_SECRET',
 ] as const;
 
 export class ConfigError extends Error {

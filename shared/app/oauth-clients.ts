@@ -1,29 +1,36 @@
 // Which OAuth client serves which source type. OneDrive and SharePoint sign in through the same
-// Microsoft identity platform app registration, so both types get one MicrosoftOAuthClient, built on
-// first use (it needs MS_CLIENT_ID; a process that never touches a token must still start).
+// Microsoft identity platform app registration, so both types get one MicrosoftOAuthClient; Google
+// Drive gets the GoogleOAuthClient of the Google Cloud project's web client. Each is built on first use
+// (the Microsoft one needs MS_CLIENT_ID, the Google one GOOGLE_CLIENT_ID and its secret): a process
+// that never touches a token, or lacks one provider's settings, must still start and serve the other.
 import type { TokenCredential } from '@azure/identity';
 import type { SourceType } from '../core/domain/source.js';
 import type { OAuthClient, OAuthClientRegistry } from '../core/ports/oauth-client.js';
 import { MicrosoftOAuthClient } from '../providers/microsoft/identity/microsoft-oauth-client.js';
+import { GOOGLE_OAUTH_CLIENT_NAME, GoogleOAuthClient } from '../providers/google/identity/google-oauth-client.js';
 import type { Config } from './config.js';
 import { clientCredential, lazyAzureIdentity } from './app-identity.js';
 
+/** A client known by name before it is built, so finding a grant's client builds only that one. */
+export interface LazyOAuthClient {
+  name: string;
+  get(): OAuthClient;
+}
+
 export class StaticOAuthClientRegistry implements OAuthClientRegistry {
-  constructor(private readonly clients: Readonly<Record<SourceType, () => OAuthClient>>) {}
+  constructor(private readonly clients: Readonly<Record<SourceType, LazyOAuthClient>>) {}
 
   get(type: SourceType): OAuthClient {
     const client = this.clients[type];
     if (!client) throw new Error(`no OAuth client serves source type "${type}"`);
-    return client();
+    return client.get();
   }
 
   named(name: string): OAuthClient | undefined {
-    // Clients are built on first use; only those of the wired types can be named by a stored grant.
-    for (const client of Object.values(this.clients)) {
-      const built = client();
-      if (built.name === name) return built;
-    }
-    return undefined;
+    // Only the clients of the wired types can be named by a stored grant.
+    return Object.values(this.clients)
+      .find((client) => client.name === name)
+      ?.get();
   }
 }
 
@@ -34,9 +41,14 @@ export interface OAuthClientOptions {
 }
 
 export function createOAuthClientRegistry(config: Config, options: OAuthClientOptions = {}): OAuthClientRegistry {
-  let microsoft: MicrosoftOAuthClient | undefined;
-  const getMicrosoft = () => (microsoft ??= microsoftOAuthClient(config, options));
-  return new StaticOAuthClientRegistry({ onedrive: getMicrosoft, sharepoint: getMicrosoft });
+  const microsoft = lazyClient('microsoft', () => microsoftOAuthClient(config, options));
+  const google = lazyClient(GOOGLE_OAUTH_CLIENT_NAME, () => googleOAuthClient(config, options));
+  return new StaticOAuthClientRegistry({ onedrive: microsoft, sharepoint: microsoft, google_drive: google });
+}
+
+function lazyClient(name: string, build: () => OAuthClient): LazyOAuthClient {
+  let built: OAuthClient | undefined;
+  return { name, get: () => (built ??= build()) };
 }
 
 export function microsoftOAuthClient(config: Config, options: OAuthClientOptions = {}): MicrosoftOAuthClient {
@@ -49,6 +61,22 @@ export function microsoftOAuthClient(config: Config, options: OAuthClientOptions
     connectScopes: config.providers.microsoft.connectScopes,
     // App-only tokens are for the Graph the app talks to (its origin, so sovereign clouds work too).
     appOnlyScope: `${new URL(config.providers.microsoft.graphBaseUrl).origin}/.default`,
+    fetch: options.fetch,
+  });
+}
+
+export function googleOAuthClient(config: Config, options: Pick<OAuthClientOptions, 'fetch'> = {}): GoogleOAuthClient {
+  const google = config.providers.google;
+  if (!google.clientId || !google.clientSecret) {
+    throw new Error('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are required for Google Drive sources');
+  }
+  return new GoogleOAuthClient({
+    clientId: google.clientId,
+    clientSecret: google.clientSecret,
+    authorizeUrl: google.authorizeUrl,
+    tokenUrl: google.tokenUrl,
+    revokeUrl: google.revokeUrl,
+    connectScopes: google.connectScopes,
     fetch: options.fetch,
   });
 }

@@ -46,6 +46,7 @@ import type { MaintenanceReport } from '../core/maintenance/source-maintenance.j
 import { runMaintenanceTick, type MaintenanceTickReport } from '../core/maintenance/maintenance-tick.js';
 import { WebhookReceiver } from '../providers/microsoft/webhooks/webhook-receiver.js';
 import { handleWebhookRequest } from '../providers/microsoft/webhooks/webhook-http.js';
+import { receiveGoogleNotification } from '../providers/google/webhooks/google-webhook.js';
 
 /** A use case that needs settings which may be missing: the trigger answers 503 naming them. */
 export type Configured<F> = { ok: true; run: F } | { ok: false; missing: string[] };
@@ -65,6 +66,8 @@ export interface UseCases {
   /** The Microsoft provider's webhook routes: validation handshake, checks, enqueue (webhook-http.ts). */
   receiveGraphNotifications(request: HttpRequest, log: Logger): Promise<HttpResponseInit>;
   receiveGraphLifecycleNotifications(request: HttpRequest, log: Logger): Promise<HttpResponseInit>;
+  /** The Google provider's route: Drive channel notifications, checked and enqueued (google-webhook.ts). */
+  receiveGoogleNotifications(request: HttpRequest, log: Logger): Promise<HttpResponseInit>;
   handleNotifications(message: unknown, log: Logger): Promise<unknown>;
   handleLifecycleEvent(message: unknown, log: Logger): Promise<string>;
   /** One sync job, then the first watch of a webhook source once its initial crawl is done. */
@@ -77,7 +80,11 @@ export interface UseCases {
 export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
   const { config, storage } = services;
   const leaseMs = config.sync.leaseSeconds * 1000;
-  const receiver = webhookReceiver(services);
+  // One group-commit queue for every provider's webhook: the notifications worker coalesces items per
+  // source whoever sent them.
+  const enqueueNotifications = notificationsEnqueue(services);
+  const receiver = webhookReceiver(services, enqueueNotifications);
+  const findChannels = (ids: readonly string[]) => services.subscriptionLookup.findMany(ids);
   const maintenanceQueue = storage.queue(QUEUES.maintenanceWork);
   const connect = connectSettings(config);
   const registerSettings = registerSourceSettings(config);
@@ -130,6 +137,8 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
       handleWebhookRequest(request, 'changes', receiver, config.notifications.webhookMaxBodyBytes, log),
     receiveGraphLifecycleNotifications: (request, log) =>
       handleWebhookRequest(request, 'lifecycle', receiver, config.notifications.webhookMaxBodyBytes, log),
+    receiveGoogleNotifications: (request, log) =>
+      receiveGoogleNotification(request, { findChannels, enqueueNotifications }, log),
     handleNotifications: (message, log) =>
       handleNotificationsMessage(
         {
@@ -193,30 +202,41 @@ export function registerSourceSettings(config: Config): RegisterSourceSettings {
  * The webhook's receiver over the subscription cache and the two queues. Nothing here can reach the
  * provider or the token endpoint (docs/invariants.md, invariant 5).
  */
-function webhookReceiver(services: Omit<Services, 'useCases'>): WebhookReceiver {
-  const notificationsQueue = services.storage.queue(QUEUES.graphNotifications);
+function webhookReceiver(
+  services: Omit<Services, 'useCases'>,
+  enqueueNotifications: (items: NotificationItem[]) => Promise<void>,
+): WebhookReceiver {
   const lifecycleQueue = services.storage.queue(QUEUES.graphLifecycle);
-  const notifications = new GroupCommitQueue<NotificationItem>((items) => {
-    const message: NotificationMessage = { kind: 'notifications', items, receivedAt: new Date().toISOString() };
-    return sendJson(notificationsQueue, message);
-  });
   return new WebhookReceiver({
     findSubscriptions: (ids) => services.subscriptionLookup.findMany(ids),
-    enqueueNotifications: (items) => notifications.add(items),
+    enqueueNotifications,
     enqueueLifecycle: (message) => sendJson(lifecycleQueue, message),
   });
 }
 
+/** Notification items onto the notifications queue, through a group-commit queue (group-commit-queue.ts). */
+function notificationsEnqueue(services: Omit<Services, 'useCases'>): (items: NotificationItem[]) => Promise<void> {
+  const notificationsQueue = services.storage.queue(QUEUES.graphNotifications);
+  const notifications = new GroupCommitQueue<NotificationItem>((items) => {
+    const message: NotificationMessage = { kind: 'notifications', items, receivedAt: new Date().toISOString() };
+    return sendJson(notificationsQueue, message);
+  });
+  return (items) => notifications.add(items);
+}
+
 /**
- * What the connect flow needs from config, checked once: without an app registration (MS_CLIENT_ID) or
- * a state key (CONNECT_STATE_SECRET) the routes answer 503 naming the missing setting, never a 500.
+ * What the connect flow needs from config, checked once: without any provider's client (MS_CLIENT_ID,
+ * or GOOGLE_CLIENT_ID for a Google-only app) or a state key (CONNECT_STATE_SECRET) the routes answer
+ * 503 naming the missing setting, never a 500. A source whose own provider is not configured fails at
+ * /connect/start when its OAuth client is built (connect-start answers 503).
  */
 function connectSettings(config: Config): { ok: true; settings: ConnectSettings } | { ok: false; missing: string[] } {
+  const anyClient = Boolean(config.providers.microsoft.clientId ?? config.providers.google.clientId);
   const missing = [
-    ...(config.providers.microsoft.clientId ? [] : ['MS_CLIENT_ID']),
+    ...(anyClient ? [] : ['MS_CLIENT_ID']),
     ...(config.connect.stateSecret ? [] : ['CONNECT_STATE_SECRET']),
   ];
-  if (!config.providers.microsoft.clientId || !config.connect.stateSecret) return { ok: false, missing };
+  if (!anyClient || !config.connect.stateSecret) return { ok: false, missing };
   registerSecret(config.connect.stateSecret);
   return {
     ok: true,

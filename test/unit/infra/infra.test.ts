@@ -78,6 +78,9 @@ describe('infra templates (read as text; the Bicep CLI cannot be installed here)
       expect.arrayContaining(['MS_TENANT_ID', 'MS_CLIENT_ID', 'PUBLIC_BASE_URL', 'KEY_VAULT_URL']),
     );
     expect(required).not.toContain('LOCAL_TOKEN_KEYS');
+    // Google Drive's web client, beside the Microsoft app registration; its secret only from Key Vault.
+    expect(required).toEqual(expect.arrayContaining(['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET']));
+    expect(azureSettingRules().secrets).toContain('GOOGLE_CLIENT_SECRET');
     expect(SCHEMA_SETTINGS.filter(hasSafeDefault)).toContain('GRAPH_BASE_URL');
   });
 
@@ -188,6 +191,14 @@ describe('the infra checks report broken templates', () => {
     );
     expect(checkAppSettings(plainSecret, rules)).toContain(
       "secret setting MS_CLIENT_SECRET must be a Key Vault reference ('@Microsoft.KeyVault(...)')",
+    );
+    const plainGoogleSecret = mutate(
+      text(API),
+      /GOOGLE_CLIENT_SECRET: '@Microsoft\.KeyVault\([^\n]*/,
+      'GOOGLE_CLIENT_SECRET: googleClientSecretName',
+    );
+    expect(checkAppSettings(plainGoogleSecret, rules)).toContain(
+      "secret setting GOOGLE_CLIENT_SECRET must be a Key Vault reference ('@Microsoft.KeyVault(...)')",
     );
     const localKeys = mutate(text(API), /(\n\s*KEY_VAULT_URL:)/, "\n  LOCAL_TOKEN_KEYS: 'k1:abc'$1");
     expect(
