@@ -183,6 +183,10 @@ export class GoogleSandboxControl {
     this.deps.faults.add(fault);
   }
 
+  clearFaults(): void {
+    this.deps.faults.clear();
+  }
+
   updateSettings(patch: Partial<GoogleSandboxSettings>): void {
     this.deps.updateSettings(patch);
   }

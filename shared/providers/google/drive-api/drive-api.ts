@@ -93,7 +93,7 @@ export class DriveApi {
         });
       } catch (error) {
         if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
-        const failure = driveFailureOf(error);
+        const failure = await driveFailureOf(error);
         if (failure.status === 401 && !refreshed) {
           // Revoked or expired before its time: forget it and try once with a fresh token.
           refreshed = true;
@@ -103,7 +103,10 @@ export class DriveApi {
         const own = override?.(failure);
         if (own) throw own;
         if (isRetryable(failure)) {
-          const delayMs = failure.retryAfterMs ?? this.random() * this.baseDelayMs * 2 ** (attempt - 1);
+          // Full jitter, capped at the longest inline wait; a longer Retry-After goes back to the queue.
+          const delayMs =
+            failure.retryAfterMs ??
+            this.random() * Math.min(this.maxInlineWaitMs, this.baseDelayMs * 2 ** (attempt - 1));
           if (attempt >= this.maxAttempts || delayMs > this.maxInlineWaitMs) {
             throw new TransientError(`${describeFailure(failure)} for ${what}`, Math.max(delayMs, 1_000));
           }

@@ -34,10 +34,18 @@ export interface DriveFailure {
 const RETRIED_403_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'sharingRateLimitExceeded']);
 const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
 
-export function driveFailureOf(error: unknown): DriveFailure {
+/** Error bodies are small; a stream (a media or export request's answer) is read up to this much. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+export async function driveFailureOf(error: unknown): Promise<DriveFailure> {
   const answered = answeredSchema.safeParse(error);
   if (!answered.success) return { status: undefined, reason: undefined, location: undefined, retryAfterMs: undefined };
-  const { status, data, headers } = answered.data.response;
+  const { status, headers } = answered.data.response;
+  let data = answered.data.response.data;
+  if (isReadable(data)) data = await readSome(data);
+  // For a streamed request gaxios drops the error body from the response and keeps its text as the
+  // error's message (gaxios GaxiosError / extractAPIErrorFromResponse): read it from there.
+  if (data === undefined && error instanceof Error) data = error.message;
   const body = errorBodySchema.safeParse(typeof data === 'string' ? safeJson(data) : data);
   const first = body.success ? body.data.error.errors?.[0] : undefined;
   return {
@@ -63,6 +71,28 @@ export function isRejectedPageToken(failure: DriveFailure): boolean {
 export function describeFailure(failure: DriveFailure): string {
   if (failure.status === undefined) return 'no answer from the Drive API';
   return `Drive API answered ${failure.status}${failure.reason ? ` ${failure.reason}` : ''}`;
+}
+
+function isReadable(value: unknown): value is AsyncIterable<unknown> & { destroy?: () => void } {
+  return typeof (value as { pipe?: unknown } | null)?.pipe === 'function';
+}
+
+async function readSome(stream: AsyncIterable<unknown> & { destroy?: () => void }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      chunks.push(buffer);
+      size += buffer.length;
+      if (size >= MAX_ERROR_BODY_BYTES) break;
+    }
+  } catch {
+    // A body cut off mid-way still leaves the status to go on.
+  } finally {
+    stream.destroy?.();
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function retryAfterMs(value: string | null): number | undefined {
