@@ -82,10 +82,10 @@ describe('Google OAuth against the sandbox', () => {
     expect(first.kind).toBe('tokens');
     if (first.kind === 'tokens') expect(first.tokens.refreshToken).toBeUndefined();
     expect(client.refreshTokensRotate).toBe(false);
-    expect(await client.revoke!(refreshToken)).toEqual({ kind: 'revoked' });
+    expect(await client.revoke(refreshToken)).toEqual({ kind: 'revoked' });
     expect(sandbox.control.grantAlive(refreshToken)).toBe(false);
     // Revoking again: Google answers invalid_token, which counts as revoked.
-    expect(await client.revoke!(refreshToken)).toEqual({ kind: 'revoked' });
+    expect(await client.revoke(refreshToken)).toEqual({ kind: 'revoked' });
     const after = await client.refresh({ refreshToken, scopes: [], fields: {} });
     expect(after).toMatchObject({ kind: 'permanent', error: 'invalid_grant' });
   });
