@@ -1,8 +1,9 @@
 // `npm start`: the whole local stack in one process tree. Reads (or creates) local.settings.json,
-// starts Azurite with data in .azurite/, starts the sandbox tenant when no real tenant is configured,
+// starts Azurite with data in .azurite/, starts the sandbox tenant when no real tenant is configured
+// (and the Google sandbox when no Google client is),
 // creates queues and tables, loads functions/ and serves them on http://localhost:7071/api.
 // Port overrides (so a test or a second copy cannot collide): LOCAL_HOST_PORT, AZURITE_BLOB_PORT,
-// AZURITE_QUEUE_PORT, AZURITE_TABLE_PORT, SANDBOX_PORT; data and settings: AZURITE_LOCATION,
+// AZURITE_QUEUE_PORT, AZURITE_TABLE_PORT, SANDBOX_PORT, GOOGLE_SANDBOX_PORT; data and settings: AZURITE_LOCATION,
 // SANDBOX_STATE_FILE, LOCAL_SETTINGS_PATH. Azurite runs in its own process group and is reused when
 // one already answers on its ports; the sandbox tenant is kept in .sandbox/tenant.json across restarts.
 import { randomBytes } from 'node:crypto';
@@ -26,7 +27,12 @@ import {
   LOCAL_SETTINGS_PATH,
   loadOrCreateLocalSettings,
 } from './host/local-settings.js';
-import { chooseSandboxPort, localCallbackUrls, sandboxStateFile } from './sandbox/local-sandbox.js';
+import {
+  chooseGoogleSandboxPort,
+  chooseSandboxPort,
+  localCallbackUrls,
+  sandboxStateFile,
+} from './sandbox/local-sandbox.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -116,6 +122,12 @@ async function main(): Promise<() => Promise<void>> {
           throw new StartError(error.message);
         });
 
+    const googleSandboxPort = process.env.GOOGLE_CLIENT_ID
+      ? undefined
+      : await chooseGoogleSandboxPort().catch((error: Error) => {
+          throw new StartError(error.message);
+        });
+
     const app = importApp();
     app.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
 
@@ -169,6 +181,28 @@ async function main(): Promise<() => Promise<void>> {
         `sandbox tenant: ${sandbox.baseUrl}${sandboxPort.note} (control API: ${sandbox.baseUrl}/_sandbox/, docs/sandbox.md)`,
       );
       console.log(`sandbox state: ${stateFile} (delete it, with .azurite/, for a fresh tenant)`);
+    }
+
+    // 4b. The Google sandbox when no Google client is configured (in memory: its grants end with the run).
+    if (googleSandboxPort) {
+      const { startGoogleSandbox } = await import('./sandbox/google/google-sandbox.js');
+      const google = await startGoogleSandbox({
+        port: googleSandboxPort.port,
+        redirectUris: localCallbackUrls(hostPort),
+      });
+      stops.push(() => google.stop());
+      registerSecret(google.clientSecret);
+      Object.assign(process.env, {
+        GOOGLE_CLIENT_ID: google.clientId,
+        GOOGLE_CLIENT_SECRET: google.clientSecret,
+        GOOGLE_OAUTH_AUTHORIZE_URL: google.oauth.authorizeUrl,
+        GOOGLE_OAUTH_TOKEN_URL: google.oauth.tokenUrl,
+        GOOGLE_OAUTH_REVOKE_URL: google.oauth.revokeUrl,
+        GOOGLE_DRIVE_ROOT_URL: google.driveRootUrl,
+      });
+      console.log(
+        `Google sandbox: ${google.baseUrl}${googleSandboxPort.note} (control API: POST ${google.baseUrl}/_sandbox/google/<method>, docs/sandbox-google.md)`,
+      );
     }
 
     // 5. Config check, then every queue, poison queue and table.

@@ -18,20 +18,36 @@ export function sandboxStateFile(env: NodeJS.ProcessEnv = process.env): string {
  * SANDBOX_PORT when set (it must be free: the caller said so); else 7443, or a free port when 7443
  * is busy, with a note for the banner. Throws with one line naming the setting on a clash.
  */
-export async function chooseSandboxPort(env: NodeJS.ProcessEnv = process.env): Promise<{ port: number; note: string }> {
-  const raw = env.SANDBOX_PORT;
+export function chooseSandboxPort(env: NodeJS.ProcessEnv = process.env): Promise<{ port: number; note: string }> {
+  return choosePort('SANDBOX_PORT', DEFAULT_SANDBOX_PORT, 'sandbox tenant', env);
+}
+
+export const DEFAULT_GOOGLE_SANDBOX_PORT = 7444;
+
+/** The same rule for the Google sandbox: GOOGLE_SANDBOX_PORT, else 7444 unless busy. */
+export function chooseGoogleSandboxPort(env: NodeJS.ProcessEnv = process.env): Promise<{ port: number; note: string }> {
+  return choosePort('GOOGLE_SANDBOX_PORT', DEFAULT_GOOGLE_SANDBOX_PORT, 'Google sandbox', env);
+}
+
+async function choosePort(
+  setting: string,
+  fallback: number,
+  what: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ port: number; note: string }> {
+  const raw = env[setting];
   if (raw) {
     const port = Number(raw);
-    if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error('SANDBOX_PORT must be a port number');
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${setting} must be a port number`);
     if (!(await isPortFree(port))) {
       throw new Error(
-        `port ${port} (sandbox tenant) is already in use: stop whatever listens there (e.g. \`lsof -i :${port}\`, another \`npm start\`) or set SANDBOX_PORT to another port`,
+        `port ${port} (${what}) is already in use: stop whatever listens there (e.g. \`lsof -i :${port}\`, another \`npm start\`) or set ${setting} to another port`,
       );
     }
     return { port, note: '' };
   }
-  if (await isPortFree(DEFAULT_SANDBOX_PORT)) return { port: DEFAULT_SANDBOX_PORT, note: '' };
-  return { port: await freePort(), note: ` (port ${DEFAULT_SANDBOX_PORT} is busy, so another one this run)` };
+  if (await isPortFree(fallback)) return { port: fallback, note: '' };
+  return { port: await freePort(), note: ` (port ${fallback} is busy, so another one this run)` };
 }
 
 /** The connect callback as a browser on this machine reaches the local host (and PUBLIC_BASE_URL's, when set). */

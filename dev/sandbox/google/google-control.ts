@@ -252,6 +252,7 @@ const HTTP_METHODS = [
   'injectFault',
   'updateSettings',
   'requestLog',
+  'clearRequestLog',
   'channels',
   'deliveries',
   'tokenLog',

@@ -84,7 +84,11 @@ export class WatchManager {
       const left = msLeft(record.expiresAt, now);
       if (left <= 0) return this.create(watched, 'recreated');
       const checkedAtMs = Date.parse(record.checkedAt ?? record.createdAt);
-      const checkDue = Number.isNaN(checkedAtMs) || now - checkedAtMs >= this.deps.checkIntervalMinutes * 60_000;
+      // The periodic check is a renewal in place; a watch that can only be replaced is not replaced
+      // just to check it (a Google channel has no cheap existence check), only before it expires.
+      const checkDue =
+        watched.watch.policy.renewal === 'renew-in-place' &&
+        (Number.isNaN(checkedAtMs) || now - checkedAtMs >= this.deps.checkIntervalMinutes * 60_000);
       if (left > this.deps.renewBeforeMinutes * 60_000 && !checkDue) return 'current';
       return this.extend(watched, record);
     });

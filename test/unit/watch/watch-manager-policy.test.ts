@@ -149,6 +149,26 @@ describe('creating a watch', () => {
 });
 
 describe('extending a watch', () => {
+  test('the periodic check renews a renew-in-place watch, but never replaces a recreate-only one early', async () => {
+    for (const renewal of ['renew-in-place', 'recreate'] as const) {
+      const watch = new RecordingWatch({ ...basePolicy, renewal });
+      const { manager, rows } = managerFor(watch);
+      expect(await manager.maintain(key)).toBe('created');
+      // Far from expiry, but last checked two days ago: the check is due.
+      const row = rows.get('w1')!;
+      rows.set('w1', { ...row, checkedAt: new Date(NOW - 48 * HOUR).toISOString() });
+      watch.calls.length = 0;
+      const outcome = await manager.maintain(key);
+      if (renewal === 'recreate') {
+        expect(outcome).toBe('current');
+        expect(watch.calls).toEqual([]);
+      } else {
+        expect(outcome).toBe('renewed');
+        expect(watch.calls).toHaveLength(1);
+      }
+    }
+  });
+
   test('renew-in-place moves the expiry of the same watch, with no extra sync', async () => {
     const { manager, watch, rows, synced } = await withExpiringWatch(basePolicy);
     expect(await manager.maintain(key)).toBe('renewed');
