@@ -22,9 +22,15 @@ import { sourcesPut } from '../../../functions/sources-put.js';
 import { syncJob } from '../../../functions/sync-job.js';
 import { webhookGraph } from '../../../functions/webhook-graph.js';
 import { webhookLifecycle } from '../../../functions/webhook-lifecycle.js';
+import { webhookGoogle } from '../../../functions/webhook-google.js';
+import { connectStart } from '../../../functions/connect-start.js';
+import { connectCallback } from '../../../functions/connect-callback.js';
+import { sourcesSync } from '../../../functions/sources-sync.js';
+import { startGoogleSandbox, type GoogleSandbox } from '../../../dev/sandbox/google/google-sandbox.js';
 import { buildServices, setServices, type Services } from '../../../shared/app/composition-root.js';
 import type { FunctionDefinition } from '../../../shared/app/function-definitions.js';
 import { createTokenManager } from '../../../shared/app/create-token-manager.js';
+import { createOAuthClientRegistry } from '../../../shared/app/oauth-clients.js';
 import { createAppStorage, isolatedStorage, type IsolatedStorage } from '../../support/isolated-storage.js';
 import { storageConnectionString } from '../../support/storage.js';
 import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
@@ -32,6 +38,8 @@ import { waitFor } from '../../support/host-wait.js';
 
 export interface NotificationsTestBed {
   sandbox: Sandbox;
+  /** Started with `{ google: true }`: the app's Google client, Drive and channels point at it. */
+  google: GoogleSandbox | undefined;
   subscriptionsControl: SubscriptionsControl;
   host: RunningLocalHost;
   services: Services;
@@ -52,21 +60,53 @@ export interface NotificationsTestBed {
   stop(): Promise<void>;
 }
 
-export async function startNotificationsTestBed(env: Record<string, string> = {}): Promise<NotificationsTestBed> {
+export interface NotificationsTestBedOptions {
+  /**
+   * Also run the Google sandbox and wire the app to it (GOOGLE_* settings, the Google webhook, the
+   * connect flow). The app's clock is then the Google sandbox's.
+   */
+  google?: boolean;
+}
+
+export async function startNotificationsTestBed(
+  env: Record<string, string> = {},
+  options: NotificationsTestBedOptions = {},
+): Promise<NotificationsTestBed> {
   const sandbox = await startSandbox();
   const subscriptionsControl = new SubscriptionsControl(sandbox.baseUrl);
   const port = await freePort();
   const storage = isolatedStorage(storageConnectionString());
   await createAppStorage(storage);
+  const google = options.google
+    ? await startGoogleSandbox({ redirectUris: [`http://127.0.0.1:${port}/api/connect/callback`] })
+    : undefined;
   const config = sandboxAppConfig(sandbox, {
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     NOTIFICATION_DEBOUNCE_MS: '500',
+    ...(google
+      ? {
+          GOOGLE_CLIENT_ID: google.clientId,
+          GOOGLE_CLIENT_SECRET: google.clientSecret,
+          GOOGLE_OAUTH_AUTHORIZE_URL: google.oauth.authorizeUrl,
+          GOOGLE_OAUTH_TOKEN_URL: google.oauth.tokenUrl,
+          GOOGLE_OAUTH_REVOKE_URL: google.oauth.revokeUrl,
+          GOOGLE_DRIVE_ROOT_URL: google.driveRootUrl,
+          CONNECT_STATE_SECRET: randomBytes(32).toString('base64url'),
+          CONNECT_RETURN_TO_ALLOWLIST: 'http://localhost:3000',
+        }
+      : {}),
     ...env,
   });
-  // Graph's clock is the sandbox's: expiry, maintenance schedules and token lifetimes follow it when
-  // a test moves it forward.
-  const graphClock = () => sandbox.context.clock.now();
-  const tokens = createTokenManager(config, storage, { now: graphClock });
+  // The provider's clock is the sandbox's: expiry, maintenance schedules and token lifetimes follow
+  // it when a test moves it forward.
+  const graphClock = google ? () => google.control.now() : () => sandbox.context.clock.now();
+  // Every wired source type's OAuth client, as the composition root gives them (Google's too).
+  const oauthClients = createOAuthClientRegistry(config);
+  const tokens = createTokenManager(config, storage, {
+    now: graphClock,
+    client: oauthClients.get('onedrive'),
+    clients: oauthClients,
+  });
   const services = buildServices(config, { storage, tokens, graphClock });
   setServices(services);
 
@@ -86,6 +126,7 @@ export async function startNotificationsTestBed(env: Record<string, string> = {}
       notificationsWorker,
       lifecycleWorker,
       maintenanceWorker,
+      ...(google ? [webhookGoogle, connectStart, connectCallback, sourcesSync] : []),
     ].map(onPrefixedQueue),
     port,
     storageConnectionString: storageConnectionString(),
@@ -126,6 +167,7 @@ export async function startNotificationsTestBed(env: Record<string, string> = {}
 
   const bed: NotificationsTestBed = {
     sandbox,
+    google,
     subscriptionsControl,
     host,
     services,
@@ -194,6 +236,7 @@ export async function startNotificationsTestBed(env: Record<string, string> = {}
     async stop() {
       await host.stop();
       await sandbox.stop();
+      await google?.stop();
       setServices(undefined);
     },
   };
