@@ -2,7 +2,7 @@
 // connect flow with PKCE for a google_drive source; after the crawl a changes.watch channel, and a
 // change pushed by it reaching the feed with no poll; 30 sandbox days with channels recreated before
 // they expire and none lapsed; and a grant Google revokes ending in needs_reauth.
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { waitFor } from '../../support/host-wait.js';
 import { uniqueName } from '../../support/storage.js';
