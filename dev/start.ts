@@ -185,21 +185,14 @@ async function main(): Promise<() => Promise<void>> {
 
     // 4b. The Google sandbox when no Google client is configured (in memory: its grants end with the run).
     if (googleSandboxPort) {
-      const { startGoogleSandbox } = await import('./sandbox/google/google-sandbox.js');
+      const { startGoogleSandbox, googleSandboxAppSettings } = await import('./sandbox/google/google-sandbox.js');
       const google = await startGoogleSandbox({
         port: googleSandboxPort.port,
         redirectUris: localCallbackUrls(hostPort),
       });
       stops.push(() => google.stop());
       registerSecret(google.clientSecret);
-      Object.assign(process.env, {
-        GOOGLE_CLIENT_ID: google.clientId,
-        GOOGLE_CLIENT_SECRET: google.clientSecret,
-        GOOGLE_OAUTH_AUTHORIZE_URL: google.oauth.authorizeUrl,
-        GOOGLE_OAUTH_TOKEN_URL: google.oauth.tokenUrl,
-        GOOGLE_OAUTH_REVOKE_URL: google.oauth.revokeUrl,
-        GOOGLE_DRIVE_ROOT_URL: google.driveRootUrl,
-      });
+      Object.assign(process.env, googleSandboxAppSettings(google));
       console.log(
         `Google sandbox: ${google.baseUrl}${googleSandboxPort.note} (control API: POST ${google.baseUrl}/_sandbox/google/<method>, docs/sandbox-google.md)`,
       );

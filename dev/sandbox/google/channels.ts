@@ -74,12 +74,7 @@ export class ChannelHub {
   }
 
   create(userId: string, driveId: string | undefined, body: Buffer): Record<string, unknown> {
-    let input: unknown;
-    try {
-      input = JSON.parse(body.toString('utf8'));
-    } catch {
-      fail(400, { reason: 'parseError', message: 'Parse Error' });
-    }
+    const input = jsonBody(body);
     const parsed = channelRequestSchema.safeParse(input);
     if (!parsed.success) {
       const field = parsed.error.issues[0]?.path.join('.') || 'resource';
@@ -130,12 +125,7 @@ export class ChannelHub {
   }
 
   stop(userId: string, body: Buffer): void {
-    let input: unknown;
-    try {
-      input = JSON.parse(body.toString('utf8'));
-    } catch {
-      fail(400, { reason: 'parseError', message: 'Parse Error' });
-    }
+    const input = jsonBody(body);
     const parsed = stopRequestSchema.safeParse(input);
     if (!parsed.success) fail(400, { reason: 'required', message: 'Required: id and resourceId' });
     const channel = this.live.get(parsed.data.id);
@@ -211,5 +201,14 @@ export class ChannelHub {
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
+  }
+}
+
+/** A request body as JSON, or Google's 400 parseError. */
+function jsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return fail(400, { reason: 'parseError', message: 'Parse Error' });
   }
 }

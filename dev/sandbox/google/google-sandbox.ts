@@ -55,6 +55,20 @@ export const defaultGoogleSandboxSettings = (): GoogleSandboxSettings => ({
   retryBaseMs: 50,
 });
 
+/** The app settings that point KB Sync's Google client and Drive provider at a Google sandbox. */
+export function googleSandboxAppSettings(
+  sandbox: Pick<GoogleSandbox, 'clientId' | 'clientSecret' | 'oauth' | 'driveRootUrl'>,
+): Record<string, string> {
+  return {
+    GOOGLE_CLIENT_ID: sandbox.clientId,
+    GOOGLE_CLIENT_SECRET: sandbox.clientSecret,
+    GOOGLE_OAUTH_AUTHORIZE_URL: sandbox.oauth.authorizeUrl,
+    GOOGLE_OAUTH_TOKEN_URL: sandbox.oauth.tokenUrl,
+    GOOGLE_OAUTH_REVOKE_URL: sandbox.oauth.revokeUrl,
+    GOOGLE_DRIVE_ROOT_URL: sandbox.driveRootUrl,
+  };
+}
+
 export async function startGoogleSandbox(options: GoogleSandboxOptions = {}): Promise<GoogleSandbox> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) throw new Error(`the sandbox binds to loopback only, not ${host}`);

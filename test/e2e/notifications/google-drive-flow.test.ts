@@ -81,7 +81,8 @@ test('a change pushed through the channel reaches the feed with no poll', async 
   });
   const event = await bed.waitForEvent(kbId, (candidate) => candidate.itemId === file.id);
   expect(event).toMatchObject({ op: 'upsert', kind: 'file' });
-  expect(bed.syncReasons(kbId)).toContain('notification');
+  // The event is written before the sync job logs that it is done.
+  await waitFor('the notification sync', () => bed.syncReasons(kbId).includes('notification'));
   expect(bed.syncReasons(kbId)).not.toContain('poll');
   // The webhook answered every change push 2xx. (The sync handshake can beat the channel's row,
   // which is written once changes.watch has answered: then it gets the unwanted-delivery 404, which

@@ -26,7 +26,11 @@ import { webhookGoogle } from '../../../functions/webhook-google.js';
 import { connectStart } from '../../../functions/connect-start.js';
 import { connectCallback } from '../../../functions/connect-callback.js';
 import { sourcesSync } from '../../../functions/sources-sync.js';
-import { startGoogleSandbox, type GoogleSandbox } from '../../../dev/sandbox/google/google-sandbox.js';
+import {
+  googleSandboxAppSettings,
+  startGoogleSandbox,
+  type GoogleSandbox,
+} from '../../../dev/sandbox/google/google-sandbox.js';
 import { buildServices, setServices, type Services } from '../../../shared/app/composition-root.js';
 import type { FunctionDefinition } from '../../../shared/app/function-definitions.js';
 import { createTokenManager } from '../../../shared/app/create-token-manager.js';
@@ -85,12 +89,7 @@ export async function startNotificationsTestBed(
     NOTIFICATION_DEBOUNCE_MS: '500',
     ...(google
       ? {
-          GOOGLE_CLIENT_ID: google.clientId,
-          GOOGLE_CLIENT_SECRET: google.clientSecret,
-          GOOGLE_OAUTH_AUTHORIZE_URL: google.oauth.authorizeUrl,
-          GOOGLE_OAUTH_TOKEN_URL: google.oauth.tokenUrl,
-          GOOGLE_OAUTH_REVOKE_URL: google.oauth.revokeUrl,
-          GOOGLE_DRIVE_ROOT_URL: google.driveRootUrl,
+          ...googleSandboxAppSettings(google),
           CONNECT_STATE_SECRET: randomBytes(32).toString('base64url'),
           CONNECT_RETURN_TO_ALLOWLIST: 'http://localhost:3000',
         }

@@ -5,17 +5,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleSandbox, type GoogleSandbox } from '../../../dev/sandbox/google/google-sandbox.js';
-import {
-  generateLocalTokenKeyEntry,
-  parseLocalTokenKeys,
-} from '../../../shared/adapters/azure-tables/local-token-keys.js';
-import { LocalTokenStore } from '../../../shared/adapters/azure-tables/local-token-store.js';
-import { TableLeaseStore } from '../../../shared/adapters/azure-tables/table-lease.js';
 import { ReauthRequiredError } from '../../../shared/core/domain/errors.js';
-import { RefreshingTokenManager } from '../../../shared/core/tokens/refreshing-token-manager.js';
 import { GoogleOAuthClient } from '../../../shared/providers/google/identity/google-oauth-client.js';
-import { quietLogger } from '../../support/logger.js';
-import { freshTable } from '../../support/storage.js';
+import { localTokenManager } from '../../support/local-token-manager.js';
 
 const REDIRECT = 'http://localhost:7071/api/connect/callback';
 let sandbox: GoogleSandbox;
@@ -91,18 +83,7 @@ describe('Google OAuth against the sandbox', () => {
   });
 
   it('ends in needs_reauth with a reason naming the causes when Google ends the grant', async () => {
-    const store = new LocalTokenStore(
-      await freshTable('grants'),
-      parseLocalTokenKeys(generateLocalTokenKeyEntry('k1')),
-    );
-    const manager = new RefreshingTokenManager({
-      client,
-      store,
-      leases: new TableLeaseStore(await freshTable('leases'), 'token-refresh'),
-      refreshMarginMs: 5 * 60_000,
-      memoryCacheMs: 0,
-      logger: quietLogger,
-    });
+    const { manager, store } = await localTokenManager({ client });
     const source = { kbId: 'kb-google', sourceId: 'drive' };
     const { refreshToken } = sandbox.control.issueRefreshToken();
     await manager.storeGrant(source, { refreshToken, sourceType: 'google_drive' });

@@ -13,6 +13,7 @@ import type { OAuthClient, RefreshRequest, TokenOutcome } from '../../../shared/
 import { RefreshingTokenManager } from '../../../shared/core/tokens/refreshing-token-manager.js';
 import { freshTable } from '../../support/storage.js';
 import { quietLogger } from '../../support/logger.js';
+import { localTokenManager } from '../../support/local-token-manager.js';
 
 const DAY = 86_400_000;
 
@@ -85,21 +86,12 @@ describe('RefreshingTokenManager over another provider', () => {
     const chatRefreshes: RefreshRequest[] = [];
     const defaultClient = exampleClient(defaultRefreshes);
     const chatClient = { ...exampleClient(chatRefreshes), name: 'chat-idp' };
-    const store = new LocalTokenStore(
-      await freshTable('grants'),
-      parseLocalTokenKeys(generateLocalTokenKeyEntry('k1')),
-    );
-    const manager = new RefreshingTokenManager({
+    const { manager, store } = await localTokenManager({
       client: defaultClient,
       clients: {
         get: (type) => (type === 'chat' ? chatClient : defaultClient),
         named: (name) => [defaultClient, chatClient].find((client) => client.name === name),
       },
-      store,
-      leases: new TableLeaseStore(await freshTable('leases'), 'token-refresh'),
-      refreshMarginMs: 5 * 60_000,
-      memoryCacheMs: 0,
-      logger: quietLogger,
     });
     const chatSource = { kbId: 'kb-1', sourceId: 'chat-1' };
     await manager.storeGrant(chatSource, { refreshToken: 'rt-chat', realm: 'south', sourceType: 'chat' });
@@ -127,18 +119,7 @@ describe('RefreshingTokenManager over another provider', () => {
           : { kind: 'transient' as const, reason: 'revoke endpoint answered 503', retryAfterMs: undefined };
       },
     };
-    const store = new LocalTokenStore(
-      await freshTable('grants'),
-      parseLocalTokenKeys(generateLocalTokenKeyEntry('k1')),
-    );
-    const manager = new RefreshingTokenManager({
-      client,
-      store,
-      leases: new TableLeaseStore(await freshTable('leases'), 'token-refresh'),
-      refreshMarginMs: 5 * 60_000,
-      memoryCacheMs: 0,
-      logger: quietLogger,
-    });
+    const { manager, store } = await localTokenManager({ client });
     const other = { kbId: 'kb-1', sourceId: 'other' };
     await manager.storeGrant(source, { refreshToken: 'rt-one', realm: 'north' });
     await manager.storeGrant(other, { refreshToken: 'rt-two', realm: 'north' });
