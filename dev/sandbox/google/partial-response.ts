@@ -44,19 +44,33 @@ export function applyMask(
   mask: FieldMask,
   known: KnownFields,
 ): Record<string, unknown> {
+  // Checked against the resource, not the data: an empty list does not make a bad selection valid.
+  checkMask(mask, known);
+  return select(value, mask, known);
+}
+
+function checkMask(mask: FieldMask, known: KnownFields): void {
+  for (const [name, sub] of mask) {
+    if (name === '*') continue;
+    const nested = known.fields[name];
+    if (nested === undefined) invalidSelection(name);
+    if (sub !== true && nested !== true) checkMask(sub, nested);
+  }
+}
+
+function select(value: Record<string, unknown>, mask: FieldMask, known: KnownFields): Record<string, unknown> {
   if (mask.has('*')) return value;
   const out: Record<string, unknown> = {};
   for (const [name, sub] of mask) {
-    const nested = known.fields[name];
-    if (nested === undefined) invalidSelection(name);
+    const nested = known.fields[name]!;
     if (!(name in value)) continue;
     const field = value[name];
     if (sub === true || nested === true) {
       out[name] = field;
     } else if (Array.isArray(field)) {
-      out[name] = field.map((entry) => applyMask(entry as Record<string, unknown>, sub, nested));
+      out[name] = field.map((entry) => select(entry as Record<string, unknown>, sub, nested));
     } else if (field && typeof field === 'object') {
-      out[name] = applyMask(field as Record<string, unknown>, sub, nested);
+      out[name] = select(field as Record<string, unknown>, sub, nested);
     }
   }
   return out;
