@@ -57,6 +57,10 @@ const INVALID_GRANT_REASONS: ReadonlyArray<[description: string, reason: string]
     "Google refused the authorization code: the PKCE verifier does not match the flow's challenge; start the connect flow again",
   ],
   [
+    'missing code verifier',
+    'Google refused the authorization code: the flow sent no PKCE verifier; start the connect flow again',
+  ],
+  [
     'code was already redeemed',
     'Google refused the authorization code: it was already redeemed; start the connect flow again',
   ],

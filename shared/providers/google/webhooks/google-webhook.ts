@@ -3,7 +3,11 @@
 // answer at once. Google's response semantics (https://developers.google.com/drive/api/guides/push,
 // "Respond to notifications"): 200, 201, 202, 204 or 102 is success; 500, 502, 503 or 504 makes Google
 // retry with exponential backoff; every other status is a message failure, not retried.
-// - `sync` (the handshake after channels creation) is acknowledged and enqueues nothing;
+// - `sync` (the handshake Google sends as it creates a channel) is acknowledged with 204 and enqueues
+//   nothing, without looking the channel up: it arrives before changes.watch has answered, so before
+//   the channel's record is written; a lookup would find nothing, and would cache "unknown" for the
+//   new id (core/watch/watch-lookup.ts), muting the channel's first changes on this instance. A
+//   forged sync achieves nothing either way;
 // - any other state of a verified channel enqueues one item: `change` for changes.watch, and the
 //   files.watch states (add, update, trash, …) say the same thing, "read the changes";
 // - an unknown channel, a wrong token or a wrong resource id gets one and the same answer, 404 with no
@@ -44,13 +48,13 @@ export async function receiveGoogleNotification(
     return problem(400, 'Invalid push notification headers', detail);
   }
   const notification = parsed.data;
+  if (notification.resourceState === 'sync') return { status: 204 };
   const record = (await deps.findChannels([notification.channelId])).get(notification.channelId);
   const verdict = verifyChannelNotification(notification, record);
   if (verdict !== 'valid' || !record) {
     log.warn('webhook.notifications_rejected', { webhook: 'google', [verdict]: 1 });
     return UNWANTED;
   }
-  if (notification.resourceState === 'sync') return { status: 204 };
   try {
     await deps.enqueueNotifications([
       { subscriptionId: record.watchId, kbId: record.kbId, sourceId: record.sourceId, count: 1 },

@@ -19,6 +19,7 @@ describe('invalid_grant causes', () => {
     ['Malformed auth code.', /authorization code as malformed/],
     ['Invalid code verifier.', /PKCE verifier does not match/],
     ['Code was already redeemed.', /already redeemed/],
+    ['Missing code verifier.', /no PKCE verifier/],
   ])('"%s" → its own reason', (description, reason) => {
     const failure = invalidGrant(description);
     expect(failure).toMatchObject({ kind: 'permanent', error: 'invalid_grant', appSide: false });
