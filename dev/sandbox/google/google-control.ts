@@ -39,14 +39,15 @@ export class GoogleSandboxControl {
 
   /**
    * Ends a grant for one of the documented reasons (by its refresh token, or every grant of a user);
-   * refreshes then answer invalid_grant.
+   * refreshes then answer invalid_grant. Returns how many grants it ended.
    */
-  revokeGrant(input: { refreshToken?: string; userId?: string; reason: GrantEndReason }): void {
+  revokeGrant(input: { refreshToken?: string; userId?: string; reason: GrantEndReason }): number {
     const tokens = input.refreshToken
       ? [input.refreshToken]
       : [...this.deps.oauth.refreshTokens].filter(([, grant]) => grant.userId === input.userId).map(([token]) => token);
     if (tokens.length === 0) throw new Error('no grant matches');
     for (const token of tokens) this.deps.oauth.endGrant(token, input.reason);
+    return tokens.length;
   }
 
   /** Whether the refresh token is still usable (false once revoked or ended). */
@@ -181,6 +182,15 @@ export class GoogleSandboxControl {
 
   injectFault(fault: Fault): void {
     this.deps.faults.add(fault);
+  }
+
+  /** Between tests: no faults, empty logs, no channels and no deliveries (files and grants stay). */
+  reset(): void {
+    this.deps.faults.clear();
+    this.deps.requestLog.length = 0;
+    this.deps.oauth.tokenLog.length = 0;
+    this.deps.channels.stopAll();
+    this.deps.channels.deliveries.length = 0;
   }
 
   clearFaults(): void {

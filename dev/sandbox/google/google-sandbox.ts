@@ -116,6 +116,11 @@ export async function startGoogleSandbox(options: GoogleSandboxOptions = {}): Pr
       return found.handle(request.body);
     }
     const oauthContext = { oauth, signedInUserId: () => user.id };
+    // Faults reach the token and revoke endpoints too (tests of the OAuth client's retries).
+    if (request.method === 'POST' && (request.path === '/token' || request.path === '/revoke')) {
+      const fault = faults.take(request.method, request.path);
+      if (fault) return fault;
+    }
     if (request.method === 'GET' && request.path === '/o/oauth2/v2/auth') return authorize(oauthContext, request);
     if (request.method === 'POST' && request.path === '/token') return token(oauthContext, request);
     if (request.method === 'POST' && request.path === '/revoke') return revoke(oauthContext, request);

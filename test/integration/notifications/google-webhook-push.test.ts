@@ -87,7 +87,7 @@ it('acknowledges the sync message, and a change in the drive becomes one queued 
     expiresAt: new Date(Number(channel.expiration)).toISOString(),
     createdAt: new Date().toISOString(),
   });
-  await sandbox.control.pushIdle();
+  await sandbox.control.settleDeliveries();
 
   await sandbox.control.createFile({
     parentIds: [await sandbox.control.myDriveRootId()],
@@ -95,11 +95,11 @@ it('acknowledges the sync message, and a change in the drive becomes one queued 
     mimeType: 'text/plain',
     content: 'hello',
   });
-  await sandbox.control.pushIdle();
+  await sandbox.control.settleDeliveries();
 
   const answers = (await sandbox.control.deliveries())
     .filter((delivery) => delivery.channelId === channelId)
-    .map(({ resourceState, messageNumber, status }) => ({ resourceState, messageNumber, status }));
+    .map(({ state, messageNumber, status }) => ({ resourceState: state, messageNumber, status }));
   expect(answers).toEqual([
     { resourceState: 'sync', messageNumber: 1, status: 204 },
     { resourceState: 'change', messageNumber: 2, status: 202 },

@@ -95,7 +95,7 @@ describe('the code flow', () => {
   it('a 503 of the token endpoint during the exchange is transient, sent once', async () => {
     const verifier = createCodeVerifier();
     const code = (await authorize(verifier)).searchParams.get('code')!;
-    await sandbox.control.injectFault({ pathPattern: '^/token$', status: 503, count: 1 });
+    await sandbox.control.injectFault({ path: '^/token$', status: 503, count: 1 });
     expect(await client.exchangeCode({ code, redirectUri: REDIRECT_URI, codeVerifier: verifier })).toMatchObject({
       kind: 'transient',
     });
@@ -148,7 +148,7 @@ describe('refresh and revoke', () => {
 
   it('throttling of the token endpoint is transient with its Retry-After, one request per call', async () => {
     const { refreshToken } = await sandbox.control.issueRefreshToken({});
-    await sandbox.control.injectFault({ pathPattern: '^/token$', status: 429, count: 1, retryAfterSeconds: 4 });
+    await sandbox.control.injectFault({ path: '^/token$', status: 429, count: 1, retryAfterSeconds: 4 });
     expect(await client.refresh({ refreshToken, scopes: [], fields: {} })).toMatchObject({
       kind: 'transient',
       retryAfterMs: 4_000,
