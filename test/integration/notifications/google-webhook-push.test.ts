@@ -56,7 +56,7 @@ it('acknowledges the sync message, and a change in the drive becomes one queued 
     clientSecret: sandbox.clientSecret,
     connectScopes: DRIVE_READONLY_SCOPE,
   });
-  const { refreshToken } = await sandbox.control.issueRefreshToken({ scopes: [DRIVE_READONLY_SCOPE] });
+  const { refreshToken } = sandbox.control.issueRefreshToken({ scopes: [DRIVE_READONLY_SCOPE] });
   const issued = await oauth.refresh({ refreshToken, scopes: [], fields: {} });
   if (issued.kind !== 'tokens') throw new Error(issued.reason);
   const auth = new OAuth2Client();
@@ -89,15 +89,16 @@ it('acknowledges the sync message, and a change in the drive becomes one queued 
   });
   await sandbox.control.settleDeliveries();
 
-  await sandbox.control.createFile({
-    parentIds: [await sandbox.control.myDriveRootId()],
+  sandbox.control.createFile({
+    parentIds: [sandbox.control.myDriveRootId()],
     name: 'notes.txt',
     mimeType: 'text/plain',
     content: 'hello',
   });
   await sandbox.control.settleDeliveries();
 
-  const answers = (await sandbox.control.deliveries())
+  const answers = sandbox.control
+    .deliveries()
     .filter((delivery) => delivery.channelId === channelId)
     .map(({ state, messageNumber, status }) => ({ resourceState: state, messageNumber, status }));
   expect(answers).toEqual([

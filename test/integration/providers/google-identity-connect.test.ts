@@ -61,7 +61,7 @@ it('connects a google_drive source: PKCE and state through Google, the grant sto
     refreshMarginMs: 300_000,
     logger: log,
   });
-  const myDriveRoot = await sandbox.control.myDriveRootId();
+  const myDriveRoot = sandbox.control.myDriveRootId();
   const driveStandIn = {
     resolveLocation: async (source) => {
       const auth = new OAuth2Client();

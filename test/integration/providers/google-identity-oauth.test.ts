@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await sandbox.control.reset();
+  sandbox.control.reset();
 });
 
 /** The browser's part: the authorize URL the client built, approved, up to the redirect with the code. */
@@ -45,7 +45,8 @@ async function authorize(codeVerifier: string, state = 'signed-state'): Promise<
 }
 
 async function tokenRequests(): Promise<number[]> {
-  return (await sandbox.control.requestLog())
+  return sandbox.control
+    .requestLog()
     .filter((entry) => entry.path.endsWith('/token'))
     .map((entry) => entry.status);
 }
@@ -95,7 +96,7 @@ describe('the code flow', () => {
   it('a 503 of the token endpoint during the exchange is transient, sent once', async () => {
     const verifier = createCodeVerifier();
     const code = (await authorize(verifier)).searchParams.get('code')!;
-    await sandbox.control.injectFault({ path: '^/token$', status: 503, count: 1 });
+    sandbox.control.injectFault({ path: '^/token$', status: 503, count: 1 });
     expect(await client.exchangeCode({ code, redirectUri: REDIRECT_URI, codeVerifier: verifier })).toMatchObject({
       kind: 'transient',
     });
@@ -105,7 +106,7 @@ describe('the code flow', () => {
 
 describe('refresh and revoke', () => {
   it('refreshes without rotation: no new refresh token, and the same one keeps working', async () => {
-    const { refreshToken } = await sandbox.control.issueRefreshToken({ scopes: [DRIVE_READONLY_SCOPE] });
+    const { refreshToken } = sandbox.control.issueRefreshToken({ scopes: [DRIVE_READONLY_SCOPE] });
     const first = await client.refresh({ refreshToken, scopes: [], fields: {} });
     const second = await client.refresh({ refreshToken, scopes: [], fields: {} });
     for (const outcome of [first, second]) {
@@ -118,7 +119,7 @@ describe('refresh and revoke', () => {
   });
 
   it('revokes a refresh token: refreshing it then fails permanently; revoking again still counts as revoked', async () => {
-    const { refreshToken } = await sandbox.control.issueRefreshToken({ scopes: [DRIVE_READONLY_SCOPE] });
+    const { refreshToken } = sandbox.control.issueRefreshToken({ scopes: [DRIVE_READONLY_SCOPE] });
     expect(await client.revoke(refreshToken)).toEqual({ kind: 'revoked' });
     expect(await client.refresh({ refreshToken, scopes: [], fields: {} })).toMatchObject({
       kind: 'permanent',
@@ -138,7 +139,7 @@ describe('refresh and revoke', () => {
       clientSecret: 'GOCSPX-wrong',
       connectScopes: DRIVE_READONLY_SCOPE,
     });
-    const { refreshToken } = await sandbox.control.issueRefreshToken({});
+    const { refreshToken } = sandbox.control.issueRefreshToken({});
     expect(await wrongSecret.refresh({ refreshToken, scopes: [], fields: {} })).toMatchObject({
       kind: 'permanent',
       error: 'invalid_client',
@@ -147,8 +148,8 @@ describe('refresh and revoke', () => {
   });
 
   it('throttling of the token endpoint is transient with its Retry-After, one request per call', async () => {
-    const { refreshToken } = await sandbox.control.issueRefreshToken({});
-    await sandbox.control.injectFault({ path: '^/token$', status: 429, count: 1, retryAfterSeconds: 4 });
+    const { refreshToken } = sandbox.control.issueRefreshToken({});
+    sandbox.control.injectFault({ path: '^/token$', status: 429, count: 1, retryAfterSeconds: 4 });
     expect(await client.refresh({ refreshToken, scopes: [], fields: {} })).toMatchObject({
       kind: 'transient',
       retryAfterMs: 4_000,

@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await sandbox.control.reset();
+  sandbox.control.reset();
 });
 
 async function setUp() {
@@ -53,13 +53,12 @@ async function setUp() {
     sleep: () => Promise.resolve(),
   });
   const source = { kbId: uniqueName('kb'), sourceId: 'drive-1' };
-  const { refreshToken } = await sandbox.control.issueRefreshToken({ scopes: [DRIVE_READONLY_SCOPE] });
+  const { refreshToken } = sandbox.control.issueRefreshToken({ scopes: [DRIVE_READONLY_SCOPE] });
   await manager.storeGrant(source, { refreshToken, sourceType: 'google_drive' });
   return { manager, store, source, refreshToken };
 }
 
-const tokenRequests = async () =>
-  (await sandbox.control.requestLog()).filter((entry) => entry.path.endsWith('/token')).length;
+const tokenRequests = async () => sandbox.control.requestLog().filter((entry) => entry.path.endsWith('/token')).length;
 
 describe('Google grants in the token manager', () => {
   it('are stored naming the Google client, refreshed at Google, and keep their refresh token (no rotation)', async () => {
@@ -75,7 +74,7 @@ describe('Google grants in the token manager', () => {
     'a grant Google ended (%s) needs a reconnect, with a reason naming the causes, and stops calling Google',
     async (cause) => {
       const { manager, store, source, refreshToken } = await setUp();
-      expect(await sandbox.control.revokeGrant({ refreshToken, reason: cause })).toBe(1);
+      expect(sandbox.control.revokeGrant({ refreshToken, reason: cause })).toBe(1);
       const error = await manager.getAccessToken(source).catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(ReauthRequiredError);
       const reason = (error as ReauthRequiredError).reason;
@@ -94,7 +93,7 @@ describe('Google grants in the token manager', () => {
     const { manager, store, source, refreshToken } = await setUp();
     await manager.revoke(source);
     expect(await store.read(source)).toBeUndefined();
-    const revokes = (await sandbox.control.requestLog()).filter((entry) => entry.path.endsWith('/revoke'));
+    const revokes = sandbox.control.requestLog().filter((entry) => entry.path.endsWith('/revoke'));
     expect(revokes.map((entry) => entry.status)).toEqual([200]);
     expect(await clients.get('google_drive').refresh({ refreshToken, scopes: [], fields: {} })).toMatchObject({
       kind: 'permanent',
@@ -106,7 +105,7 @@ describe('Google grants in the token manager', () => {
   it('no refresh token, access token or client secret reaches a log line or a logged field', async () => {
     const { manager, source, refreshToken } = await setUp();
     const accessToken = await manager.getAccessToken(source);
-    await sandbox.control.revokeGrant({ refreshToken, reason: 'revoked' });
+    sandbox.control.revokeGrant({ refreshToken, reason: 'revoked' });
     await manager.invalidateAccessToken(source, accessToken);
     await manager.getAccessToken(source).catch(() => undefined);
     await manager.revoke(source);
