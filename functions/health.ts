@@ -1,5 +1,6 @@
 import { useCases } from '../shared/app/composition-root.js';
 import { json } from '../shared/adapters/http/problem.js';
+import type { HealthBody } from '../shared/adapters/http/host-response-bodies.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
 
 // Anonymous probe: says only whether storage answers, never why not.
@@ -10,6 +11,8 @@ export const health = defineHttpFunction({
   authLevel: 'anonymous',
   handler: async () => {
     const ok = await useCases().checkHealth();
-    return json(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' }, { 'cache-control': 'no-store' });
+    return json(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' } satisfies HealthBody, {
+      'cache-control': 'no-store',
+    });
   },
 });

@@ -1,5 +1,6 @@
 import { useCases } from '../shared/app/composition-root.js';
 import { json, problem, retryableProblem } from '../shared/adapters/http/problem.js';
+import type { DeletesConfirmedBody } from '../shared/adapters/http/host-response-bodies.js';
 import { parseSourceKey } from '../shared/adapters/http/request-parsing.js';
 import { createLogger } from '../shared/adapters/logging/logger.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
@@ -19,7 +20,10 @@ export const sourcesConfirmDeletes = defineHttpFunction({
     switch (result.kind) {
       case 'released':
         log.info('source.deletes-confirmed', { ...key.value, released: result.released });
-        return json(200, { released: result.released, source: toStatusView(result.source) });
+        return json(200, {
+          released: result.released,
+          source: toStatusView(result.source),
+        } satisfies DeletesConfirmedBody);
       case 'nothing_held':
         return problem(409, 'no deletes are held for this source', undefined, { state: result.source.state });
       case 'not_found':

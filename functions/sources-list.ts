@@ -1,5 +1,6 @@
 import { useCases } from '../shared/app/composition-root.js';
 import { json, problem } from '../shared/adapters/http/problem.js';
+import type { SourceListBody } from '../shared/adapters/http/host-response-bodies.js';
 import { parseRouteIds } from '../shared/adapters/http/request-parsing.js';
 import { defineHttpFunction } from '../shared/app/function-definitions.js';
 
@@ -13,6 +14,6 @@ export const sourcesList = defineHttpFunction({
     const ids = parseRouteIds(request, ['kbId'] as const);
     if (!ids.ok) return ids.response;
     const views = await useCases().listSourceStatuses(ids.value.kbId);
-    return views ? json(200, { sources: views }) : problem(404, 'knowledge base not found');
+    return views ? json(200, { sources: views } satisfies SourceListBody) : problem(404, 'knowledge base not found');
   },
 });

@@ -3,7 +3,7 @@
 // docs/local-host.md.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import azureFunctions from '@azure/functions';
-import type { HttpResponseInit } from '@azure/functions';
+import type { HttpResponse, HttpResponseInit } from '@azure/functions';
 import { problem } from '../../shared/adapters/http/problem.js';
 import { formatLogLine } from '../../shared/adapters/logging/logger.js';
 import type { HttpFunctionDefinition } from '../../shared/app/function-definitions.js';
@@ -12,6 +12,7 @@ import { writeHttpResponse, toHttpResponse } from './http-response-writer.js';
 import type { InFlight } from './in-flight.js';
 import { createInvocationContext, type LineSink } from './invocation-context.js';
 import { readRequestBody } from './request-body.js';
+import { observeResponse, type ResponseObserver } from './response-observer.js';
 import { compileRouteTemplate, pathBelowPrefix, type RouteTemplate } from './route-template.js';
 
 export interface HttpDispatcherOptions {
@@ -22,6 +23,8 @@ export interface HttpDispatcherOptions {
   sink: LineSink;
   /** host.json extensions.http.routePrefix; Azure's default is "api". */
   routePrefix?: string;
+  /** Sees every answer (tests only: the OpenAPI contract check). */
+  onResponse?: ResponseObserver;
 }
 
 interface CompiledRoute {
@@ -49,20 +52,39 @@ function headerRecord(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-async function sendInit(response: ServerResponse, init: HttpResponseInit, extraHeaders: Record<string, string> = {}) {
-  for (const [name, value] of Object.entries(extraHeaders)) response.setHeader(name, value);
-  await writeHttpResponse(response, toHttpResponse(init));
-}
-
 export function createHttpDispatcher(options: HttpDispatcherOptions) {
   // More literal segments first, so `kbs/{kb}/changes` wins over `kbs/{kb}/{anything}` as in ASP.NET routing.
   const routes = options.definitions.map(compile).sort((a, b) => b.literalCount - a.literalCount);
   const routePrefix = options.routePrefix ?? 'api';
 
-  async function dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function answer(
+    target: ServerResponse,
+    exchange: { method: string; url: URL },
+    result: HttpResponse | undefined,
+    returned: unknown,
+  ): Promise<void> {
+    observeResponse(options.onResponse, exchange, result, returned);
+    await writeHttpResponse(target, result);
+  }
+
+  function requestOf(request: IncomingMessage): { method: string; url: URL } {
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    return { method: (request.method ?? 'GET').toUpperCase(), url };
+  }
+
+  async function sendInit(
+    response: ServerResponse,
+    init: HttpResponseInit,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<void> {
+    for (const [name, value] of Object.entries(extraHeaders)) response.setHeader(name, value);
+    await answer(response, requestOf(response.req), toHttpResponse(init), init);
+  }
+
+  async function dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const exchange = requestOf(request);
+    const { method, url } = exchange;
     const segments = pathBelowPrefix(url.pathname, routePrefix);
-    const method = (request.method ?? 'GET').toUpperCase();
     let matched: { compiled: CompiledRoute; params: Record<string, string> } | undefined;
     for (const compiled of segments ? routes : []) {
       const params = compiled.route.match(segments ?? []);
@@ -101,15 +123,17 @@ export function createHttpDispatcher(options: HttpDispatcherOptions) {
       triggerType: 'httpTrigger',
       sink: options.sink,
     });
+    let returned;
     let result;
     try {
-      result = toHttpResponse(await definition.handler(httpRequest, context));
+      returned = await definition.handler(httpRequest, context);
+      result = toHttpResponse(returned);
     } catch (error) {
       context.error(formatLogLine('local_host.http_handler_failed', { error }));
       // No details: the error text may carry internals; it is in the (redacted) log instead.
       return sendInit(response, problem(500, 'Internal Server Error'));
     }
-    await writeHttpResponse(response, result);
+    await answer(response, exchange, result, returned);
   }
 
   return (request: IncomingMessage, response: ServerResponse): void => {

@@ -13,6 +13,7 @@ import type {
   TimerFunctionDefinition,
 } from '../../shared/app/function-definitions.js';
 import { poisonQueueName } from '../../shared/adapters/storage/names.js';
+import type { ResponseObserver } from './response-observer.js';
 import { readHostJson, type HostJsonQueues } from './host-json.js';
 import { createHttpDispatcher } from './http-dispatcher.js';
 import { InFlight } from './in-flight.js';
@@ -41,6 +42,8 @@ export interface LocalHostOptions {
   env?: Record<string, string | undefined>;
   /** Where log lines go; default stdout. */
   log?: LineSink;
+  /** Sees every HTTP answer; for tests that check answers against the OpenAPI document. */
+  onResponse?: ResponseObserver;
 }
 
 export interface RunningLocalHost {
@@ -67,6 +70,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     inFlight: httpInFlight,
     sink,
     routePrefix: hostJson.routePrefix,
+    onResponse: options.onResponse,
   });
   const server = createServer(dispatcher);
   const host = options.host ?? '127.0.0.1';

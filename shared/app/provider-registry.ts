@@ -2,7 +2,7 @@
 // so both types get a OneDriveProvider over one shared Graph client; Google Drive has its own.
 import type { SourceType } from '../core/domain/source.js';
 import type { ProviderRegistry, SyncProvider, TokenManager } from '../core/ports/provider-ports.js';
-import { createRegisterSourceBodySchema } from '../core/sources/register-source-body.js';
+import { createRegisterSourceBodySchema, describeRegisterSourceBody } from '../core/sources/register-source-body.js';
 import { createGraphTransport, OneDriveProvider } from '../providers/microsoft/drive/onedrive-provider.js';
 import { DriveWatch } from '../providers/microsoft/drive/drive-watch.js';
 import {
@@ -30,11 +30,14 @@ const driveLocationRules = {
   legacyLocationFields: LEGACY_DRIVE_LOCATION_FIELDS,
   legacyLocation: legacyDriveLocation,
 };
-export const registerSourceBodySchema = createRegisterSourceBodySchema({
+const sourceTypes = {
   onedrive: driveLocationRules,
   sharepoint: driveLocationRules,
   google_drive: { locationSchema: googleDriveLocationSchema },
-});
+};
+export const registerSourceBodySchema = createRegisterSourceBodySchema(sourceTypes);
+/** The same body per source type, for the API document (shared/app/openapi). */
+export const registerSourceBodyDescription = describeRegisterSourceBody(sourceTypes);
 
 export interface ProviderRegistrySettings {
   graphBaseUrl: string;

@@ -47,12 +47,15 @@ import { runMaintenanceTick, type MaintenanceTickReport } from '../core/maintena
 import { WebhookReceiver } from '../providers/microsoft/webhooks/webhook-receiver.js';
 import { handleWebhookRequest } from '../providers/microsoft/webhooks/webhook-http.js';
 import { receiveGoogleNotification } from '../providers/google/webhooks/google-webhook.js';
+import { openApiDocument, type OpenApiDocument } from './openapi/openapi-document.js';
 
 /** A use case that needs settings which may be missing: the trigger answers 503 naming them. */
 export type Configured<F> = { ok: true; run: F } | { ok: false; missing: string[] };
 
 export interface UseCases {
   checkHealth(): Promise<boolean>;
+  /** The OpenAPI 3.1 document of the HTTP routes (shared/app/openapi); no setting or secret in it. */
+  describeApi(): OpenApiDocument;
   readFeed(kbId: string, query: FeedQuery): Promise<ReadFeedResult>;
   getSourceStatus(key: SourceKey): Promise<SourceStatusView | undefined>;
   listSourceStatuses(kbId: string): Promise<SourceStatusView[] | undefined>;
@@ -90,6 +93,7 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
   const registerSettings = registerSourceSettings(config);
   return {
     checkHealth: () => storageAnswers(storage),
+    describeApi: openApiDocument,
     readFeed: (kbId, query) => readFeed(services, kbId, query),
     getSourceStatus: (key) => getSourceStatus(services.sources, key),
     listSourceStatuses: (kbId) => listSourceStatuses(services.sources, kbId),

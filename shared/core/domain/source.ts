@@ -39,7 +39,8 @@ export const fileFiltersSchema = z
     extensions: z
       .array(z.string().regex(/^\.?[A-Za-z0-9]{1,16}$/))
       .max(100)
-      .transform((list) => list.map((ext) => (ext.startsWith('.') ? ext : `.${ext}`).toLowerCase()))
+      // overwrite, not transform: same type in and out, so JSON Schema (the API document) can show it.
+      .overwrite((list) => list.map((ext) => (ext.startsWith('.') ? ext : `.${ext}`).toLowerCase()))
       .optional(),
     maxSizeBytes: z.number().int().positive().optional(),
   })

@@ -16,6 +16,22 @@ export interface LocationRules {
   legacyLocation?(body: Readonly<Record<string, unknown>>): unknown;
 }
 
+/** The fields every source type's body has besides its location. */
+const commonFields = {
+  filters: fileFiltersSchema.optional(),
+  pollIntervalSeconds: z.number().int().min(MIN_POLL_INTERVAL_SECONDS).max(MAX_POLL_INTERVAL_SECONDS).optional(),
+  auth: z.enum(['delegated', 'app']).default('delegated'),
+  /** Until the connect flow is used: a refresh token obtained elsewhere, kept in the token store only. */
+  refreshToken: z
+    .string()
+    .min(1)
+    .max(16_384)
+    .optional()
+    .describe('Second choice to the connect flow; stored in the token store only, never shown. Not with auth "app"'),
+  /** Directory (tenant) of the grant (delegated) or of the app-only consent; defaults to the app's. */
+  tenantId: z.string().min(1).max(128).optional(),
+};
+
 export function createRegisterSourceBodySchema<T extends string>(types: Readonly<Record<T, LocationRules>>) {
   const names = Object.keys(types) as [T, ...T[]];
   const rulesOf = (type: T): LocationRules => types[type];
@@ -27,13 +43,7 @@ export function createRegisterSourceBodySchema<T extends string>(types: Readonly
       /** Where the source reads, in the source type's shape (docs/api.md). */
       location: z.unknown().optional(),
       ...legacyShape,
-      filters: fileFiltersSchema.optional(),
-      pollIntervalSeconds: z.number().int().min(MIN_POLL_INTERVAL_SECONDS).max(MAX_POLL_INTERVAL_SECONDS).optional(),
-      auth: z.enum(['delegated', 'app']).default('delegated'),
-      /** Until the connect flow is used: a refresh token obtained elsewhere, kept in the token store only. */
-      refreshToken: z.string().min(1).max(16_384).optional(),
-      /** Directory (tenant) of the grant (delegated) or of the app-only consent; defaults to the app's. */
-      tenantId: z.string().min(1).max(128).optional(),
+      ...commonFields,
     })
     .strict()
     .refine((body) => !(body.auth === 'app' && body.refreshToken !== undefined), {
@@ -74,6 +84,37 @@ export function createRegisterSourceBodySchema<T extends string>(types: Readonly
       }
       return { ...(rest as Omit<typeof body, 'location'>), location: parsed.data };
     });
+}
+
+/**
+ * The same body as one variant per source type, each with its own location schema: what the API
+ * document shows (the parsing schema above takes `location` as unknown and checks it per type, which
+ * JSON Schema cannot show). Built from the same rules and fields, so a new source type shows up by itself.
+ */
+export function describeRegisterSourceBody<T extends string>(types: Readonly<Record<T, LocationRules>>): z.ZodType {
+  const variants = (Object.keys(types) as T[]).map((type) => {
+    const rules: LocationRules = types[type];
+    const locationFields: Record<string, z.ZodType> =
+      rules.locationSchema instanceof z.ZodObject ? rules.locationSchema.shape : {};
+    const legacy = Object.fromEntries(
+      (rules.legacyLocationFields ?? []).map((field) => [
+        field,
+        (locationFields[field] ?? z.unknown()).optional().describe(`Older form of location.${field}`),
+      ]),
+    );
+    return z
+      .object({
+        type: z.literal(type),
+        location: rules.locationSchema.optional().describe("Where the source reads, in this type's shape"),
+        ...legacy,
+        ...commonFields,
+      })
+      .strict()
+      .describe(`A ${type} source: give location, or its older fields at the top level, not both`);
+  });
+  const [first, second, ...rest] = variants;
+  if (!first) throw new Error('no source type to describe');
+  return second ? z.union([first, second, ...rest]) : first;
 }
 
 export type RegisterSourceBody = z.output<ReturnType<typeof createRegisterSourceBodySchema<string>>>;

@@ -28,8 +28,11 @@ import { poisonQueueName, QUEUES, TABLES } from '../../../shared/adapters/storag
 import { storageConnectionString, uniqueName } from '../../support/storage.js';
 import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
 import { waitFor } from '../../support/host-wait.js';
+import { recordContract } from '../../support/contract-recorder.js';
 
 const functionKey = randomBytes(24).toString('base64url');
+/** Every answer is checked against the OpenAPI document after the file's tests. */
+const contract = recordContract();
 let sandbox: Sandbox;
 let host: RunningLocalHost;
 let services: Services;
@@ -126,6 +129,7 @@ beforeAll(async () => {
     functionKey,
     hostJson: { maxPollingIntervalMs: 200 },
     log: (line) => logLines.push(line),
+    onResponse: contract.record,
   });
 });
 

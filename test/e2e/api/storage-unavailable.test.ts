@@ -16,6 +16,10 @@ import {
 } from '../../../shared/adapters/storage/storage-clients.js';
 import { isStorageUnavailable } from '../../../shared/adapters/storage/storage-unavailable.js';
 import { appConfigFor } from '../../support/sandbox-app-config.js';
+import { recordContract } from '../../support/contract-recorder.js';
+
+/** Every answer is checked against the OpenAPI document after the file's tests. */
+const contract = recordContract();
 
 const functionKey = randomBytes(24).toString('base64url');
 const warnings: Error[] = [];
@@ -44,6 +48,7 @@ beforeAll(async () => {
     storageConnectionString: deadStorage,
     functionKey,
     log: (line) => logLines.push(line),
+    onResponse: contract.record,
   });
 });
 

@@ -31,6 +31,10 @@ import { storageConnectionString, uniqueName } from '../../support/storage.js';
 import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
 import { waitFor } from '../../support/host-wait.js';
 import { capturingLogger } from '../../support/logger.js';
+import { recordContract } from '../../support/contract-recorder.js';
+
+/** Every answer is checked against the OpenAPI document after the file's tests. */
+const contract = recordContract();
 
 const RETURN_ORIGIN = 'https://host-app.example';
 const RETURN_TO = `${RETURN_ORIGIN}/settings/sources?tab=drives`;
@@ -181,6 +185,7 @@ beforeAll(async () => {
     storageConnectionString: connectionString,
     functionKey,
     log: (line) => logLines.push(line),
+    onResponse: contract.record,
   });
   // The app registration's redirect URI, as npm start registers it (the sandbox refuses others).
   await sandbox.control.setRedirectUris(sandbox.clientId, [`${host.baseUrl}/api/connect/callback`]);

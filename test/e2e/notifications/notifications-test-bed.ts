@@ -39,6 +39,10 @@ import { createAppStorage, isolatedStorage, type IsolatedStorage } from '../../s
 import { storageConnectionString } from '../../support/storage.js';
 import { sandboxAppConfig } from '../../integration/api/api-test-bed.js';
 import { waitFor } from '../../support/host-wait.js';
+import { recordContract } from '../../support/contract-recorder.js';
+
+/** Imported at the top of each test file: its answers are checked against the OpenAPI document after its tests. */
+const contract = recordContract();
 
 export interface NotificationsTestBed {
   sandbox: Sandbox;
@@ -132,6 +136,7 @@ export async function startNotificationsTestBed(
     functionKey,
     hostJson: { maxPollingIntervalMs: 200, visibilityTimeoutMs: 500 },
     log: (line) => logLines.push(line),
+    onResponse: contract.record,
   });
 
   async function call(method: string, path: string, body?: unknown) {

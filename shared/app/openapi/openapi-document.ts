@@ -1,0 +1,80 @@
+// The OpenAPI 3.1 document of the app's HTTP routes (https://spec.openapis.org/oas/v3.1.0), served at
+// GET /api/openapi.json and described in docs/api.md. Built from the zod schemas the routes parse with
+// and answer with, so it changes when they do. It holds no setting and no secret: the same for every
+// deployment (servers is the relative "/api").
+import { cursorNotInFeedProblemSchema } from '../../adapters/http/cursor-not-in-feed-problem.js';
+import {
+  deletesConfirmedBodySchema,
+  healthBodySchema,
+  sourceListBodySchema,
+  syncQueuedBodySchema,
+} from '../../adapters/http/host-response-bodies.js';
+import { problemDetailsSchema } from '../../adapters/http/problem.js';
+import { changeEventSchema } from '../../core/domain/change-event.js';
+import { feedPageSchema } from '../../core/ports/change-feed.js';
+import { sourceStatusViewSchema } from '../../core/sources/source-status-view.js';
+import { componentSchemas, type JsonSchema } from './json-schema.js';
+import { otherPaths } from './other-operations.js';
+import { commonResponseComponents } from './responses.js';
+import { sourcePaths } from './source-operations.js';
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: JsonSchema;
+  paths: Record<string, JsonSchema>;
+  components: { schemas: Record<string, JsonSchema> } & JsonSchema;
+  [field: string]: unknown;
+}
+
+/** Named schemas; the change event is one of them, so a host can generate its event type from it. */
+const NAMED_SCHEMAS = {
+  ChangeEvent: changeEventSchema,
+  FeedPage: feedPageSchema,
+  SourceStatusView: sourceStatusViewSchema,
+  SourceList: sourceListBodySchema,
+  DeletesConfirmed: deletesConfirmedBodySchema,
+  SyncQueued: syncQueuedBodySchema,
+  Health: healthBodySchema,
+  Problem: problemDetailsSchema,
+  CursorNotInFeedProblem: cursorNotInFeedProblemSchema,
+};
+
+export function buildOpenApiDocument(): OpenApiDocument {
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    info: {
+      title: 'KB Sync',
+      version: '1',
+      description:
+        "Keeps a host application's knowledge bases in sync with datasources: register sources, read the ordered change feed (event schema version 1), download content. Errors are RFC 9457 application/problem+json. Guide: docs/api.md.",
+    },
+    servers: [{ url: '/api', description: 'The Functions host route prefix, on the host that serves this document' }],
+    security: [{ functionKeyHeader: [] }, { functionKeyQuery: [] }],
+    tags: [
+      { name: 'sources' },
+      { name: 'feed' },
+      { name: 'connect' },
+      { name: 'service' },
+      { name: 'provider webhooks', description: 'Called by providers, not by hosts' },
+    ],
+    paths: { ...sourcePaths(), ...otherPaths() },
+    components: {
+      schemas: componentSchemas(NAMED_SCHEMAS),
+      responses: commonResponseComponents,
+      // The Functions host's key check (Microsoft Learn, "Work with access keys in Azure Functions").
+      securitySchemes: {
+        functionKeyHeader: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
+        functionKeyQuery: { type: 'apiKey', in: 'query', name: 'code' },
+      },
+    },
+  };
+}
+
+let built: OpenApiDocument | undefined;
+
+/** Built once per process: the schemas do not change while it runs. */
+export function openApiDocument(): OpenApiDocument {
+  built ??= buildOpenApiDocument();
+  return built;
+}
