@@ -2,6 +2,8 @@
 // memory whose channels hold flat messages (no folders), one named cursor per channel, content
 // versioned by a revision number, and a watch policy of its own (short-lived watches that can only be
 // recreated, no lifecycle events). Registered through the provider registry in tests only.
+// A source of every channel (`channels: ['*']`) has a directory cursor first, whose pages announce
+// channels opened and archived (ChangePage.cursorsAdded / cursorsRemoved), as a mailbox's folders do.
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -25,6 +27,10 @@ import type {
 export const IN_MEMORY_TYPE = 'memchat';
 
 const locationSchema = z.object({ workspace: z.string().min(1), channels: z.array(z.string().min(1)).min(1) }).strict();
+
+/** The cursor of a source of every channel that lists the channels themselves. */
+export const DIRECTORY_CURSOR = '#directory';
+const ALL_CHANNELS = '*';
 type ChatLocation = z.output<typeof locationSchema>;
 
 interface Message {
@@ -48,11 +54,16 @@ interface Channel {
   /** Last change of each message id (deleted ones too). */
   lastChange: Map<string, number>;
   messages: Map<string, Message>;
+  /** Archived channels are gone for every source; their messages with them. */
+  archived: boolean;
 }
 
 /** One workspace: its channels and their messages, changed by the test through the methods below. */
 export class InMemoryWorkspace {
   private readonly channels = new Map<string, Channel>();
+  /** The directory's change log: channel name → sequence number of its last open or archive. */
+  private readonly directory = new Map<string, number>();
+  private directorySeq = 0;
   private nextId = 1;
   private clock = Date.parse('2026-01-01T00:00:00Z');
 
@@ -60,9 +71,28 @@ export class InMemoryWorkspace {
     readonly name: string,
     channelNames: readonly string[],
   ) {
-    for (const channel of channelNames) {
-      this.channels.set(channel, { generation: 1, seq: 0, lastChange: new Map(), messages: new Map() });
-    }
+    for (const channel of channelNames) this.openChannel(channel);
+  }
+
+  openChannel(name: string): void {
+    this.channels.set(name, { generation: 1, seq: 0, lastChange: new Map(), messages: new Map(), archived: false });
+    this.directory.set(name, ++this.directorySeq);
+  }
+
+  /** The channel and its messages are gone (its cursor 404s, as a deleted mail folder's does). */
+  archiveChannel(name: string): void {
+    this.channel(name).archived = true;
+    this.directory.set(name, ++this.directorySeq);
+  }
+
+  /** Channels opened or archived after `seq`, and the directory's current position. */
+  directorySince(seq: number): { opened: string[]; archived: string[]; seq: number } {
+    const changed = [...this.directory].filter(([, at]) => at > seq).map(([name]) => name);
+    return {
+      opened: changed.filter((name) => !this.channels.get(name)!.archived),
+      archived: changed.filter((name) => this.channels.get(name)!.archived),
+      seq: this.directorySeq,
+    };
   }
 
   post(channel: string, name: string, text: string, from = 'alex'): Message {
@@ -106,11 +136,18 @@ export class InMemoryWorkspace {
 
   /** Every message, by id (what a host holding the whole feed should have). */
   allMessages(): Message[] {
-    return [...this.channels.values()].flatMap((channel) => [...channel.messages.values()]);
+    return [...this.channels.values()]
+      .filter((channel) => !channel.archived)
+      .flatMap((channel) => [...channel.messages.values()]);
+  }
+
+  /** The messages an archived channel held (what its retirement must delete). */
+  messageIdsOf(name: string): string[] {
+    return [...this.channel(name).messages.keys()];
   }
 
   hasChannel(name: string): boolean {
-    return this.channels.has(name);
+    return this.channels.has(name) && !this.channels.get(name)!.archived;
   }
 
   channel(name: string): Channel {
@@ -192,7 +229,7 @@ export class InMemoryProvider implements SyncProvider {
   resolveLocation(_source: SourceKey, location: SourceLocation): Promise<ResolvedLocation> {
     const { workspace, channels } = locationSchema.parse(location);
     const found = this.workspaces.get(workspace);
-    const missing = channels.find((channel) => !found?.hasChannel(channel));
+    const missing = channels.find((channel) => channel !== ALL_CHANNELS && !found?.hasChannel(channel));
     if (!found || missing) return Promise.reject(new NotFoundError(`no workspace ${workspace} or channel ${missing}`));
     return Promise.resolve({ workspaceId: workspace });
   }
@@ -214,12 +251,40 @@ export class InMemoryProvider implements SyncProvider {
   }
 
   cursorNames(source: SourceRecord): readonly string[] {
-    return (source.location as ChatLocation).channels;
+    const channels = (source.location as ChatLocation).channels;
+    if (!channels.includes(ALL_CHANNELS)) return channels;
+    // The channels found so far are cursors of the source; the directory finds the rest.
+    return [DIRECTORY_CURSOR, ...Object.keys(source.cursors ?? {}).filter((name) => name !== DIRECTORY_CURSOR)];
   }
 
   fetchChanges(source: SourceRecord, cursorName: string, cursor: string | undefined): Promise<ChangePage> {
     const workspace = this.workspaceOf(source);
+    if (cursorName === DIRECTORY_CURSOR) {
+      const since = workspace.directorySince(cursor ? Number(cursor.split('|')[1]) : 0);
+      // An archived channel's messages are gone with it: the page says so, then retires its cursor.
+      const deletes = since.archived.flatMap((name) =>
+        workspace
+          .messageIdsOf(name)
+          .map((id): RemoteItem => ({ id, kind: 'message', isFolder: false, isRoot: false, deleted: true })),
+      );
+      return Promise.resolve({
+        items: deletes,
+        cursorsAdded: since.opened,
+        cursorsRemoved: since.archived,
+        finalCursor: `dir|${since.seq}`,
+      });
+    }
     const channel = workspace.channel(cursorName);
+    if (channel.archived) {
+      // Archived since the directory was read: this cursor retires itself, its messages deleted.
+      return Promise.resolve({
+        items: workspace
+          .messageIdsOf(cursorName)
+          .map((id): RemoteItem => ({ id, kind: 'message', isFolder: false, isRoot: false, deleted: true })),
+        cursorsRemoved: [cursorName],
+        finalCursor: 'archived',
+      });
+    }
     const at = cursor
       ? parseCursor(cursor)
       : { kind: 'full' as const, generation: channel.generation, startSeq: channel.seq, offset: 0 };

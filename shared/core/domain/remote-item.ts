@@ -45,11 +45,28 @@ export interface RemoteItem {
   webUrl?: string;
   /** Set on messages. */
   message?: MessageFields;
+  /**
+   * The cursor that enumerates this item, when it is not the one whose page returned it (a message
+   * moved into another folder, reported by the folder it left). Reconcile after a resync looks for an
+   * item under this cursor. Absent: the cursor of the page.
+   */
+  cursorName?: string;
 }
 
 /** One page of changes from a cursor. Exactly one of nextCursor / finalCursor is set. */
 export interface ChangePage {
   items: RemoteItem[];
+  /**
+   * Cursors this page discovered (a mail folder created or moved into scope): the engine adds them to
+   * the source's cursors, saved with this page's cursor, and enumerates them later in the same run.
+   */
+  cursorsAdded?: string[];
+  /**
+   * Cursors this page retired (a folder deleted or moved out of scope), possibly the page's own: the
+   * engine forgets them. Their items are not touched: the page says what happened to them (a folder's
+   * delete, a move out of scope).
+   */
+  cursorsRemoved?: string[];
   /** More pages follow: store it, then ask again from it. */
   nextCursor?: string;
   /** The enumeration is complete: store it and use it for the next incremental sync. */

@@ -319,7 +319,7 @@ export class ChangeApplier {
 
   /** What every item row starts with, tracked or pending: ids, kind, its cursor (when not the default) and name. */
   private identityOf(remote: RemoteItem) {
-    const cursorName = this.options.cursorName;
+    const cursorName = remote.cursorName ?? this.options.cursorName;
     return {
       id: remote.id,
       ...(remote.kind === 'file' ? {} : { kind: remote.kind }),
@@ -365,6 +365,8 @@ function toRemote(state: ItemState): RemoteItem {
     contentHash: state.contentHash,
     contentVersion: state.contentVersion,
     message: state.message,
+    // A row re-resolved by another cursor's page (its folder renamed) stays with its own cursor.
+    cursorName: state.cursorName ?? DEFAULT_CURSOR,
     eTag: state.eTag,
     lastModifiedDateTime: state.lastModifiedDateTime,
     webUrl: state.webUrl,

@@ -172,7 +172,8 @@ export class SourceSyncer {
       ...initial,
       roundStartedAt: resumed ? (initial.roundStartedAt ?? initial.createdAt) : startedAt,
     };
-    const cursorNames = provider.cursorNames(source);
+    // The cursors to enumerate, in order; a page may add (or retire) cursors as it goes (ChangePage).
+    const cursorNames = [...provider.cursorNames(source)];
     const freshCrawl =
       !Object.values(source.cursors ?? {}).some((c) => c.value) && source.itemCount === 0 && !source.lastSyncAt;
     let group = new WriteGroup();
@@ -206,7 +207,8 @@ export class SourceSyncer {
         });
       }
     };
-    for (const cursorName of cursorNames) {
+    for (let index = 0; index < cursorNames.length; index++) {
+      const cursorName = cursorNames[index]!;
       const state = cursorOf(source, cursorName);
       // Finished earlier in this (resumed) round: its changes up to the round's start are in the feed.
       if (resumed && state.kind === 'final' && state.finalInRound === source.roundStartedAt) continue;
@@ -249,12 +251,19 @@ export class SourceSyncer {
         group.add(await applier.applyPage(page.items));
         pages++;
         const resyncRunId = cursorOf(source, cursorName).resyncRunId;
+        const retiredSelf = page.cursorsRemoved?.includes(cursorName) ?? false;
+        source = { ...source, cursors: withCursorSet(source, cursorNames, index, page) };
+        if (retiredSelf) {
+          // Its items' fate is in the page (a folder's delete): write it, then go on without this cursor.
+          await flush(cursorName, undefined);
+          break;
+        }
         if (page.nextCursor) {
           if (group.size >= flushSize) await flush(cursorName, { value: page.nextCursor, kind: 'next', resyncRunId });
           cursor = page.nextCursor;
           continue;
         }
-        const last = cursorName === cursorNames[cursorNames.length - 1];
+        const last = index === cursorNames.length - 1;
         // The last cursor's final state is written with the end of the run (below), as one update.
         await flush(
           cursorName,
@@ -474,6 +483,33 @@ export class SourceSyncer {
     // Rethrow: the queue retries later, and after maxDequeueCount the job lands in the poison queue.
     throw error;
   }
+}
+
+/**
+ * Applies a page's cursor announcements: added cursors join the source (empty, so a crash after this
+ * page's cursor is saved still finds them) and the run's list after the current one; retired ones
+ * leave both. `names` is the run's list, changed in place; `index` is the cursor being enumerated.
+ */
+function withCursorSet(
+  source: SourceRecord,
+  names: string[],
+  index: number,
+  page: { cursorsAdded?: string[]; cursorsRemoved?: string[] },
+): Record<string, CursorState> {
+  const cursors = { ...source.cursors };
+  for (const name of page.cursorsAdded ?? []) {
+    if (page.cursorsRemoved?.includes(name)) continue;
+    cursors[name] ??= {};
+    if (!names.includes(name)) names.push(name);
+  }
+  for (const name of page.cursorsRemoved ?? []) {
+    delete cursors[name];
+    const at = names.indexOf(name);
+    // One not yet enumerated in this run is skipped; the current one and earlier ones stay in the list,
+    // so the loop's position is kept.
+    if (at > index) names.splice(at, 1);
+  }
+  return cursors;
 }
 
 /** The source's cursors with one of them replaced (stamped with the time it moved). */

@@ -15,7 +15,12 @@ import type { SourceKey } from '../../../shared/core/domain/source.js';
 import { SourceSyncer, type SyncFaultHook } from '../../../shared/core/sync/sync-source.js';
 import { WatchManager } from '../../../shared/core/watch/watch-manager.js';
 import { crashAt, expectRepeatsShareIds, hostView, runUntilSynced } from '../../support/crash-points.js';
-import { IN_MEMORY_TYPE, InMemoryProvider, InMemoryWorkspace } from '../../support/in-memory-provider.js';
+import {
+  DIRECTORY_CURSOR,
+  IN_MEMORY_TYPE,
+  InMemoryProvider,
+  InMemoryWorkspace,
+} from '../../support/in-memory-provider.js';
 import { sourceRecord } from '../../support/source-record.js';
 import { freshTable, uniqueName } from '../../support/storage.js';
 import { describeEvents, readWholeFeed } from '../../support/sync-harness.js';
@@ -64,11 +69,14 @@ describe('the sync engine on a provider that is not a drive', () => {
   };
 
   /** A workspace with two channels, registered as a source of its own knowledge base. */
-  async function register(prefix: string): Promise<{ key: SourceKey; workspace: InMemoryWorkspace }> {
+  async function register(
+    prefix: string,
+    channels: readonly string[] = CHANNELS,
+  ): Promise<{ key: SourceKey; workspace: InMemoryWorkspace }> {
     const workspace = new InMemoryWorkspace(uniqueName(prefix), CHANNELS);
     provider.addWorkspace(workspace);
     const key = { kbId: uniqueName('kb'), sourceId: 'chat' };
-    const location = provider.locationSchema.parse({ workspace: workspace.name, channels: [...CHANNELS] });
+    const location = provider.locationSchema.parse({ workspace: workspace.name, channels: [...channels] });
     await sources.put(
       sourceRecord({
         ...key,
@@ -212,6 +220,104 @@ describe('the sync engine on a provider that is not a drive', () => {
       // message since the crash says so.
       const edited = events.filter((e) => e.itemId === posted[1]!.id);
       expect(edited.at(-1)?.contentChanged).toBe(true);
+    }
+  });
+
+  it('a source of every channel takes up channels opened later and retires archived ones, deleting their messages', async () => {
+    const { key, workspace } = await register('dir', ['*']);
+    workspace.post('general', 'hello', 'hello');
+    const cat = workspace.post('random', 'cat', 'a cat');
+    const seen = { count: 0 };
+    expect(await syncAndTakeNewEvents(key, seen)).toEqual(['upsert /cat content', 'upsert /hello content']);
+    let stored = (await sources.get(key))!.record;
+    expect(Object.keys(stored.cursors ?? {}).sort()).toEqual([DIRECTORY_CURSOR, 'general', 'random'].sort());
+
+    // Opened after the crawl: the directory's page adds its cursor, which the same run enumerates.
+    workspace.openChannel('news');
+    workspace.post('news', 'launch', 'we launched');
+    workspace.post('news', 'party', 'and a party');
+    expect(await syncAndTakeNewEvents(key, seen)).toEqual(['upsert /launch content', 'upsert /party content']);
+
+    // Archived: its messages are deleted and its cursor is forgotten; the others are untouched. (The
+    // dog was posted and archived between two syncs: the host never saw it, so it gets no delete.)
+    workspace.post('random', 'dog', 'a dog');
+    workspace.archiveChannel('random');
+    expect(await syncAndTakeNewEvents(key, seen)).toEqual(['delete /cat']);
+    stored = (await sources.get(key))!.record;
+    expect(Object.keys(stored.cursors ?? {}).sort()).toEqual([DIRECTORY_CURSOR, 'general', 'news'].sort());
+    expect(Object.values(stored.cursors ?? {}).every((cursor) => cursor.kind === 'final')).toBe(true);
+    expect(hostView(await allEvents(key.kbId)).has(cat.id)).toBe(false);
+    expect([...hostView(await allEvents(key.kbId)).keys()].sort()).toEqual(
+      workspace
+        .allMessages()
+        .map((m) => m.id)
+        .sort(),
+    );
+    expect(await syncAndTakeNewEvents(key, seen)).toEqual([]);
+  });
+
+  it('a channel archived during a run retires its own cursor in that run', async () => {
+    const { key, workspace } = await register('self', ['*']);
+    workspace.post('general', 'g', 'general');
+    workspace.post('random', 'r', 'random');
+    const seen = { count: 0 };
+    expect(await syncAndTakeNewEvents(key, seen)).toEqual(['upsert /g content', 'upsert /r content']);
+    const order = (await sources.get(key))!.record.cursors ?? {};
+    // Archived after the directory's page was read, before the channel's own page is asked for.
+    const fetches: number[] = [];
+    const archiveBeforeRandom = (step: string, page: number) => {
+      if (step !== 'fetch') return;
+      fetches.push(page);
+      if (fetches.length === 1 + Object.keys(order).indexOf('random')) workspace.archiveChannel('random');
+    };
+    expect((await harness.syncer(archiveBeforeRandom).run(key)).status).toBe('synced');
+    const all = await allEvents(key.kbId);
+    expect(describeEvents(all.slice(seen.count))).toEqual(['delete /r']);
+    seen.count = all.length;
+    expect(Object.keys((await sources.get(key))!.record.cursors ?? {}).sort()).toEqual(
+      [DIRECTORY_CURSOR, 'general'].sort(),
+    );
+    // The directory reports the archive next time: nothing more for the host.
+    expect(await syncAndTakeNewEvents(key, seen)).toEqual([]);
+  });
+
+  it('loses nothing when a sync that opens and archives channels crashes at any step', async () => {
+    const build = async (prefix: string) => {
+      const registered = await register(prefix, ['*']);
+      for (let i = 0; i < 3; i++) registered.workspace.post('general', `g${i}`, `general ${i}`);
+      for (let i = 0; i < 3; i++) registered.workspace.post('random', `r${i}`, `random ${i}`);
+      await runUntilSynced(harness, registered.key);
+      return registered;
+    };
+    const mutate = (workspace: InMemoryWorkspace) => {
+      workspace.openChannel('news');
+      for (let i = 0; i < 3; i++) workspace.post('news', `n${i}`, `news ${i}`);
+      workspace.archiveChannel('random');
+      workspace.post('general', 'late', 'late');
+    };
+    const probe = await build('dprobe');
+    mutate(probe.workspace);
+    let points = 0;
+    await harness.syncer(() => void points++).run(probe.key);
+    const expected = hostView(await allEvents(probe.key.kbId));
+    expect([...expected.keys()].sort()).toEqual(
+      probe.workspace
+        .allMessages()
+        .map((m) => m.id)
+        .sort(),
+    );
+    expect(points).toBeGreaterThan(8);
+    for (let k = 1; k <= points; k++) {
+      const { key, workspace } = await build(`dcrash${k}`);
+      mutate(workspace);
+      const crash = crashAt(k);
+      await runUntilSynced(harness, key, crash.hook);
+      expect(crash.hit()).toBe(true);
+      const events = await allEvents(key.kbId);
+      expect([...hostView(events).values()].sort(), `crash at point ${k}`).toEqual([...expected.values()].sort());
+      expectRepeatsShareIds(events);
+      const cursors = Object.keys((await sources.get(key))!.record.cursors ?? {}).sort();
+      expect(cursors, `crash at point ${k}`).toEqual([DIRECTORY_CURSOR, 'general', 'news'].sort());
     }
   });
 
