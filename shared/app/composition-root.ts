@@ -111,6 +111,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     graphBaseUrl: config.providers.microsoft.graphBaseUrl,
     tokens,
     tenantId: config.providers.microsoft.tenantId,
+    mailWatchMaxLifetimeMinutes: config.providers.microsoft.mailWatchMaxLifetimeMinutes,
     google: {
       driveRootUrl: config.providers.google.driveRootUrl,
       watchMaxLifetimeMs: config.providers.google.watchMaxLifetimeMs,

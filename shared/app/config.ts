@@ -72,6 +72,13 @@ export const settingsSchema = z.object({
   CONNECT_STATE_TTL_SECONDS: integer(600, 1, 3_600),
   /** Delegated scopes the connect flow asks for; offline_access is what yields a refresh token. */
   CONNECT_SCOPES: z.string().trim().min(1).default('offline_access Files.Read.All'),
+  /** Delegated scopes the connect flow asks for an Outlook mail source (least privilege: mail only). */
+  MAIL_CONNECT_SCOPES: z.string().trim().min(1).default('offline_access User.Read Mail.Read'),
+  /**
+   * Lifetime asked for an Outlook message subscription; Graph's current maximum is 10,080 minutes
+   * (https://learn.microsoft.com/graph/api/resources/subscription#subscription-lifetime).
+   */
+  MAIL_WATCH_MAX_LIFETIME_MINUTES: integer(10_080, 60, 10_080),
   /** OAuth client id of the Google Cloud project's web application client; unset: no Google Drive sources. */
   GOOGLE_CLIENT_ID: optionalString,
   /** That client's secret (a Key Vault reference in Azure). */
@@ -224,6 +231,8 @@ const nestSettings = (s: Settings) => ({
       clientCertificatePath: s.MS_CLIENT_CERTIFICATE_PATH,
       federatedIdentityClientId: s.MS_FEDERATED_IDENTITY_CLIENT_ID,
       connectScopes: s.CONNECT_SCOPES,
+      mailConnectScopes: s.MAIL_CONNECT_SCOPES,
+      mailWatchMaxLifetimeMinutes: s.MAIL_WATCH_MAX_LIFETIME_MINUTES,
     },
     google: {
       clientId: s.GOOGLE_CLIENT_ID,

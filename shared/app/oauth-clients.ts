@@ -42,8 +42,18 @@ export interface OAuthClientOptions {
 
 export function createOAuthClientRegistry(config: Config, options: OAuthClientOptions = {}): OAuthClientRegistry {
   const microsoft = lazyClient('microsoft', () => microsoftOAuthClient(config, options));
+  // The same app registration, asking for mail scopes only: a drive's user is not asked for mail, nor a
+  // mailbox's for files. Both are named 'microsoft': a grant refreshes through either alike.
+  const microsoftMail = lazyClient('microsoft', () =>
+    microsoftOAuthClient(config, options, config.providers.microsoft.mailConnectScopes),
+  );
   const google = lazyClient(GOOGLE_OAUTH_CLIENT_NAME, () => googleOAuthClient(config, options));
-  return new StaticOAuthClientRegistry({ onedrive: microsoft, sharepoint: microsoft, google_drive: google });
+  return new StaticOAuthClientRegistry({
+    onedrive: microsoft,
+    sharepoint: microsoft,
+    outlook_mail: microsoftMail,
+    google_drive: google,
+  });
 }
 
 function lazyClient(name: string, build: () => OAuthClient): LazyOAuthClient {
@@ -51,14 +61,18 @@ function lazyClient(name: string, build: () => OAuthClient): LazyOAuthClient {
   return { name, get: () => (built ??= build()) };
 }
 
-export function microsoftOAuthClient(config: Config, options: OAuthClientOptions = {}): MicrosoftOAuthClient {
+export function microsoftOAuthClient(
+  config: Config,
+  options: OAuthClientOptions = {},
+  connectScopes = config.providers.microsoft.connectScopes,
+): MicrosoftOAuthClient {
   if (!config.providers.microsoft.clientId) throw new Error('MS_CLIENT_ID is required for token management');
   return new MicrosoftOAuthClient({
     authorityHost: config.providers.microsoft.authorityHost,
     clientId: config.providers.microsoft.clientId,
     clientCredential: clientCredential(config, options.identity ?? lazyAzureIdentity(config)),
     defaultTenantId: config.providers.microsoft.tenantId ?? 'organizations',
-    connectScopes: config.providers.microsoft.connectScopes,
+    connectScopes,
     // App-only tokens are for the Graph the app talks to (its origin, so sovereign clouds work too).
     appOnlyScope: `${new URL(config.providers.microsoft.graphBaseUrl).origin}/.default`,
     fetch: options.fetch,

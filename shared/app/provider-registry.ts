@@ -1,5 +1,6 @@
 // Which provider serves which source type. OneDrive and SharePoint are the same Graph drive API,
-// so both types get a OneDriveProvider over one shared Graph client; Google Drive has its own.
+// so both types get a OneDriveProvider over one shared Graph client, which Outlook mail shares too;
+// Google Drive has its own.
 import type { SourceType } from '../core/domain/source.js';
 import type { ProviderRegistry, SyncProvider, TokenManager } from '../core/ports/provider-ports.js';
 import { createRegisterSourceBodySchema, describeRegisterSourceBody } from '../core/sources/register-source-body.js';
@@ -13,6 +14,9 @@ import {
 import { DriveApi } from '../providers/google/drive-api/drive-api.js';
 import { googleDriveLocationSchema } from '../providers/google/drive/google-drive-location.js';
 import { GoogleDriveProvider } from '../providers/google/drive/google-drive-provider.js';
+import { mailLocationSchema } from '../providers/microsoft/mail/mail-location.js';
+import { MailWatch } from '../providers/microsoft/mail/mail-watch.js';
+import { OutlookMailProvider } from '../providers/microsoft/mail/outlook-mail-provider.js';
 
 export class StaticProviderRegistry implements ProviderRegistry {
   constructor(private readonly providers: Readonly<Record<SourceType, SyncProvider>>) {}
@@ -33,6 +37,7 @@ const driveLocationRules = {
 const sourceTypes = {
   onedrive: driveLocationRules,
   sharepoint: driveLocationRules,
+  outlook_mail: { locationSchema: mailLocationSchema },
   google_drive: { locationSchema: googleDriveLocationSchema },
 };
 export const registerSourceBodySchema = createRegisterSourceBodySchema(sourceTypes);
@@ -46,6 +51,8 @@ export interface ProviderRegistrySettings {
   maxInlineRetryWaitSeconds?: number;
   /** MS_TENANT_ID: the tenant whose change notifications are accepted (none pinned when multi-tenant or unset). */
   tenantId?: string;
+  /** MAIL_WATCH_MAX_LIFETIME_MINUTES: the lifetime asked for an Outlook message subscription. */
+  mailWatchMaxLifetimeMinutes?: number;
   /** The Google Drive provider's settings (GOOGLE_DRIVE_ROOT_URL, GOOGLE_WATCH_MAX_LIFETIME_HOURS). */
   google?: { driveRootUrl?: string; watchMaxLifetimeMs?: number };
 }
@@ -56,6 +63,10 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
   return new StaticProviderRegistry({
     onedrive: new OneDriveProvider('onedrive', transport, watch),
     sharepoint: new OneDriveProvider('sharepoint', transport, watch),
+    outlook_mail: new OutlookMailProvider(
+      transport,
+      new MailWatch(transport, settings.tenantId, settings.mailWatchMaxLifetimeMinutes),
+    ),
     google_drive: new GoogleDriveProvider(
       new DriveApi({
         rootUrl: settings.google?.driveRootUrl,

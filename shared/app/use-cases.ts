@@ -27,6 +27,12 @@ import { requestSync } from '../core/sources/request-sync.js';
 import { deleteSource, type DeleteSourceResult } from '../core/sources/delete-source.js';
 import { confirmDeletes, type ConfirmDeletesResult } from '../core/sources/confirm-deletes.js';
 import { openItemContent, type ItemContentResult } from '../core/sources/item-content.js';
+import {
+  listItemAttachments,
+  openAttachmentContent,
+  type AttachmentContentResult,
+  type AttachmentListResult,
+} from '../core/sources/item-attachments.js';
 import type { ContentRequest } from '../core/ports/provider-ports.js';
 import { startConnect, type ConnectStartQuery, type StartConnectResult } from '../core/connect/start-connect.js';
 import {
@@ -64,6 +70,13 @@ export interface UseCases {
   deleteSource(key: SourceKey, log: Logger): Promise<DeleteSourceResult>;
   confirmDeletes(key: SourceKey, log: Logger): Promise<ConfirmDeletesResult>;
   openItemContent(key: SourceKey, itemId: string, request: ContentRequest): Promise<ItemContentResult>;
+  listItemAttachments(key: SourceKey, itemId: string): Promise<AttachmentListResult>;
+  openAttachmentContent(
+    key: SourceKey,
+    itemId: string,
+    attachmentId: string,
+    request: ContentRequest,
+  ): Promise<AttachmentContentResult>;
   startConnect: Configured<(query: ConnectStartQuery, requestUrl: string) => Promise<StartConnectResult>>;
   completeConnect: Configured<(query: ConnectCallbackQuery, log: Logger) => Promise<CompleteConnectResult>>;
   /** The Microsoft provider's webhook routes: validation handshake, checks, enqueue (webhook-http.ts). */
@@ -102,6 +115,9 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
     deleteSource: (key, log) => deleteSource({ ...services, leaseMs, log }, key),
     confirmDeletes: (key, log) => confirmDeletes({ ...services, syncer: services.syncer(log), leaseMs }, key),
     openItemContent: (key, itemId, request) => openItemContent(services, key, itemId, request),
+    listItemAttachments: (key, itemId) => listItemAttachments(services, key, itemId),
+    openAttachmentContent: (key, itemId, attachmentId, request) =>
+      openAttachmentContent(services, key, itemId, attachmentId, request),
     startConnect: connect.ok
       ? {
           ok: true,

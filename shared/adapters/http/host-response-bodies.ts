@@ -20,3 +20,16 @@ export const deletesConfirmedBodySchema = z.object({
   source: sourceStatusViewSchema,
 });
 export type DeletesConfirmedBody = z.infer<typeof deletesConfirmedBodySchema>;
+
+export const attachmentListBodySchema = z.object({
+  value: z.array(
+    z.object({
+      id: z.string().describe('Give it to …/attachments/{attachmentId}/content'),
+      name: z.string(),
+      contentType: z.string(),
+      size: z.number().int().optional(),
+      isInline: z.boolean().describe('Shown in the body (an embedded image) rather than listed'),
+    }),
+  ),
+});
+export type AttachmentListBody = z.infer<typeof attachmentListBodySchema>;

@@ -4,6 +4,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
 import { idSchema, type SourceKey } from '../../core/domain/source.js';
+import { itemIdSchema } from '../../core/domain/item-id.js';
 import { describeIssues, issuesLine } from '../../core/validation/describe-issues.js';
 import { problem } from './problem.js';
 
@@ -27,6 +28,22 @@ export function parseRouteIds<K extends string>(request: HttpRequest, names: rea
 
 export function parseSourceKey(request: HttpRequest): Parsed<SourceKey> {
   return parseRouteIds(request, ['kbId', 'sourceId'] as const);
+}
+
+/** A source's key and provider ids of the route (itemId, attachmentId), as events and lists carry them. */
+export function parseItemRoute<K extends string>(
+  request: HttpRequest,
+  names: readonly K[],
+): Parsed<{ key: SourceKey; ids: Record<K, string> }> {
+  const key = parseSourceKey(request);
+  if (!key.ok) return key;
+  const ids = {} as Record<K, string>;
+  for (const name of names) {
+    const parsed = itemIdSchema.safeParse(request.params[name]);
+    if (!parsed.success) return { ok: false, response: invalidInput(`invalid ${name}`, parsed.error) };
+    ids[name] = parsed.data;
+  }
+  return { ok: true, value: { key: key.value, ids } };
 }
 
 /** Reads the body as JSON and validates it; bad JSON and a wrong shape are both 400. */

@@ -7,6 +7,7 @@ import {
   deletesConfirmedBodySchema,
   healthBodySchema,
   sourceListBodySchema,
+  attachmentListBodySchema,
   syncQueuedBodySchema,
 } from '../../adapters/http/host-response-bodies.js';
 import { problemDetailsSchema } from '../../adapters/http/problem.js';
@@ -32,6 +33,7 @@ const NAMED_SCHEMAS = {
   FeedPage: feedPageSchema,
   SourceStatusView: sourceStatusViewSchema,
   SourceList: sourceListBodySchema,
+  AttachmentList: attachmentListBodySchema,
   DeletesConfirmed: deletesConfirmedBodySchema,
   SyncQueued: syncQueuedBodySchema,
   Health: healthBodySchema,

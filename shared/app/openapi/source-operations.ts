@@ -2,14 +2,14 @@
 // item-content.ts; docs/api.md). Bodies and parameters come from the schemas those routes parse with.
 import { idSchema } from '../../core/domain/source.js';
 import { feedQuerySchema } from '../../core/feed/read-feed.js';
-import { graphIdSchema } from '../../providers/microsoft/drive/graph-ids.js';
+import { itemIdSchema } from '../../core/domain/item-id.js';
 import { registerSourceBodyDescription } from '../provider-registry.js';
 import { pathParameter, queryParameters, requestSchema, schemaRef, type JsonSchema } from './json-schema.js';
 import { jsonAnswer, problemAnswer, withCommonAnswers, type Responses } from './responses.js';
 
 const kbId = pathParameter('kbId', idSchema, 'The knowledge base');
 const sourceId = pathParameter('sourceId', idSchema, 'The source, unique within its knowledge base');
-const itemId = pathParameter('itemId', graphIdSchema, "The item's id, as the feed's events carry it");
+const itemId = pathParameter('itemId', itemIdSchema, "The item's id, as the feed's events carry it");
 
 const invalidInput = problemAnswer('Invalid ids, query or body; `issues` lists each problem by path');
 const sourceNotFound = problemAnswer('Source (or knowledge base) not found');
@@ -28,8 +28,14 @@ function operation(operationId: string, summary: string, responses: Responses, e
   };
 }
 
-/** GET and HEAD of the content route differ only in the body (HEAD answers GET's headers). */
-function contentOperation(operationId: string, summary: string): JsonSchema {
+const attachmentId = pathParameter(
+  'attachmentId',
+  itemIdSchema,
+  "The attachment's id, as the attachment list gives it",
+);
+
+/** GET and HEAD of the content routes differ only in the body (HEAD answers GET's headers). */
+function contentOperation(operationId: string, summary: string, ids: JsonSchema[] = [itemId]): JsonSchema {
   const headers = {
     'Content-Type': { schema: { type: 'string' } },
     'Content-Length': { schema: { type: 'string' } },
@@ -60,7 +66,7 @@ function contentOperation(operationId: string, summary: string): JsonSchema {
       parameters: [
         kbId,
         sourceId,
-        itemId,
+        ...ids,
         { name: 'Range', in: 'header', required: false, schema: { type: 'string' }, description: 'Passed through' },
         {
           name: 'If-None-Match',
@@ -163,6 +169,24 @@ export function sourcePaths(): Record<string, JsonSchema> {
     '/kbs/{kbId}/sources/{sourceId}/items/{itemId}/content': {
       get: contentOperation('itemContent', "Stream an item's bytes (Range and If-None-Match passed through)"),
       head: contentOperation('itemContentHead', "An item's content headers, without the body"),
+    },
+    '/kbs/{kbId}/sources/{sourceId}/items/{itemId}/attachments': {
+      parameters: [kbId, sourceId, itemId],
+      get: operation('itemAttachments', "The files attached to an item (a mail's attachments)", {
+        '200': jsonAnswer('The attachments', schemaRef('AttachmentList')),
+        '400': invalidInput,
+        '404': problemAnswer('Source or item not found, or the source type has no attachments'),
+        '409': problemAnswer('The source needs to be connected again (`state: needs_reauth`)'),
+        '502': problemAnswer('The provider refused the request'),
+        '503': problemAnswer('The provider, or storage, is unavailable for now', { retryAfter: true }),
+      }),
+    },
+    '/kbs/{kbId}/sources/{sourceId}/items/{itemId}/attachments/{attachmentId}/content': {
+      get: contentOperation('attachmentContent', "Stream one attachment's bytes", [itemId, attachmentId]),
+      head: contentOperation('attachmentContentHead', "An attachment's content headers, without the body", [
+        itemId,
+        attachmentId,
+      ]),
     },
   };
 }

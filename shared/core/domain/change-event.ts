@@ -29,6 +29,12 @@ const messageFieldsSchema = z
     from: z.string().optional(),
     subject: z.string().optional(),
     sentDateTime: z.string().optional(),
+    receivedDateTime: z.string().optional(),
+    internetMessageId: z.string().optional().describe('The RFC 5322 Message-ID'),
+    toCount: z.number().int().nonnegative().optional().describe('How many To recipients'),
+    ccCount: z.number().int().nonnegative().optional().describe('How many Cc recipients'),
+    hasAttachments: z.boolean().optional(),
+    isDraft: z.boolean().optional(),
   })
   .describe('Present on message events only') satisfies z.ZodType<MessageFields>;
 

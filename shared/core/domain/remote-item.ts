@@ -17,6 +17,13 @@ export interface MessageFields {
   from?: string;
   subject?: string;
   sentDateTime?: string;
+  receivedDateTime?: string;
+  /** The RFC 5322 Message-ID (mail). */
+  internetMessageId?: string;
+  toCount?: number;
+  ccCount?: number;
+  hasAttachments?: boolean;
+  isDraft?: boolean;
 }
 
 export interface RemoteItem {

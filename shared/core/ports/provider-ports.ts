@@ -63,6 +63,28 @@ export interface SyncProvider {
   downloadContent(source: SourceRecord, itemId: string, request: ContentRequest): Promise<ContentResponse>;
   /** How the provider pushes changes (ports/watch-source.ts); absent when its sources can only be polled. */
   readonly watch?: WatchSource;
+  /** The files attached to an item (a mail's attachments); absent when the provider's items have none. */
+  readonly attachments?: AttachmentSource;
+}
+
+/** One file attached to an item. */
+export interface AttachmentInfo {
+  id: string;
+  name: string;
+  contentType: string;
+  size?: number;
+  /** Shown in the body (an embedded image) rather than listed. */
+  isInline: boolean;
+}
+
+export interface AttachmentSource {
+  list(source: SourceRecord, itemId: string): Promise<AttachmentInfo[]>;
+  download(
+    source: SourceRecord,
+    itemId: string,
+    attachmentId: string,
+    request: ContentRequest,
+  ): Promise<ContentResponse>;
 }
 
 /** Gets access tokens for a source; the engine never sees refresh tokens or secrets. */

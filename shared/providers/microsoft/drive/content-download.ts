@@ -76,7 +76,8 @@ function isContentAnswer(status: number): status is ContentResponse['status'] {
   return status === 200 || status === 206 || status === 304 || status === 416;
 }
 
-async function toContentResponse(response: Response): Promise<ContentResponse> {
+/** A Graph answer with content as the provider port's ContentResponse (streamed, never buffered). */
+export async function toContentResponse(response: Response): Promise<ContentResponse> {
   const status = response.status as ContentResponse['status'];
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_CONTENT_HEADERS) {

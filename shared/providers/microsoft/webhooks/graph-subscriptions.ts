@@ -1,14 +1,20 @@
-// Change-notification subscriptions on a drive (docs/graph-behaviour.md §3). Always on the drive root:
-// Business and SharePoint allow nothing else, and personal drives allow a folder too, but one rule
-// for every drive type keeps renewal and recreation uniform; the engine filters by scope itself,
-// and a notification is only a hint to run delta anyway.
+// Graph change-notification subscriptions (https://learn.microsoft.com/graph/api/resources/subscription):
+// create, renew (PATCH), reauthorize, delete. What is subscribed to is the caller's: a drive's root
+// (drive-watch.ts), a mailbox's messages (mail/mail-watch.ts).
 import type { SourceRecord } from '../../../core/domain/source.js';
-import { driveOf } from './drive-location.js';
 import type { WatchInfo, WatchRequest } from '../../../core/ports/watch-source.js';
 import type { FailureTarget } from '../graph/graph-failure.js';
-import { graphPaths } from './graph-paths.js';
-import { subscriptionSchema } from './graph-schemas.js';
+import { graphPaths } from '../drive/graph-paths.js';
+import { subscriptionSchema } from '../drive/graph-schemas.js';
 import { discardBody, failureFrom, readGraphJson, type GraphTransport } from '../graph/graph-transport.js';
+
+/** What a subscription observes: the resource path (no base URL) and the change types Graph allows on it. */
+export interface SubscriptionTarget {
+  resource: string;
+  changeType: string;
+  /** For errors: what a 404 at creation says is gone (the source's drive, mailbox…). */
+  what: string;
+}
 
 const WHAT = 'subscription';
 /** A subscription that is gone is NotFound (recreate it), not a broken source. */
@@ -18,20 +24,22 @@ export async function createSubscription(
   transport: GraphTransport,
   source: SourceRecord,
   request: WatchRequest,
+  target: SubscriptionTarget,
+  headers?: Record<string, string>,
 ): Promise<WatchInfo> {
   const body = {
-    changeType: 'updated', // the only change type driveItem supports
+    changeType: target.changeType,
     notificationUrl: request.callbackUrl,
     lifecycleNotificationUrl: request.lifecycleUrl,
-    resource: graphPaths.subscriptionResource(driveOf(source).driveId),
+    resource: target.resource,
     expirationDateTime: request.expiresAt,
     clientState: request.secret,
   };
-  // A 404 here means the drive is gone, not a subscription.
+  // A 404 here means what is subscribed to is gone, not a subscription.
   const response = await transport.sendOk(
     source,
-    { method: 'POST', url: graphPaths.subscriptions(), body },
-    { what: 'drive subscription', missingMeans: 'source' },
+    { method: 'POST', url: graphPaths.subscriptions(), body, ...(headers ? { headers } : {}) },
+    { what: `${target.what} subscription`, missingMeans: 'source' },
   );
   return toInfo(await readGraphJson(response, subscriptionSchema, WHAT));
 }
