@@ -37,6 +37,8 @@ import { SourceMaintenance } from '../core/maintenance/source-maintenance.js';
 import { sendJson } from '../adapters/azure-queues/queue-writer.js';
 import type { SyncJobMessage } from '../core/queue/messages.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
+import { buildHookServices, type HookOverrides, type HookServices } from './hook-services.js';
+import { notifyingFeed, onFeedAdvanced } from '../core/hooks/hook-notifier.js';
 
 /** Lease scope of "one sync per source" in the `leases` table (the token manager uses its own). */
 export const SYNC_LEASE_SCOPE = 'sync';
@@ -45,7 +47,7 @@ export const SUBSCRIPTION_LEASE_SCOPE = 'subscription';
 
 export type AppTokenManager = TokenManager & AppOnlyTokenGrants;
 
-export interface Services {
+export interface Services extends HookServices {
   config: Config;
   storage: StorageClients;
   sources: SourceStore;
@@ -76,7 +78,7 @@ export interface Services {
   useCases: UseCases;
 }
 
-export interface ServiceOverrides {
+export interface ServiceOverrides extends HookOverrides {
   /** Replaces the token manager built from config (tests that need a clock or fault hooks). */
   tokens?: AppTokenManager;
   /** Replaces the storage clients (tests map table and queue names to per-test ones). */
@@ -130,6 +132,13 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const debounceStore = new DebounceStore(storage.table(TABLES.leases));
   const maintenanceMarks = new MaintenanceMarksStore(storage.table(TABLES.leases));
   const connectStates = new ConnectStateStore(storage.table(TABLES.connectStates));
+  const hookServices = buildHookServices(config, storage, overrides);
+  // What the syncer appends through: every append that adds events schedules the KB's push (core/hooks).
+  const notifyHook = (kbId: string) =>
+    onFeedAdvanced(
+      { hooks: hookServices.hooks, queue: hookServices.hookQueue, debounceMs: config.hooks.debounceMs },
+      kbId,
+    );
 
   const watches = (log: Logger) =>
     new WatchManager({
@@ -146,6 +155,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     });
 
   const services: Omit<Services, 'useCases'> = {
+    ...hookServices,
     config,
     storage,
     sources,
@@ -166,7 +176,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       new SourceSyncer({
         sources,
         items,
-        feed,
+        feed: notifyingFeed(feed, notifyHook, log),
         leases: syncLeases,
         providers,
         log,
