@@ -5,6 +5,7 @@
 import { getConfig, type Config } from './config.js';
 import { ChangeFeedStore } from '../adapters/azure-tables/change-feed-store.js';
 import type { SourceKey } from '../core/domain/source.js';
+import type { ChangeFeed } from '../core/ports/change-feed.js';
 import { ItemStore } from '../adapters/azure-tables/item-store.js';
 import { consoleLogger, type Logger } from '../adapters/logging/logger.js';
 import { registerSecret } from '../core/logging/redact.js';
@@ -53,6 +54,8 @@ export interface Services extends HookServices {
   sources: SourceStore;
   items: ItemStore;
   feed: ChangeFeedStore;
+  /** The feed the syncer appends through: each append that adds events schedules the KB's push. */
+  notifyingFeed: ChangeFeed;
   /** Sync leases (scope SYNC_LEASE_SCOPE, keys from `syncLeaseKey`). */
   syncLeases: TableLeaseStore;
   syncJobs: StorageSyncJobQueue;
@@ -139,6 +142,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       { hooks: hookServices.hooks, queue: hookServices.hookQueue, debounceMs: config.hooks.debounceMs },
       kbId,
     );
+  const hookedFeed = notifyingFeed(feed, notifyHook, defaultLog);
 
   const watches = (log: Logger) =>
     new WatchManager({
@@ -161,6 +165,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     sources,
     items,
     feed,
+    notifyingFeed: hookedFeed,
     syncLeases,
     syncJobs,
     tokens,
