@@ -20,6 +20,8 @@ var queueNames = [
   'sync-jobs-poison'
   'maintenance-work'
   'maintenance-work-poison'
+  'hook-delivery'
+  'hook-delivery-poison'
 ]
 
 var tableNames = [
@@ -31,6 +33,7 @@ var tableNames = [
   'subscriptions'
   'localtokens'
   'connectstates'
+  'hooks'
 ]
 
 // Resources //

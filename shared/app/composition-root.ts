@@ -5,6 +5,7 @@
 import { getConfig, type Config } from './config.js';
 import { ChangeFeedStore } from '../adapters/azure-tables/change-feed-store.js';
 import type { SourceKey } from '../core/domain/source.js';
+import type { ChangeFeed } from '../core/ports/change-feed.js';
 import { ItemStore } from '../adapters/azure-tables/item-store.js';
 import { consoleLogger, type Logger } from '../adapters/logging/logger.js';
 import { registerSecret } from '../core/logging/redact.js';
@@ -37,6 +38,8 @@ import { SourceMaintenance } from '../core/maintenance/source-maintenance.js';
 import { sendJson } from '../adapters/azure-queues/queue-writer.js';
 import type { SyncJobMessage } from '../core/queue/messages.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
+import { buildHookServices, type HookOverrides, type HookServices } from './hook-services.js';
+import { notifyingFeed, onFeedAdvanced } from '../core/hooks/hook-notifier.js';
 
 /** Lease scope of "one sync per source" in the `leases` table (the token manager uses its own). */
 export const SYNC_LEASE_SCOPE = 'sync';
@@ -45,12 +48,14 @@ export const SUBSCRIPTION_LEASE_SCOPE = 'subscription';
 
 export type AppTokenManager = TokenManager & AppOnlyTokenGrants;
 
-export interface Services {
+export interface Services extends HookServices {
   config: Config;
   storage: StorageClients;
   sources: SourceStore;
   items: ItemStore;
   feed: ChangeFeedStore;
+  /** The feed the syncer appends through: each append that adds events schedules the KB's push. */
+  notifyingFeed: ChangeFeed;
   /** Sync leases (scope SYNC_LEASE_SCOPE, keys from `syncLeaseKey`). */
   syncLeases: TableLeaseStore;
   syncJobs: StorageSyncJobQueue;
@@ -76,7 +81,7 @@ export interface Services {
   useCases: UseCases;
 }
 
-export interface ServiceOverrides {
+export interface ServiceOverrides extends HookOverrides {
   /** Replaces the token manager built from config (tests that need a clock or fault hooks). */
   tokens?: AppTokenManager;
   /** Replaces the storage clients (tests map table and queue names to per-test ones). */
@@ -131,6 +136,14 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const debounceStore = new DebounceStore(storage.table(TABLES.leases));
   const maintenanceMarks = new MaintenanceMarksStore(storage.table(TABLES.leases));
   const connectStates = new ConnectStateStore(storage.table(TABLES.connectStates));
+  const hookServices = buildHookServices(config, storage, overrides);
+  // What the syncer appends through: every append that adds events schedules the KB's push (core/hooks).
+  const notifyHook = (kbId: string) =>
+    onFeedAdvanced(
+      { hooks: hookServices.hooks, queue: hookServices.hookQueue, debounceMs: config.hooks.debounceMs },
+      kbId,
+    );
+  const hookedFeed = notifyingFeed(feed, notifyHook, defaultLog);
 
   const watches = (log: Logger) =>
     new WatchManager({
@@ -147,11 +160,13 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     });
 
   const services: Omit<Services, 'useCases'> = {
+    ...hookServices,
     config,
     storage,
     sources,
     items,
     feed,
+    notifyingFeed: hookedFeed,
     syncLeases,
     syncJobs,
     tokens,
@@ -167,7 +182,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       new SourceSyncer({
         sources,
         items,
-        feed,
+        feed: notifyingFeed(feed, notifyHook, log),
         leases: syncLeases,
         providers,
         log,

@@ -96,6 +96,21 @@ export const settingsSchema = z.object({
    * (https://developers.google.com/drive/api/guides/push, "expiration").
    */
   GOOGLE_WATCH_MAX_LIFETIME_HOURS: integer(168, 1, 168),
+  /** A burst of feed appends within this long gives one push to the KB's hook (docs/api.md, "Push to the host"). */
+  HOOK_DEBOUNCE_MS: integer(2_000, 0, 60_000),
+  /** A push that got no full answer within this long failed (and is retried). */
+  HOOK_TIMEOUT_MS: integer(10_000, 100, 60_000),
+  /** Ceiling of the first retry's jittered delay; each failure doubles it, up to HOOK_RETRY_MAX_MS. */
+  HOOK_RETRY_BASE_MS: integer(5_000, 100, 3_600_000),
+  /** Longest wait before a retry, Retry-After included. */
+  HOOK_RETRY_MAX_MS: integer(3_600_000, 1_000, 86_400_000),
+  /** This many failed pushes in a row disable the hook (a PUT re-enables it). */
+  HOOK_MAX_CONSECUTIVE_FAILURES: integer(10, 1, 1_000),
+  /** Let hooks target private, CGNAT, link-local, unique-local and loopback addresses (a host in the same network). */
+  HOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 /**
@@ -179,9 +194,24 @@ function storageSettings(s: Settings): StorageSettings {
     : { kind: 'connectionString', connectionString: s.AzureWebJobsStorage ?? DEV_STORAGE };
 }
 
+/**
+ * A local run: storage is the emulator (UseDevelopmentStorage=true, or Azurite's well-known
+ * devstoreaccount1 account, which `npm start` and the tests use). Azure's storage is never that
+ * account, so a deployment cannot be mistaken for a local run by a setting left behind.
+ */
+function isLocalRun(storage: StorageSettings): boolean {
+  return (
+    storage.kind === 'connectionString' &&
+    (storage.connectionString === DEV_STORAGE ||
+      /(^|;)\s*AccountName=devstoreaccount1\s*(;|$)/i.test(storage.connectionString))
+  );
+}
+
 /** The settings nested by concern, and provider settings under `providers.<name>`. */
 const nestSettings = (s: Settings) => ({
   storage: storageSettings(s),
+  /** Running on the storage emulator (isLocalRun): loopback http is allowed where a deployment needs https. */
+  localRun: isLocalRun(storageSettings(s)),
   /** The app's public https origin (webhook and connect callback URLs); unset: polling only. */
   publicBaseUrl: s.PUBLIC_BASE_URL,
   sync: {
@@ -220,6 +250,14 @@ const nestSettings = (s: Settings) => ({
       isLoopbackAnyPort(entry) ? entry.replace(/\/$/, '').toLowerCase() : new URL(entry).origin,
     ),
     stateTtlSeconds: s.CONNECT_STATE_TTL_SECONDS,
+  },
+  hooks: {
+    debounceMs: s.HOOK_DEBOUNCE_MS,
+    timeoutMs: s.HOOK_TIMEOUT_MS,
+    retryBaseMs: s.HOOK_RETRY_BASE_MS,
+    retryMaxMs: s.HOOK_RETRY_MAX_MS,
+    maxConsecutiveFailures: s.HOOK_MAX_CONSECUTIVE_FAILURES,
+    allowPrivateTargets: s.HOOK_ALLOW_PRIVATE_TARGETS,
   },
   providers: {
     microsoft: {

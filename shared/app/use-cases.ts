@@ -54,6 +54,10 @@ import { WebhookReceiver } from '../providers/microsoft/webhooks/webhook-receive
 import { handleWebhookRequest } from '../providers/microsoft/webhooks/webhook-http.js';
 import { receiveGoogleNotification } from '../providers/google/webhooks/google-webhook.js';
 import { openApiDocument, type OpenApiDocument } from './openapi/openapi-document.js';
+import { deleteHook, getHook, registerHook, type RegisterHookResult } from '../core/hooks/hook-registration.js';
+import type { HookStatusView, RegisterHookBody } from '../core/hooks/hook-record.js';
+import { handleHookDelivery, type HookDeliveryOutcome } from '../core/hooks/hook-delivery.js';
+import { hookDeliverySettings, hookTargetPolicy } from './hook-services.js';
 
 /** A use case that needs settings which may be missing: the trigger answers 503 naming them. */
 export type Configured<F> = { ok: true; run: F } | { ok: false; missing: string[] };
@@ -91,6 +95,12 @@ export interface UseCases {
   maintainSource(message: unknown, log: Logger): Promise<MaintenanceReport | 'poisoned'>;
   /** The timer's run: fan-out to maintenance-work, then bounded cleanups. */
   maintenanceTick(): Promise<MaintenanceTickReport>;
+  /** PUT /kbs/{kbId}/hook: checks the URL, stores a new secret, (re-)enables the hook (core/hooks). */
+  registerHook(kbId: string, body: RegisterHookBody): Promise<RegisterHookResult>;
+  getHook(kbId: string): Promise<HookStatusView | undefined>;
+  deleteHook(kbId: string): Promise<'deleted' | 'not_found'>;
+  /** One hook-delivery message: the signed POST, then the result, a retry or disabling. */
+  deliverHook(message: unknown, log: Logger): Promise<HookDeliveryOutcome>;
 }
 
 export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
@@ -104,6 +114,13 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
   const maintenanceQueue = storage.queue(QUEUES.maintenanceWork);
   const connect = connectSettings(config);
   const registerSettings = registerSourceSettings(config);
+  const hookRegistration = {
+    hooks: services.hooks,
+    secrets: services.hookSecrets,
+    policy: hookTargetPolicy(config),
+    resolve: services.hookResolver,
+  };
+  const deliverySettings = hookDeliverySettings(config);
   return {
     checkHealth: () => storageAnswers(storage),
     describeApi: openApiDocument,
@@ -206,6 +223,24 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
         deleteExpiredLeases: () => deleteExpiredLeases(storage.table(TABLES.leases)),
         connectStates: services.connectStates,
       }),
+    registerHook: (kbId, body) => registerHook(hookRegistration, kbId, body),
+    getHook: (kbId) => getHook(hookRegistration, kbId),
+    deleteHook: (kbId) => deleteHook(hookRegistration, kbId),
+    deliverHook: (message, log) =>
+      handleHookDelivery(
+        {
+          hooks: services.hooks,
+          secrets: services.hookSecrets,
+          feed: services.feed,
+          queue: services.hookQueue,
+          transport: services.hookTransport,
+          resolve: services.hookResolver,
+          poisonQueue: poisonQueueOf(storage, QUEUES.hookDelivery),
+          settings: deliverySettings,
+          log,
+        },
+        message,
+      ),
   };
 }
 

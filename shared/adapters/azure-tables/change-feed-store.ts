@@ -137,6 +137,12 @@ export class ChangeFeedStore implements ChangeFeed {
     return { events, nextCursor, hasMore: lastSeq < watermark };
   }
 
+  /** The cursor of the newest event a reader may see now: what a push to the host announces. */
+  async head(kbId: string): Promise<string> {
+    const counter = await this.readCounter(kbId);
+    return counter ? formatFeedCursor(generationOf(counter), this.watermarkOf(counter)) : '';
+  }
+
   /** Highest sequence number a reader may see: below every range still being written. */
   private watermarkOf(counter: CounterEntity): number {
     const live = parseReservations(counter.reservations).filter((r) => r.expiresAtMs > this.now());

@@ -9,7 +9,7 @@ import {
   type DebounceStateRepository,
   type StoredDebounceState,
 } from '../../core/ports/debounce-state-repository.js';
-import { isRestError } from '../azure/rest-error.js';
+import { writeIfUnchanged } from './conditional-write.js';
 import { deletePerSourceRow, perSourceRowKey, readPerSourceRow } from './per-source-row.js';
 
 const PARTITION = 'sync-debounce';
@@ -27,23 +27,8 @@ export class DebounceStore implements DebounceStateRepository {
 
   /** Writes `state` only if the row is still at `etag` (or still absent); false when someone else won. */
   async write(key: SourceKey, state: DebounceState, etag: string | undefined): Promise<boolean> {
-    // Replace drops the properties left out, which is how a field is cleared.
-    const entity: Record<string, string | number> = { partitionKey: PARTITION, rowKey: perSourceRowKey(key) };
-    for (const [field, value] of Object.entries(debounceStateSchema.parse(state))) {
-      if (value !== undefined) entity[field] = value;
-    }
-    try {
-      if (etag === undefined)
-        await this.table.createEntity({ ...entity, partitionKey: PARTITION, rowKey: perSourceRowKey(key) });
-      else
-        await this.table.updateEntity({ ...entity, partitionKey: PARTITION, rowKey: perSourceRowKey(key) }, 'Replace', {
-          etag,
-        });
-      return true;
-    } catch (error) {
-      if (isRestError(error, 409) || isRestError(error, 412) || isRestError(error, 404)) return false;
-      throw error;
-    }
+    const keys = { partitionKey: PARTITION, rowKey: perSourceRowKey(key) };
+    return writeIfUnchanged(this.table, keys, debounceStateSchema.parse(state), etag);
   }
 
   async delete(key: SourceKey): Promise<void> {

@@ -1,19 +1,26 @@
 // Token store for local runs (no KEY_VAULT_URL): one table entity per source, the grant document
 // sealed with AES-256-GCM (local-token-cipher.ts) and the id of the key that sealed it, so keys can be
 // rotated. kbId/sourceId are stored in clear beside it, as the Key Vault adapter keeps them in tags.
+// The hooks' signing secrets share the table and the keys (local-hook-secret-store.ts), so a key
+// rotation re-seals both.
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import type { SourceKey } from '../../core/domain/source.js';
 import { isRestError } from '../azure/rest-error.js';
 import { grantSecretName } from '../key-vault/grant-secret-name.js';
+import { deleteRowIfPresent } from './conditional-write.js';
 import { open, seal } from './local-token-cipher.js';
 import type { LocalTokenKeyRing } from './local-token-keys.js';
 import { parseStoredGrant, type StoredGrant } from '../../core/tokens/stored-grant.js';
 import type { TokenStore } from '../../core/ports/token-store.js';
 
 const ROW_KEY = 'grant';
+/** Row key of a KB's hook signing secret (local-hook-secret-store.ts), sealed the same way. */
+export const HOOK_SECRET_ROW_KEY = 'hook-secret';
+/** Every sealed row kind in the table: a key rotation re-seals all of them. */
+const SEALED_ROW_KEYS = new Set([ROW_KEY, HOOK_SECRET_ROW_KEY]);
 
-const sealedEntitySchema = z.object({
+export const sealedEntitySchema = z.object({
   partitionKey: z.string(),
   rowKey: z.string(),
   etag: z.string(),
@@ -60,11 +67,7 @@ export class LocalTokenStore implements TokenStore {
   }
 
   async remove(source: SourceKey): Promise<void> {
-    try {
-      await this.table.deleteEntity(grantSecretName(source), ROW_KEY);
-    } catch (error) {
-      if (!isRestError(error, 404)) throw error;
-    }
+    await deleteRowIfPresent(this.table, grantSecretName(source), ROW_KEY);
   }
 
   /**
@@ -76,12 +79,16 @@ export class LocalTokenStore implements TokenStore {
     let rewritten = 0;
     for await (const raw of this.table.listEntities()) {
       const entity: SealedEntity = sealedEntitySchema.parse(raw);
-      if (entity.rowKey !== ROW_KEY || entity.keyId === this.keys.current.id) continue;
+      if (!SEALED_ROW_KEYS.has(entity.rowKey) || entity.keyId === this.keys.current.id) continue;
       const resealed = seal(this.keys, open(this.keys, entity, entity.partitionKey), entity.partitionKey);
       try {
-        await this.table.updateEntity({ partitionKey: entity.partitionKey, rowKey: ROW_KEY, ...resealed }, 'Merge', {
-          etag: entity.etag,
-        });
+        await this.table.updateEntity(
+          { partitionKey: entity.partitionKey, rowKey: entity.rowKey, ...resealed },
+          'Merge',
+          {
+            etag: entity.etag,
+          },
+        );
         rewritten++;
       } catch (error) {
         if (!isRestError(error, 412) && !isRestError(error, 404)) throw error;

@@ -6,6 +6,8 @@ export const QUEUES = {
   graphLifecycle: 'graph-lifecycle',
   syncJobs: 'sync-jobs',
   maintenanceWork: 'maintenance-work',
+  /** Scheduled pushes to the hosts' callbacks (core/hooks). */
+  hookDelivery: 'hook-delivery',
 } as const;
 
 export const TABLES = {
@@ -18,6 +20,8 @@ export const TABLES = {
   localTokens: 'localtokens',
   /** One row per connect flow in progress (PKCE verifier, one-time use): shared/connect. */
   connectStates: 'connectstates',
+  /** One row per knowledge base with a push callback (core/hooks); its secret lives in the secret store. */
+  hooks: 'hooks',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

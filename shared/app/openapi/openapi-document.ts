@@ -14,7 +14,9 @@ import { problemDetailsSchema } from '../../adapters/http/problem.js';
 import { changeEventSchema } from '../../core/domain/change-event.js';
 import { feedPageSchema } from '../../core/ports/change-feed.js';
 import { sourceStatusViewSchema } from '../../core/sources/source-status-view.js';
+import { hookPayloadSchema, hookStatusViewSchema, registeredHookSchema } from '../../core/hooks/hook-record.js';
 import { componentSchemas, type JsonSchema } from './json-schema.js';
+import { hookPaths, hookWebhooks } from './hook-operations.js';
 import { otherPaths } from './other-operations.js';
 import { commonResponseComponents } from './responses.js';
 import { sourcePaths } from './source-operations.js';
@@ -39,6 +41,9 @@ const NAMED_SCHEMAS = {
   Health: healthBodySchema,
   Problem: problemDetailsSchema,
   CursorNotInFeedProblem: cursorNotInFeedProblemSchema,
+  HookStatusView: hookStatusViewSchema,
+  RegisteredHook: registeredHookSchema,
+  HookPayload: hookPayloadSchema,
 };
 
 export function buildOpenApiDocument(): OpenApiDocument {
@@ -56,11 +61,13 @@ export function buildOpenApiDocument(): OpenApiDocument {
     tags: [
       { name: 'sources' },
       { name: 'feed' },
+      { name: 'hooks', description: 'Push to the host when its feed advances (docs/api.md, "Push to the host")' },
       { name: 'connect' },
       { name: 'service' },
       { name: 'provider webhooks', description: 'Called by providers, not by hosts' },
     ],
-    paths: { ...sourcePaths(), ...otherPaths() },
+    paths: { ...sourcePaths(), ...hookPaths(), ...otherPaths() },
+    webhooks: hookWebhooks(),
     components: {
       schemas: componentSchemas(NAMED_SCHEMAS),
       responses: commonResponseComponents,

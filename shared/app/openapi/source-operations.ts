@@ -18,15 +18,25 @@ const syncRunning = problemAnswer('A sync of this source is running; retry after
 });
 const statusView = schemaRef('SourceStatusView');
 
-function operation(operationId: string, summary: string, responses: Responses, extra: JsonSchema = {}): JsonSchema {
+/** A function-key operation of the host's API, tagged `tag` unless `extra` says otherwise. */
+export function hostOperation(
+  tag: string,
+  operationId: string,
+  summary: string,
+  responses: Responses,
+  extra: JsonSchema = {},
+): JsonSchema {
   return {
     operationId,
     summary,
-    tags: ['sources'],
+    tags: [tag],
     ...extra,
     responses: withCommonAnswers(responses, { functionKey: true }),
   };
 }
+
+const operation = (operationId: string, summary: string, responses: Responses, extra: JsonSchema = {}) =>
+  hostOperation('sources', operationId, summary, responses, extra);
 
 const attachmentId = pathParameter(
   'attachmentId',

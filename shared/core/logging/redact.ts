@@ -44,6 +44,8 @@ export function isSecretKey(key: string): boolean {
 const TEXT_PATTERNS: Array<[RegExp, string]> = [
   // Bearer credentials in headers or messages.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+  // Standard Webhooks signing secrets (a hook's secret, core/hooks/hook-signing.ts).
+  [/\bwhsec_[A-Za-z0-9+/=_-]+/g, REDACTED],
   // JWTs anywhere (access and id tokens, client assertions).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   // Delta and paging tokens in Graph's quoted form, …/delta(token='…') as in nextLinks. OData doubles

@@ -17,6 +17,8 @@ export interface ChangeFeed {
   append(kbId: string, bodies: readonly ChangeEventBody[]): Promise<ChangeEvent[]>;
   /** Up to `limit` events after `afterCursor` (empty: from the start). */
   read(kbId: string, afterCursor: string, limit: number): Promise<FeedPage>;
+  /** The cursor of the newest event a reader may see now ('' when nothing was ever appended). */
+  head(kbId: string): Promise<string>;
   /** Removes one source's events (the source was deleted); returns how many. */
   deleteSourceEvents(kbId: string, sourceId: string): Promise<number>;
 }

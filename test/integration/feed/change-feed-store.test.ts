@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { deriveEventId, type ChangeEventBody } from '../../../shared/core/domain/change-event.js';
 import type { TableClient } from '@azure/data-tables';
 import { BUCKET_SIZE, ChangeFeedStore } from '../../../shared/adapters/azure-tables/change-feed-store.js';
 import { CursorNotInFeedError, formatFeedCursor, parseFeedCursor } from '../../../shared/core/feed/feed-cursor.js';
 import { freshTable } from '../../support/storage.js';
+import { fileEventBody } from '../../support/event-bodies.js';
 
-function body(kbId: string, sourceId: string, itemId: string): ChangeEventBody {
-  const partial = {
-    kbId,
-    sourceId,
-    itemId,
-    op: 'upsert' as const,
-    contentChanged: true,
-    name: `${itemId}.txt`,
-    path: `/${itemId}.txt`,
-    mimeType: 'text/plain',
-    size: 3,
-    eTag: `"${itemId}"`,
-    schemaVersion: 1 as const,
-    kind: 'file' as const,
-    quickXorHash: null,
-    contentHash: null,
-    lastModifiedDateTime: null,
-    webUrl: null,
-  };
-  return { ...partial, eventId: deriveEventId(partial) };
-}
+const body = fileEventBody;
 
 async function newFeed(now?: () => number) {
   return new ChangeFeedStore(await freshTable('changes'), await freshTable('counters'), now);
