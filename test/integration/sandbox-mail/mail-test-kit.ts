@@ -40,6 +40,7 @@ export type MessageBody = z.infer<typeof messageSchema>;
 
 export const folderSchema = z
   .object({
+    '@odata.context': z.string().optional(),
     id: z.string().min(1),
     displayName: z.string(),
     parentFolderId: z.string(),
