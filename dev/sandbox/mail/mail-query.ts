@@ -40,7 +40,8 @@ export function parseTop(request: SandboxRequest): number | undefined {
   const raw = request.url.searchParams.get('$top');
   if (raw === null) return undefined;
   const top = Number(raw);
-  if (!Number.isInteger(top) || top < 0) throw invalidUrlQuery(`The value '${raw}' of '$top' is not valid.`);
+  // $top=0 would page forever.
+  if (!Number.isInteger(top) || top < 1) throw invalidUrlQuery(`The value '${raw}' of '$top' is not valid.`);
   return Math.min(top, MAX_PAGE_SIZE);
 }
 

@@ -101,6 +101,7 @@ describe('mail sandbox routes', () => {
       (await graphGet(meUrl(f.sandbox, 'messages?$filter=isRead eq false'), f.token)).body,
     );
     expect(unread.value).toHaveLength(2);
+    expectGraphError(await graphGet(meUrl(f.sandbox, 'messages?$top=0'), f.token), 400, 'ErrorInvalidUrlQuery');
     expectGraphError(
       await graphGet(meUrl(f.sandbox, "messages?$filter=contains(subject,'s')"), f.token),
       400,
