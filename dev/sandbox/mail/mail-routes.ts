@@ -248,13 +248,27 @@ function messageOperation(call: Call, message: MessageRecord, rest: string[]): S
     return { status: 200, headers: { 'content-type': MIME_CONTENT_TYPE }, body: mimeOf(message) };
   }
   if (rest[0] === 'attachments') {
-    allowOnly(request, []);
     if (rest.length === 1) {
+      // List attachments supports $select (https://learn.microsoft.com/graph/api/message-list-attachments),
+      // which is how a client leaves out every attachment's contentBytes; @odata.type always comes.
+      allowOnly(request, ['$select']);
+      const select = parseSelect(
+        request.url.searchParams.get('$select'),
+        ATTACHMENT_PROPERTIES,
+        'microsoft.graph.attachment',
+      );
       return jsonResponse(200, {
         '@odata.context': `${metadata(call)}/messages('${message.regularId}')/attachments`,
-        value: message.attachments.map((attachment) => attachmentJson(message, attachment, prefs.immutableIds)),
+        value: message.attachments.map((attachment) => {
+          const json: Record<string, unknown> = attachmentJson(message, attachment, prefs.immutableIds);
+          if (!select) return json;
+          return Object.fromEntries(
+            Object.entries(json).filter(([key]) => key === '@odata.type' || key === 'id' || select.includes(key)),
+          );
+        }),
       });
     }
+    allowOnly(request, []);
     const attachment = findAttachment(message, rest[1]!);
     if (!attachment) throw itemNotFound();
     if (rest.length === 2)
@@ -406,6 +420,18 @@ function resolveMessage(call: Call, id: string): MessageRecord {
 function rootOf(call: Call): MailFolderRecord {
   return call.mailbox.folders.get(call.mailbox.rootId)!;
 }
+
+const ATTACHMENT_PROPERTIES = [
+  'id',
+  'name',
+  'contentType',
+  'size',
+  'isInline',
+  'lastModifiedDateTime',
+  'contentId',
+  'contentLocation',
+  'contentBytes',
+];
 
 function selectMessages(request: SandboxRequest): string[] | undefined {
   return parseSelect(request.url.searchParams.get('$select'), MESSAGE_PROPERTIES, 'microsoft.graph.message');

@@ -97,6 +97,21 @@ export class NotificationDispatcher {
     return this.queue.length;
   }
 
+  /**
+   * Notifications lost on Graph's side: batches not yet sent and deliveries waiting for a retry are
+   * dropped, as Outlook loses them before it sends a `missed` lifecycle event. Sends in flight finish.
+   */
+  dropUnsent(): number {
+    let dropped = this.queue.length;
+    for (const batch of this.pending.values()) {
+      clearTimeout(batch.timer);
+      dropped += 1;
+    }
+    this.pending.clear();
+    this.queue = [];
+    return dropped;
+  }
+
   clear(): void {
     this.generation++;
     for (const batch of this.pending.values()) clearTimeout(batch.timer);

@@ -58,6 +58,8 @@ export function registerSubscriptionsControlRoutes(context: SandboxContext, deps
   });
 
   add('GET', '/deliveries', () => jsonResponse(200, log.list()));
+  // Loses every notification not sent yet (what precedes a `missed` lifecycle event).
+  add('POST', '/deliveries/drop-unsent', () => jsonResponse(200, { dropped: dispatcher.dropUnsent() }));
   add('DELETE', '/deliveries', () => {
     log.clear();
     return { status: 204 };
