@@ -49,6 +49,37 @@ describe('Outlook mail content through the provider', () => {
     expect([...Buffer.concat(received)]).toEqual([0, 1, 2, 255]);
   });
 
+  it('keeps to the mailbox concurrency limit: twelve parallel downloads, not one 429', async () => {
+    const mail = h.sandbox.mail;
+    const user = h.sandbox.defaultUserId;
+    // Each request stays in flight 150 ms, so parallel downloads really overlap at the sandbox.
+    mail.setThrottling({ maxConcurrentPerMailbox: 4, latencyMs: 150 });
+    try {
+      const ids = Array.from({ length: 12 }, (_, n) => mail.deliver(user, { subject: `p${n}`, from: 'a@b.com' }).id);
+      const source = await h.registerSource({
+        sourceId: 'parallel',
+        type: 'outlook_mail',
+        location: { mailbox: { userId: user } },
+      });
+      const provider = h.providers.get('outlook_mail');
+      const before = await h.sandbox.control.requestLog();
+      const sizes = await Promise.all(
+        ids.map(async (id) => {
+          const answer = await provider.downloadContent(source, id, {});
+          let bytes = 0;
+          for await (const chunk of answer.body as AsyncIterable<Buffer>) bytes += chunk.length;
+          return bytes;
+        }),
+      );
+      expect(sizes.every((size) => size > 0)).toBe(true);
+      const during = (await h.sandbox.control.requestLog()).slice(before.length);
+      expect(during.filter((entry) => entry.path.endsWith('/$value')).length).toBe(12);
+      expect(during.filter((entry) => entry.status === 429)).toEqual([]);
+    } finally {
+      mail.setThrottling({ maxConcurrentPerMailbox: 4, latencyMs: 0 });
+    }
+  });
+
   it('answers a message that is gone as not found, not as a broken stream', async () => {
     const source = await h.registerSource({
       sourceId: 'gone',
