@@ -10,6 +10,7 @@ process.send?.({
   tenantId: sandbox.tenantId,
   clientId: sandbox.clientId,
   clientSecret: sandbox.clientSecret,
+  defaultUserId: sandbox.defaultUserId,
 });
 process.on('disconnect', () => {
   void sandbox.stop().then(() => process.exit(0));

@@ -8,7 +8,7 @@ import type { Sandbox } from '../../dev/sandbox/sandbox.js';
 /** The in-process sandbox's URLs and confidential client, with a control client over HTTP. */
 export interface SandboxProcess extends Pick<
   Sandbox,
-  'baseUrl' | 'graphBaseUrl' | 'authorityHost' | 'tenantId' | 'clientId' | 'clientSecret'
+  'baseUrl' | 'graphBaseUrl' | 'authorityHost' | 'tenantId' | 'clientId' | 'clientSecret' | 'defaultUserId'
 > {
   control: SandboxControlClient;
   stop(): void;

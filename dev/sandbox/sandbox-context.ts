@@ -8,6 +8,7 @@ import type { SandboxRouter } from './http/sandbox-http.js';
 import type { DownloadUrls } from './graph/download-urls.js';
 import type { PersistedPart } from './persistence/sandbox-snapshot.js';
 import type { IdentityState } from './identity/identity-state.js';
+import type { MailPort } from './mail/mail-port.js';
 import type { DeltaEngine } from './state/delta-engine.js';
 import type { SandboxClock } from './state/sandbox-clock.js';
 import type { SandboxSettings } from './state/sandbox-settings.js';
@@ -29,6 +30,11 @@ export interface SandboxContext {
   baseUrl: () => string;
   /** The user created at start-up: owns the default personal drive and is signed in by /authorize. */
   defaultUserId: () => string;
+  /**
+   * Where the mail module (dev/sandbox/mail) and the subscriptions module meet: message changes,
+   * mail resource resolution, the mail control and mail lifecycle notifications.
+   */
+  mail: MailPort;
   /** Called by control reset, so modules clear their own state too. */
   onReset: (listener: () => void) => void;
   /** Called by stop(), so modules end their timers before the server closes. */

@@ -27,6 +27,9 @@ import { SignedTokenCodec } from './state/signed-token.js';
 import { TenantState } from './state/tenant-state.js';
 import { restoreTenant, snapshotTenant } from './state/tenant-snapshot.js';
 import { subscriptionsModule } from './subscriptions/subscriptions-module.js';
+import type { MailControl } from './mail/mail-control.js';
+import { mailModule } from './mail/mail-module.js';
+import { MailPort } from './mail/mail-port.js';
 
 export type { SandboxContext, SandboxModule } from './sandbox-context.js';
 export { SandboxControlClient } from './control/control-client.js';
@@ -42,7 +45,7 @@ export interface SandboxOptions {
   clientId?: string;
   /** Initial realism settings (changeable later through the control API). */
   settings?: SandboxSettingsPatch;
-  /** Phase-2 modules: mount routes, listen to drive changes. Default: the subscriptions module. */
+  /** Phase-2 modules: mount routes, listen to drive changes. Default: the subscriptions and mail modules. */
   modules?: SandboxModule[];
   /**
    * Redirect URIs registered for the confidential client (added to those a state file already has):
@@ -74,6 +77,8 @@ export interface Sandbox {
   defaultUserId: string;
   defaultDriveId: string;
   control: SandboxControlClient;
+  /** The mail control (dev/sandbox/mail/mail-control.ts); throws when the mail module is not loaded. */
+  mail: MailControl;
   /** In-process access for modules and white-box tests. */
   context: SandboxContext;
   stop(): Promise<void>;
@@ -145,6 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tenantId,
     baseUrl: () => baseUrl,
     defaultUserId: () => defaults.userId,
+    mail: new MailPort(),
     onReset: (listener) => resetListeners.push(listener),
     onStop: (listener) => stopListeners.push(listener),
     persist: (name, part) => {
@@ -181,7 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       settings = { ...settings, ...patch };
     },
   });
-  for (const module of options.modules ?? [subscriptionsModule()]) module(context);
+  for (const module of options.modules ?? [subscriptionsModule(), mailModule()]) module(context);
   registerIdentityRoutes(router, {
     identity,
     tenant,
@@ -238,6 +244,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return defaults.driveId;
     },
     control: new SandboxControlClient(baseUrl),
+    get mail(): MailControl {
+      const control = context.mail.control;
+      if (!control) throw new Error('this sandbox was started without the mail module');
+      return control;
+    },
     context,
     stop: async () => {
       for (const listener of stopListeners) listener();

@@ -120,6 +120,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     tokens,
     tenantId: config.providers.microsoft.tenantId,
     mailWatchMaxLifetimeMinutes: config.providers.microsoft.mailWatchMaxLifetimeMinutes,
+    mailMaxConcurrentPerMailbox: config.providers.microsoft.mailMaxConcurrentPerMailbox,
     google: {
       driveRootUrl: config.providers.google.driveRootUrl,
       watchMaxLifetimeMs: config.providers.google.watchMaxLifetimeMs,

@@ -79,6 +79,11 @@ export const settingsSchema = z.object({
    * (https://learn.microsoft.com/graph/api/resources/subscription#subscription-lifetime).
    */
   MAIL_WATCH_MAX_LIFETIME_MINUTES: integer(10_080, 60, 10_080),
+  /**
+   * Requests in flight per mailbox from one instance; Outlook allows 4 per app and mailbox
+   * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
+   */
+  MAIL_MAX_CONCURRENT_PER_MAILBOX: integer(4, 1, 4),
   /** OAuth client id of the Google Cloud project's web application client; unset: no Google Drive sources. */
   GOOGLE_CLIENT_ID: optionalString,
   /** That client's secret (a Key Vault reference in Azure). */
@@ -291,6 +296,7 @@ const nestSettings = (s: Settings) => ({
       connectScopes: s.CONNECT_SCOPES,
       mailConnectScopes: s.MAIL_CONNECT_SCOPES,
       mailWatchMaxLifetimeMinutes: s.MAIL_WATCH_MAX_LIFETIME_MINUTES,
+      mailMaxConcurrentPerMailbox: s.MAIL_MAX_CONCURRENT_PER_MAILBOX,
     },
     google: {
       clientId: s.GOOGLE_CLIENT_ID,

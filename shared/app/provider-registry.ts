@@ -17,6 +17,8 @@ import { GoogleDriveProvider } from '../providers/google/drive/google-drive-prov
 import { mailLocationSchema } from '../providers/microsoft/mail/mail-location.js';
 import { MailWatch } from '../providers/microsoft/mail/mail-watch.js';
 import { OutlookMailProvider } from '../providers/microsoft/mail/outlook-mail-provider.js';
+import { MailboxGate, MailboxLimitedTransport } from '../providers/microsoft/mail/mailbox-gate.js';
+import { mailboxOf } from '../providers/microsoft/mail/mail-location.js';
 
 export class StaticProviderRegistry implements ProviderRegistry {
   constructor(private readonly providers: Readonly<Record<SourceType, SyncProvider>>) {}
@@ -53,6 +55,8 @@ export interface ProviderRegistrySettings {
   tenantId?: string;
   /** MAIL_WATCH_MAX_LIFETIME_MINUTES: the lifetime asked for an Outlook message subscription. */
   mailWatchMaxLifetimeMinutes?: number;
+  /** MAIL_MAX_CONCURRENT_PER_MAILBOX: requests in flight per mailbox from this instance (Outlook allows 4). */
+  mailMaxConcurrentPerMailbox?: number;
   /** The Google Drive provider's settings (GOOGLE_DRIVE_ROOT_URL, GOOGLE_WATCH_MAX_LIFETIME_HOURS). */
   google?: { driveRootUrl?: string; watchMaxLifetimeMs?: number };
 }
@@ -64,7 +68,11 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
     onedrive: new OneDriveProvider('onedrive', transport, watch),
     sharepoint: new OneDriveProvider('sharepoint', transport, watch),
     outlook_mail: new OutlookMailProvider(
-      transport,
+      new MailboxLimitedTransport(
+        transport,
+        new MailboxGate(settings.mailMaxConcurrentPerMailbox),
+        (source) => mailboxOf(source).userId,
+      ),
       new MailWatch(transport, settings.tenantId, settings.mailWatchMaxLifetimeMinutes),
     ),
     google_drive: new GoogleDriveProvider(

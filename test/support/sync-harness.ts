@@ -47,6 +47,14 @@ export interface SyncHarness {
     scope?: FolderScope;
     filters?: SourceRecord['filters'];
   }): Promise<SourceRecord>;
+  /** Any source type: the location as its provider's locationSchema takes it. */
+  registerSource(input: {
+    kbId?: string;
+    sourceId?: string;
+    type: string;
+    location: Record<string, unknown>;
+    filters?: SourceRecord['filters'];
+  }): Promise<SourceRecord>;
   allEvents(kbId?: string): Promise<ChangeEvent[]>;
   stop(): Promise<void>;
 }
@@ -103,6 +111,21 @@ export async function startSyncHarness(
         sourceId,
         location,
         resolvedLocation: await provider.resolveLocation({ kbId, sourceId }, location),
+        filters,
+        auth: 'app',
+      });
+      await sources.put(record);
+      return record;
+    },
+    async registerSource({ kbId = 'kb', sourceId = 'src', type, location, filters = {} }) {
+      const provider = providers.get(type);
+      const parsed = provider.locationSchema.parse(location);
+      const record = sourceRecord({
+        kbId,
+        sourceId,
+        type,
+        location: parsed,
+        resolvedLocation: await provider.resolveLocation({ kbId, sourceId }, parsed),
         filters,
         auth: 'app',
       });

@@ -60,14 +60,17 @@ export class NotificationDispatcher {
   /**
    * Adds a notification to the batch for its URL; the batch is sent after deliveryLatencyMs. A
    * change notification for a subscription already in the batch is not repeated: one POST says
-   * "something changed" once per subscription.
+   * "something changed" once per subscription. Notifications that name their resource (Outlook
+   * messages) pass `perResource`: each one is sent, as Graph sends one per changed message.
    */
-  enqueue(kind: NotificationKind, url: string, notification: NotificationBody): void {
+  enqueue(kind: NotificationKind, url: string, notification: NotificationBody, perResource = false): void {
     const key = `${kind} ${url}`;
     const batch = this.pending.get(key);
     if (batch) {
       const repeated =
-        kind === 'change' && batch.notifications.some((n) => n.subscriptionId === notification.subscriptionId);
+        kind === 'change' &&
+        !perResource &&
+        batch.notifications.some((n) => n.subscriptionId === notification.subscriptionId);
       if (!repeated) batch.notifications.push(notification);
       return;
     }
@@ -92,6 +95,21 @@ export class NotificationDispatcher {
   /** Deliveries waiting on the sandbox clock (retries and delayed ones). */
   waitingCount(): number {
     return this.queue.length;
+  }
+
+  /**
+   * Notifications lost on Graph's side: batches not yet sent and deliveries waiting for a retry are
+   * dropped, as Outlook loses them before it sends a `missed` lifecycle event. Sends in flight finish.
+   */
+  dropUnsent(): number {
+    let dropped = this.queue.length;
+    for (const batch of this.pending.values()) {
+      clearTimeout(batch.timer);
+      dropped += 1;
+    }
+    this.pending.clear();
+    this.queue = [];
+    return dropped;
   }
 
   clear(): void {

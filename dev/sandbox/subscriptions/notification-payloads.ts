@@ -1,4 +1,5 @@
 // The bodies Graph POSTs (docs/graph-behaviour.md §4; changenotification.md, change-notifications-lifecycle-events.md).
+import type { MessageChangeEvent } from '../mail/mail-port.js';
 import type { NotificationBody } from './notification-dispatcher.js';
 import type { SubscriptionRecord } from './subscription-store.js';
 
@@ -14,6 +15,35 @@ export function changeNotification(subscription: SubscriptionRecord, tenantId: s
     clientState: subscription.clientState,
     tenantId,
     resourceData: null,
+  };
+}
+
+/**
+ * A message notification names the changed message (outlook-change-notifications-overview,
+ * change-notifications-delivery-webhooks "Receive notifications"): resource and @odata.id
+ * `Users/{user id}/Messages/{message id}`, resourceData with the Message type, etag and id. The id is
+ * the immutable one when the subscription was created with the ImmutableId preference.
+ */
+export function messageChangeNotification(
+  subscription: SubscriptionRecord,
+  tenantId: string,
+  event: MessageChangeEvent,
+): NotificationBody {
+  const id = subscription.immutableIds ? event.immutableId : event.regularId;
+  const resource = `Users/${event.userId}/Messages/${id}`;
+  return {
+    subscriptionId: subscription.id,
+    subscriptionExpirationDateTime: new Date(subscription.expiresAt).toISOString(),
+    changeType: event.changeType,
+    resource,
+    clientState: subscription.clientState,
+    tenantId,
+    resourceData: {
+      '@odata.type': '#Microsoft.Graph.Message',
+      '@odata.id': resource,
+      '@odata.etag': event.etag,
+      id,
+    },
   };
 }
 

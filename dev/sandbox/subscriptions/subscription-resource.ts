@@ -1,13 +1,61 @@
-// Which driveItem resources can be subscribed to (docs/graph-behaviour.md §3): the root of any drive,
+// Which resources can be subscribed to. driveItem (docs/graph-behaviour.md §3): the root of any drive,
 // and on personal (OneDrive consumer) drives any folder. Files and drives themselves cannot be
-// subscribed; Business drives accept the root only.
+// subscribed; Business drives accept the root only. Outlook messages
+// (https://learn.microsoft.com/graph/outlook-change-notifications-overview): a mailbox's messages
+// (me/messages, users/{id}/messages) or one folder's (…/mailFolders('{id or well-known name}')/messages).
+import type { MailDirectory } from '../mail/mail-port.js';
 import type { TenantState } from '../state/tenant-state.js';
 import type { DriveRecord } from '../state/tenant-model.js';
 
-export interface SubscribedScope {
+export interface DriveScope {
   driveId: string;
   /** The subscribed folder: the drive's root, or a folder of a personal drive. */
   folderId: string;
+}
+
+export interface MailScope {
+  mailUserId: string;
+  /** The subscribed mail folder, or null for every message of the mailbox. */
+  mailFolderId: string | null;
+}
+
+export type SubscribedScope = DriveScope | MailScope;
+
+export function isMailScope(scope: SubscribedScope): scope is MailScope {
+  return 'mailUserId' in scope;
+}
+
+/** Message resources: me/messages, users/{id}/messages, and either with mailFolders('{id}') or mailFolders/{id}. */
+const MAIL_RESOURCE = /^(?:me|users\/([^/]+))\/(?:mailfolders(?:\('([^']*)'\)|\/([^/]+))\/)?messages$/i;
+
+export function isMailResource(resource: string): boolean {
+  return MAIL_RESOURCE.test(resource.replace(/^\//, '').replace(/\/$/, ''));
+}
+
+/**
+ * Resolves a message resource. Delegated callers reach only the signed-in user's mailbox
+ * (outlook-change-notifications-overview "Request permissions"); the caller checks the permission.
+ */
+export function resolveMailScope(directory: MailDirectory, resource: string, userId: string | null): MailScope {
+  const match = MAIL_RESOURCE.exec(resource.replace(/^\//, '').replace(/\/$/, ''));
+  if (!match)
+    throw new SubscriptionResourceError(400, `Unsupported resource '${resource}' for a message subscription.`);
+  let mailUserId: string;
+  if (match[1] === undefined) {
+    if (userId === null)
+      throw new SubscriptionResourceError(400, '/me request is only valid with delegated authentication flow.');
+    mailUserId = userId;
+  } else {
+    const named = safeDecode(match[1]);
+    const resolved = directory.resolveUser(named);
+    if (!resolved) throw new SubscriptionResourceError(404, `The requested user '${named}' is invalid.`);
+    mailUserId = resolved;
+  }
+  const folder = match[2] ?? match[3];
+  if (folder === undefined) return { mailUserId, mailFolderId: null };
+  const mailFolderId = directory.resolveFolder(mailUserId, safeDecode(folder));
+  if (!mailFolderId) throw new SubscriptionResourceError(404, 'The specified object was not found in the store.');
+  return { mailUserId, mailFolderId };
 }
 
 export class SubscriptionResourceError extends Error {
@@ -23,7 +71,7 @@ export class SubscriptionResourceError extends Error {
  * Resolves `resource` (with or without the leading slash, no base URL) for the caller. `userId` is
  * the signed-in user of a delegated token, null for app-only tokens (which cannot use /me).
  */
-export function resolveSubscribedScope(tenant: TenantState, resource: string, userId: string | null): SubscribedScope {
+export function resolveSubscribedScope(tenant: TenantState, resource: string, userId: string | null): DriveScope {
   if (/^https?:/i.test(resource))
     throw new SubscriptionResourceError(400, 'The resource must be a relative path, without the Graph base URL.');
   const segments = resource.replace(/^\//, '').replace(/\/$/, '').split('/').map(safeDecode);
@@ -65,7 +113,7 @@ export function resolveSubscribedScope(tenant: TenantState, resource: string, us
 }
 
 /** Whether a change to `itemId` falls under the subscribed folder (the folder itself included). */
-export function scopeCovers(drive: DriveRecord, scope: SubscribedScope, itemId: string): boolean {
+export function scopeCovers(drive: DriveRecord, scope: DriveScope, itemId: string): boolean {
   if (scope.folderId === drive.rootId) return true;
   // Bounded walk up the tree: tombstones keep their parentId, so deletions are placed too.
   for (let id: string | null = itemId, steps = 0; id !== null && steps <= drive.items.size; steps++) {

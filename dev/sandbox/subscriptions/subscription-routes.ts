@@ -8,7 +8,15 @@ import { jsonResponse, type SandboxRequest, type SandboxResponse } from '../http
 import type { AccessTokenRecord } from '../identity/identity-state.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import { checkNotificationUrl } from './loopback-url.js';
-import { resolveSubscribedScope, SubscriptionResourceError } from './subscription-resource.js';
+import {
+  isMailResource,
+  isMailScope,
+  resolveMailScope,
+  resolveSubscribedScope,
+  SubscriptionResourceError,
+  type SubscribedScope,
+} from './subscription-resource.js';
+import { preferences } from '../mail/mail-query.js';
 import { subscriptionJson } from './subscription-json.js';
 import type { SubscriptionSettings } from './subscription-settings.js';
 import type { SubscriptionRecord, SubscriptionStore } from './subscription-store.js';
@@ -16,6 +24,13 @@ import { runValidationHandshake } from './validation-handshake.js';
 
 /** §3: driveItem subscriptions last at most 42,300 minutes. */
 export const DRIVE_ITEM_MAX_EXPIRATION_MS = 42_300 * 60 * 1000;
+/**
+ * Outlook message subscriptions (without resource data) last at most 10,080 minutes, under 7 days
+ * (https://learn.microsoft.com/graph/api/resources/subscription#subscription-lifetime).
+ */
+export const MESSAGE_MAX_EXPIRATION_MINUTES = 10_080;
+const MAIL_CHANGE_TYPES = new Set(['created', 'updated', 'deleted']);
+const MAIL_SCOPES = new Set(['mail.read', 'mail.readwrite']);
 const MAX_CLIENT_STATE_LENGTH = 128;
 const PAGE_SIZE = 100;
 
@@ -99,15 +114,36 @@ export function registerSubscriptionRoutes(context: SandboxContext, deps: Subscr
     const input = parseBody(createSubscriptionSchema, request);
     const settings = deps.settings();
     const changeTypes = input.changeType.split(',').map((type) => type.trim());
-    if (changeTypes.length !== 1 || changeTypes[0] !== 'updated')
-      throw invalid("For driveItem resources only the changeType 'updated' is supported.");
-    if (input.includeResourceData === true)
-      throw invalid('Rich notifications (includeResourceData) are not supported for driveItem resources.');
+    const mail = isMailResource(input.resource);
+    if (mail) {
+      if (changeTypes.length === 0 || changeTypes.some((type) => !MAIL_CHANGE_TYPES.has(type)))
+        throw invalid(
+          `'${input.changeType}' is not a valid changeType: use created, updated or deleted, comma-separated.`,
+        );
+      if (input.includeResourceData === true)
+        throw invalid('Rich notifications (includeResourceData) are not modelled by the sandbox for messages.');
+    } else {
+      if (changeTypes.length !== 1 || changeTypes[0] !== 'updated')
+        throw invalid("For driveItem resources only the changeType 'updated' is supported.");
+      if (input.includeResourceData === true)
+        throw invalid('Rich notifications (includeResourceData) are not supported for driveItem resources.');
+    }
     if (input.clientState && input.clientState.length > MAX_CLIENT_STATE_LENGTH)
       throw invalid(`clientState must be at most ${MAX_CLIENT_STATE_LENGTH} characters.`);
     const now = context.clock.now();
-    const expiresAt = parseExpiration(input.expirationDateTime, now);
-    const scope = resolveSubscribedScope(context.tenant, input.resource, token.userId);
+    let scope: SubscribedScope;
+    let expiresAt: number;
+    if (mail) {
+      expiresAt = parseExpiration(input.expirationDateTime, now, MESSAGE_MAX_EXPIRATION_MINUTES);
+      const directory = context.mail.directory;
+      if (!directory) throw invalid(`Unsupported resource '${input.resource}': the sandbox has no mail module.`);
+      const mailScope = resolveMailScope(directory, input.resource, token.userId);
+      requireMailAccess(token, mailScope.mailUserId, directory.appHasMailRole(token.clientId));
+      scope = mailScope;
+    } else {
+      expiresAt = parseExpiration(input.expirationDateTime, now);
+      scope = resolveSubscribedScope(context.tenant, input.resource, token.userId);
+    }
     const urls: [string, string][] = [['notificationUrl', input.notificationUrl]];
     if (input.lifecycleNotificationUrl) urls.push(['lifecycleNotificationUrl', input.lifecycleNotificationUrl]);
     for (const [field, value] of urls) {
@@ -122,7 +158,7 @@ export function registerSubscriptionRoutes(context: SandboxContext, deps: Subscr
     const record = store.add({
       resource: input.resource,
       scope,
-      changeType: 'updated',
+      changeType: mail ? changeTypes.join(',') : 'updated',
       clientState: input.clientState ?? null,
       notificationUrl: input.notificationUrl,
       lifecycleNotificationUrl: input.lifecycleNotificationUrl ?? null,
@@ -130,6 +166,7 @@ export function registerSubscriptionRoutes(context: SandboxContext, deps: Subscr
       applicationId: token.clientId,
       creatorId: token.userId ?? token.clientId,
       latestSupportedTlsVersion: input.latestSupportedTlsVersion ?? 'v1_2',
+      ...(mail ? { immutableIds: preferences(request).immutableIds } : {}),
     });
     return jsonResponse(201, { '@odata.context': entityContext(), ...subscriptionJson(record, true) });
   });
@@ -161,7 +198,9 @@ export function registerSubscriptionRoutes(context: SandboxContext, deps: Subscr
   add('PATCH', byId, 2, (request, token, id) => {
     const record = owned(token, id);
     const input = parseBody(renewSubscriptionSchema, request);
-    record.expiresAt = parseExpiration(input.expirationDateTime, context.clock.now());
+    record.expiresAt = isMailScope(record.scope)
+      ? parseExpiration(input.expirationDateTime, context.clock.now(), MESSAGE_MAX_EXPIRATION_MINUTES)
+      : parseExpiration(input.expirationDateTime, context.clock.now());
     // Renewing also reauthorizes (§3): the reauthorizationRequired cadence starts over.
     record.lastReauthorizationNoticeAt = undefined;
     return jsonResponse(200, { '@odata.context': entityContext(), ...subscriptionJson(record, false) });
@@ -197,11 +236,29 @@ function parseBody<T>(schema: z.ZodType<T>, request: SandboxRequest): T {
   return result.data;
 }
 
-function parseExpiration(value: string, now: number): number {
+function parseExpiration(value: string, now: number, maxMinutes = DRIVE_ITEM_MAX_EXPIRATION_MS / 60_000): number {
   const expiresAt = Date.parse(value);
   if (!Number.isFinite(expiresAt)) throw invalid(`expirationDateTime '${value}' is not a valid date and time.`);
   if (expiresAt <= now) throw invalid('Subscription expiration must be in the future.');
-  if (expiresAt - now > DRIVE_ITEM_MAX_EXPIRATION_MS)
-    throw invalid('Subscription expiration can only be 42300 minutes in the future.');
+  if (expiresAt - now > maxMinutes * 60_000)
+    throw invalid(`Subscription expiration can only be ${maxMinutes} minutes in the future.`);
   return expiresAt;
+}
+
+/**
+ * Subscribing to messages needs Mail.Read (delegated scope or application role); delegated callers
+ * reach their own mailbox only (outlook-change-notifications-overview "Request permissions"). The
+ * refusal comes back wrapped as Outlook subscription errors are (ExtensionError, observed).
+ */
+function requireMailAccess(token: AccessTokenRecord, mailUserId: string, appHasRole: boolean): void {
+  const allowed =
+    token.userId === null
+      ? appHasRole
+      : token.userId === mailUserId && token.scopes.some((scope) => MAIL_SCOPES.has(scope.toLowerCase()));
+  if (!allowed)
+    throw new SubscriptionRequestError(
+      403,
+      'ExtensionError',
+      'Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied. Check credentials and try again.]',
+    );
 }

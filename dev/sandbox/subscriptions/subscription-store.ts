@@ -21,6 +21,11 @@ export interface SubscriptionRecord {
   latestSupportedTlsVersion: string;
   /** When reauthorizationRequired was last sent; cleared by renewal (§4 lifecycle). */
   lastReauthorizationNoticeAt: number | undefined;
+  /**
+   * Created with `Prefer: IdType="ImmutableId"`: its message notifications carry immutable ids
+   * (https://learn.microsoft.com/graph/outlook-immutable-id#immutable-id-with-change-notifications).
+   */
+  immutableIds?: boolean;
 }
 
 /** The store's records as a persisted sandbox keeps them (context.persist). */
@@ -28,7 +33,10 @@ export const persistedSubscriptionsSchema = z.array(
   z.object({
     id: z.string(),
     resource: z.string(),
-    scope: z.object({ driveId: z.string(), folderId: z.string() }),
+    scope: z.union([
+      z.object({ driveId: z.string(), folderId: z.string() }),
+      z.object({ mailUserId: z.string(), mailFolderId: z.string().nullable() }),
+    ]),
     changeType: z.string(),
     clientState: z.string().nullable(),
     notificationUrl: z.string(),
@@ -38,6 +46,7 @@ export const persistedSubscriptionsSchema = z.array(
     creatorId: z.string(),
     latestSupportedTlsVersion: z.string(),
     lastReauthorizationNoticeAt: z.number().optional(),
+    immutableIds: z.boolean().optional(),
   }),
 );
 

@@ -13,6 +13,7 @@ import {
   type SubscriptionSettings,
   type SubscriptionSettingsPatch,
 } from './subscription-settings.js';
+import { isMailScope } from './subscription-resource.js';
 import type { SubscriptionRecord, SubscriptionStore } from './subscription-store.js';
 import { lifecycleRequestSchema, type SubscriptionSummary } from './subscriptions-control-schemas.js';
 
@@ -57,6 +58,8 @@ export function registerSubscriptionsControlRoutes(context: SandboxContext, deps
   });
 
   add('GET', '/deliveries', () => jsonResponse(200, log.list()));
+  // Loses every notification not sent yet (what precedes a `missed` lifecycle event).
+  add('POST', '/deliveries/drop-unsent', () => jsonResponse(200, { dropped: dispatcher.dropUnsent() }));
   add('DELETE', '/deliveries', () => {
     log.clear();
     return { status: 204 };
@@ -82,7 +85,11 @@ export function registerSubscriptionsControlRoutes(context: SandboxContext, deps
     const input = parse(lifecycleRequestSchema, request);
     const found = requireSubscription(params.id);
     if ('status' in found) return found;
-    if (input.lifecycleEvent !== 'reauthorizationRequired' && input.evenForDriveItem !== true) {
+    if (
+      input.lifecycleEvent !== 'reauthorizationRequired' &&
+      !isMailScope(found.scope) &&
+      input.evenForDriveItem !== true
+    ) {
       throw new ControlInputError(
         `Graph does not send ${input.lifecycleEvent} for driveItem subscriptions; pass evenForDriveItem: true to send it anyway.`,
       );
@@ -104,11 +111,14 @@ export function registerSubscriptionsControlRoutes(context: SandboxContext, deps
 }
 
 function summary(record: SubscriptionRecord): SubscriptionSummary {
+  const scope = record.scope;
   return {
     id: record.id,
     resource: record.resource,
-    driveId: record.scope.driveId,
-    folderId: record.scope.folderId,
+    // Message subscriptions have no drive: '' here, and their mailbox and folder in `mail`.
+    driveId: isMailScope(scope) ? '' : scope.driveId,
+    folderId: isMailScope(scope) ? (scope.mailFolderId ?? '') : scope.folderId,
+    ...(isMailScope(scope) ? { mail: { userId: scope.mailUserId, folderId: scope.mailFolderId } } : {}),
     applicationId: record.applicationId,
     creatorId: record.creatorId,
     notificationUrl: redactedUrl(record.notificationUrl),

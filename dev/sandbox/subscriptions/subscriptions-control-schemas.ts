@@ -6,8 +6,8 @@ export const lifecycleRequestSchema = z
     lifecycleEvent: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']),
     /**
      * Graph never sends subscriptionRemoved or missed for driveItem (docs/graph-behaviour.md §4: Outlook
-     * and Teams only). The sandbox sends them only when the caller says it knows, so tests can
-     * still exercise the app's handling of them.
+     * and Teams only). The sandbox sends them to drive subscriptions only when the caller says it
+     * knows, so tests can still exercise the app's handling of them; message subscriptions get them.
      */
     evenForDriveItem: z.boolean().optional(),
     /** The observed [O] payload variant with organizationId instead of tenantId. */
@@ -28,5 +28,7 @@ export const subscriptionSummarySchema = z.object({
   lifecycleNotificationUrl: z.string().nullable(),
   expirationDateTime: z.string(),
   lastReauthorizationNoticeAt: z.number().nullable(),
+  /** Message subscriptions: the mailbox, and the folder or null for the whole mailbox. */
+  mail: z.object({ userId: z.string(), folderId: z.string().nullable() }).optional(),
 });
 export type SubscriptionSummary = z.infer<typeof subscriptionSummarySchema>;

@@ -49,6 +49,11 @@ export class SubscriptionsControl {
     return this.call('GET', '/deliveries', undefined, z.array(deliveryLogEntrySchema));
   }
 
+  /** Loses every notification not sent yet (batches and retries), as before a `missed` event. */
+  dropUnsent(): Promise<{ dropped: number }> {
+    return this.call('POST', '/deliveries/drop-unsent', {}, z.object({ dropped: z.number() }));
+  }
+
   async clearDeliveries(): Promise<void> {
     await this.call('DELETE', '/deliveries', undefined, undefined);
   }

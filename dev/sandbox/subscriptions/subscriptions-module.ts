@@ -1,14 +1,15 @@
 // The subscriptions module of the sandbox (issue 3 items 4–6): Graph /v1.0/subscriptions, change
-// notifications on every drive change, lifecycle notifications, and its control API. Part of the
-// default module set of startSandbox (sandbox.ts).
+// notifications on every drive change and every Outlook message change (announced by the mail module
+// on context.mail), lifecycle notifications, and its control API. Part of the default module set of
+// startSandbox (sandbox.ts).
 import type { SandboxContext, SandboxModule } from '../sandbox-context.js';
 import { SeededRandom } from '../state/seeded-random.js';
 import { DeliveryLog } from './delivery-log.js';
 import { EndpointHealth } from './endpoint-health.js';
 import { NotificationDispatcher } from './notification-dispatcher.js';
-import { changeNotification } from './notification-payloads.js';
+import { changeNotification, lifecycleNotification, messageChangeNotification } from './notification-payloads.js';
 import { sendDueReauthorizationNotices } from './reauthorization-notices.js';
-import { scopeCovers } from './subscription-resource.js';
+import { isMailScope, scopeCovers } from './subscription-resource.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 import {
   defaultSubscriptionSettings,
@@ -51,11 +52,50 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
       const drive = context.tenant.getDrive(event.driveId);
       if (!drive) return;
       for (const subscription of store.live()) {
-        if (subscription.scope.driveId !== drive.id) continue;
-        if (!event.itemIds.some((itemId) => scopeCovers(drive, subscription.scope, itemId))) continue;
+        const scope = subscription.scope;
+        if (isMailScope(scope) || scope.driveId !== drive.id) continue;
+        if (!event.itemIds.some((itemId) => scopeCovers(drive, scope, itemId))) continue;
         dispatcher.enqueue('change', subscription.notificationUrl, changeNotification(subscription, context.tenantId));
       }
     });
+
+    // Outlook sends one notification per changed message, for each subscription whose mailbox (and
+    // folder, if it names one) and changeType match. A move is deleted in the old folder and created
+    // in the new one; a mailbox-wide subscription sees both (observed: a move triggers "created",
+    // microsoftgraph/microsoft-graph-docs-contrib#686; "deleted" too, OfficeDev/office-js#4531).
+    context.mail.onMessageChanged((event) => {
+      for (const subscription of store.live()) {
+        const scope = subscription.scope;
+        if (!isMailScope(scope) || scope.mailUserId !== event.userId) continue;
+        if (scope.mailFolderId !== null && scope.mailFolderId !== event.folderId) continue;
+        if (!subscription.changeType.split(',').includes(event.changeType)) continue;
+        dispatcher.enqueue(
+          'change',
+          subscription.notificationUrl,
+          messageChangeNotification(subscription, context.tenantId, event),
+          true,
+        );
+      }
+    });
+    // Lifecycle notifications the mail control sends (change-notifications-lifecycle-events): missed
+    // and subscriptionRemoved exist for Outlook resources; subscriptionRemoved means it is gone.
+    context.mail.lifecycle = {
+      send: (subscriptionId, event) => {
+        const subscription = store.get(subscriptionId);
+        if (!subscription) throw new Error(`no live subscription ${subscriptionId}`);
+        if (!isMailScope(subscription.scope) && event !== 'reauthorizationRequired')
+          throw new Error(`Graph does not send ${event} for driveItem subscription ${subscriptionId}`);
+        if (subscription.lifecycleNotificationUrl === null)
+          throw new Error(`subscription ${subscriptionId} has no lifecycleNotificationUrl`);
+        if (event === 'subscriptionRemoved') store.remove(subscription.id);
+        if (event === 'reauthorizationRequired') subscription.lastReauthorizationNoticeAt = context.clock.now();
+        dispatcher.enqueue(
+          'lifecycle',
+          subscription.lifecycleNotificationUrl,
+          lifecycleNotification(subscription, context.tenantId, event),
+        );
+      },
+    };
 
     registerSubscriptionRoutes(context, { store, settings: getSettings });
     registerSubscriptionsControlRoutes(context, {

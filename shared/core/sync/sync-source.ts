@@ -212,7 +212,9 @@ export class SourceSyncer {
       const state = cursorOf(source, cursorName);
       // Finished earlier in this (resumed) round: its changes up to the round's start are in the feed.
       if (resumed && state.kind === 'final' && state.finalInRound === source.roundStartedAt) continue;
-      let applier = this.newApplier(source, cursorName, provider, freshCrawl, () => group);
+      // Only the first cursor of a fresh crawl may skip reading what is stored: the cursors after it
+      // meet parents (a mail folder) and items (a message that moved) that earlier cursors stored.
+      let applier = this.newApplier(source, cursorName, provider, freshCrawl && index === 0, () => group);
       applier.rememberPending(pendingRows.filter((row) => (row.cursorName ?? DEFAULT_CURSOR) === cursorName));
       appliers.set(cursorName, applier);
       let cursor = state.value;

@@ -26,6 +26,9 @@ import { webhookGoogle } from '../../../functions/webhook-google.js';
 import { connectStart } from '../../../functions/connect-start.js';
 import { connectCallback } from '../../../functions/connect-callback.js';
 import { sourcesSync } from '../../../functions/sources-sync.js';
+import { itemContent } from '../../../functions/item-content.js';
+import { itemAttachments } from '../../../functions/item-attachments.js';
+import { attachmentContent } from '../../../functions/attachment-content.js';
 import {
   googleSandboxAppSettings,
   startGoogleSandbox,
@@ -129,6 +132,9 @@ export async function startNotificationsTestBed(
       notificationsWorker,
       lifecycleWorker,
       maintenanceWorker,
+      itemContent,
+      itemAttachments,
+      attachmentContent,
       ...(google ? [webhookGoogle, connectStart, connectCallback, sourcesSync] : []),
     ].map(onPrefixedQueue),
     port,

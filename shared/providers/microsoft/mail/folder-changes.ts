@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { CursorExpiredError } from '../../../core/domain/errors.js';
 import type { ChangePage, RemoteItem } from '../../../core/domain/remote-item.js';
 import type { SourceRecord } from '../../../core/domain/source.js';
-import { failureFrom, readGraphJson, type GraphTransport } from '../graph/graph-transport.js';
+import { failureFrom, readGraphJson } from '../graph/graph-transport.js';
+import type { MailTransport } from './mailbox-gate.js';
 import { FolderScope, OUTSIDE_FOLDER_ID } from './folder-scope.js';
 import { mailboxOf } from './mail-location.js';
 import { deltaHeaders, IMMUTABLE_IDS, mailPaths } from './mail-paths.js';
@@ -39,7 +40,7 @@ function decode(value: string): FolderCursor | undefined {
 }
 
 export async function fetchFolderPage(
-  transport: GraphTransport,
+  transport: MailTransport,
   source: SourceRecord,
   value: string | undefined,
 ): Promise<ChangePage> {
@@ -125,7 +126,7 @@ export function folderItem(folder: GraphMailFolder, parentId: string): RemoteIte
 
 /** Every folder below `folderId` (breadth first, through childFolders). */
 export async function listFolderSubtree(
-  transport: GraphTransport,
+  transport: MailTransport,
   source: SourceRecord,
   folderId: string,
 ): Promise<GraphMailFolder[]> {

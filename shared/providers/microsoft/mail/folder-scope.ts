@@ -9,7 +9,8 @@
 // Whether a folder is in the source may depend on its ancestors (a listed folder's children, Deleted
 // Items' children); parents not in the page at hand are read from Graph once per page.
 import type { SourceKey } from '../../../core/domain/source.js';
-import { discardBody, failureFrom, readGraphJson, type GraphTransport } from '../graph/graph-transport.js';
+import { discardBody, failureFrom, readGraphJson } from '../graph/graph-transport.js';
+import type { MailTransport } from './mailbox-gate.js';
 import type { ResolvedMailbox } from './mail-location.js';
 import { IMMUTABLE_IDS, mailPaths } from './mail-paths.js';
 import { mailFolderSchema } from './mail-schemas.js';
@@ -25,7 +26,7 @@ export class FolderScope {
   private readonly verdicts = new Map<string, boolean>();
 
   constructor(
-    private readonly transport: GraphTransport,
+    private readonly transport: MailTransport,
     private readonly source: SourceKey,
     private readonly mailbox: ResolvedMailbox,
   ) {}

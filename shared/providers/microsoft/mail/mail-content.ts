@@ -4,13 +4,14 @@
 import type { SourceRecord } from '../../../core/domain/source.js';
 import type { AttachmentInfo, ContentRequest, ContentResponse } from '../../../core/ports/provider-ports.js';
 import { toContentResponse } from '../drive/content-download.js';
-import { failureFrom, readGraphJson, type GraphTransport } from '../graph/graph-transport.js';
+import { failureFrom, readGraphJson } from '../graph/graph-transport.js';
+import type { MailTransport } from './mailbox-gate.js';
 import { mailboxOf } from './mail-location.js';
 import { IMMUTABLE_IDS, mailPaths } from './mail-paths.js';
 import { attachmentListSchema } from './mail-schemas.js';
 
 export async function downloadMime(
-  transport: GraphTransport,
+  transport: MailTransport,
   source: SourceRecord,
   messageId: string,
   request: ContentRequest,
@@ -22,7 +23,7 @@ export async function downloadMime(
 
 /** File attachments only: item and reference attachments have no bytes of their own. */
 export async function listAttachments(
-  transport: GraphTransport,
+  transport: MailTransport,
   source: SourceRecord,
   messageId: string,
 ): Promise<AttachmentInfo[]> {
@@ -47,7 +48,7 @@ export async function listAttachments(
 }
 
 export async function downloadAttachment(
-  transport: GraphTransport,
+  transport: MailTransport,
   source: SourceRecord,
   messageId: string,
   attachmentId: string,
@@ -58,7 +59,7 @@ export async function downloadAttachment(
 }
 
 async function streamed(
-  transport: GraphTransport,
+  transport: MailTransport,
   source: SourceRecord,
   url: string,
   request: ContentRequest,

@@ -4,7 +4,8 @@
 // access) use /users/{id} like any other mailbox.
 import { NotFoundError } from '../../../core/domain/errors.js';
 import type { SourceKey } from '../../../core/domain/source.js';
-import { discardBody, failureFrom, readGraphJson, type GraphTransport } from '../graph/graph-transport.js';
+import { discardBody, failureFrom, readGraphJson } from '../graph/graph-transport.js';
+import type { MailTransport } from './mailbox-gate.js';
 import type { MailLocation, ResolvedMailbox } from './mail-location.js';
 import { IMMUTABLE_IDS, mailPaths } from './mail-paths.js';
 import { mailFolderSchema, userIdSchema } from './mail-schemas.js';
@@ -13,7 +14,7 @@ import { mailFolderSchema, userIdSchema } from './mail-schemas.js';
 const EXCLUDED_BY_DEFAULT = ['deleteditems', 'junkemail'] as const;
 
 export async function resolveMailbox(
-  transport: GraphTransport,
+  transport: MailTransport,
   source: SourceKey,
   location: MailLocation,
 ): Promise<ResolvedMailbox> {
@@ -47,7 +48,7 @@ export async function resolveMailbox(
 
 /** The folder's immutable id; undefined when the mailbox has no such folder. */
 export async function getFolder(
-  transport: GraphTransport,
+  transport: MailTransport,
   source: SourceKey,
   userId: string,
   folder: string,
@@ -65,7 +66,7 @@ export async function getFolder(
   return (await readGraphJson(response, mailFolderSchema, 'mail folder')).id;
 }
 
-async function signedInUserId(transport: GraphTransport, source: SourceKey): Promise<string> {
+async function signedInUserId(transport: MailTransport, source: SourceKey): Promise<string> {
   const response = await transport.sendOk(
     source,
     { method: 'GET', url: mailPaths.me() },

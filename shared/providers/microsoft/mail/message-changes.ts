@@ -10,7 +10,8 @@
 import { CursorExpiredError } from '../../../core/domain/errors.js';
 import type { ChangePage, RemoteItem } from '../../../core/domain/remote-item.js';
 import type { SourceRecord } from '../../../core/domain/source.js';
-import { discardBody, failureFrom, readGraphJson, type GraphTransport } from '../graph/graph-transport.js';
+import { discardBody, failureFrom, readGraphJson } from '../graph/graph-transport.js';
+import type { MailTransport } from './mailbox-gate.js';
 import { mailboxOf } from './mail-location.js';
 import { deltaHeaders, IMMUTABLE_IDS, mailPaths } from './mail-paths.js';
 import { mailMessageSchema, messageDeltaPageSchema, type GraphMailMessage } from './mail-schemas.js';
@@ -21,7 +22,7 @@ const PAGE_SIZE = 100;
 const GONE = 'gone';
 
 export async function fetchMessagePage(
-  transport: GraphTransport,
+  transport: MailTransport,
   source: SourceRecord,
   folderId: string,
   cursorName: string,
@@ -69,7 +70,7 @@ export async function fetchMessagePage(
 
 /** A message that left the folder: moved (its state below the new folder) or deleted. */
 async function whereItWent(
-  transport: GraphTransport,
+  transport: MailTransport,
   source: SourceRecord,
   userId: string,
   messageId: string,

@@ -12,7 +12,7 @@ import type {
   SyncProvider,
 } from '../../../core/ports/provider-ports.js';
 import type { WatchSource } from '../../../core/ports/watch-source.js';
-import type { GraphTransport } from '../graph/graph-transport.js';
+import type { MailTransport } from './mailbox-gate.js';
 import { FOLDERS_CURSOR, fetchFolderPage } from './folder-changes.js';
 import { downloadAttachment, downloadMime, listAttachments } from './mail-content.js';
 import { mailContentChanged } from './mail-content-version.js';
@@ -29,7 +29,7 @@ export class OutlookMailProvider implements SyncProvider {
   readonly locationSchema = mailLocationSchema;
 
   constructor(
-    private readonly transport: GraphTransport,
+    private readonly transport: MailTransport,
     readonly watch: WatchSource,
   ) {}
 
