@@ -16,7 +16,17 @@
 // connector; 413 is too_large; "File type … is not allowed" / "… not supported for processing" is
 // unsupported_type; a failed or unfinished processing is not_processed; DUPLICATE_CONTENT is
 // duplicate_content; 5xx, 429, timeouts and network errors are transient.
+import { z } from 'zod';
 import { SinkError, type KbSink, type SinkFile } from '../../core/ports/connector-ports.js';
+
+// The parts of Open WebUI's answers the connector reads, parsed before use (loose: Open WebUI adds
+// fields between releases). A 200 that does not fit is a refusal of that item, never a crash.
+const knowledgeAnswerSchema = z.looseObject({ write_access: z.boolean().optional() });
+const uploadAnswerSchema = z.looseObject({ id: z.string().min(1) });
+const processStatusSchema = z.looseObject({ status: z.string().optional(), error: z.string().optional() });
+const fileAnswerSchema = z.looseObject({
+  data: z.looseObject({ error: z.string().optional() }).nullish(),
+});
 
 export interface OpenWebUiSettings {
   baseUrl: string;
@@ -113,8 +123,9 @@ export class OpenWebUiClient {
     const answer = await this.call('get-knowledge', 'GET', `/api/v1/knowledge/${encodeURIComponent(knowledgeId)}`);
     if (answer.status === 404) throw new SinkError('collection_gone', 404, answer.detail);
     if (answer.status !== 200) throw new SinkError('rejected', answer.status, answer.detail);
-    const writeAccess = (answer.body as { write_access?: unknown } | undefined)?.write_access;
-    return { writeAccess: writeAccess === true };
+    const parsed = knowledgeAnswerSchema.safeParse(answer.body);
+    if (!parsed.success) throw new SinkError('rejected', 200, 'the knowledge base answer is not what Open WebUI sends');
+    return { writeAccess: parsed.data.write_access === true };
   }
 
   async upload(file: SinkFile): Promise<string> {
@@ -125,11 +136,11 @@ export class OpenWebUiClient {
     if (answer.status === 400 && /File type .* is not allowed/.test(answer.detail)) {
       throw new SinkError('unsupported_type', 400, answer.detail);
     }
-    const id = (answer.body as { id?: unknown } | undefined)?.id;
-    if (answer.status !== 200 || typeof id !== 'string') {
+    const parsed = answer.status === 200 ? uploadAnswerSchema.safeParse(answer.body) : undefined;
+    if (!parsed?.success) {
       throw new SinkError('rejected', answer.status, answer.detail || 'the upload answered no file id');
     }
-    return id;
+    return parsed.data.id;
   }
 
   async waitReady(fileId: string): Promise<void> {
@@ -138,10 +149,13 @@ export class OpenWebUiClient {
     for (;;) {
       const answer = await this.call('status', 'GET', `/api/v1/files/${encodeURIComponent(fileId)}/process/status`);
       if (answer.status !== 200) throw new SinkError('not_processed', answer.status, answer.detail);
-      const body = answer.body as { status?: unknown; error?: unknown } | undefined;
-      if (body?.status === 'completed') return;
-      if (body?.status === 'failed') {
-        const error = typeof body.error === 'string' ? body.error : await this.processingError(fileId);
+      const parsed = processStatusSchema.safeParse(answer.body);
+      if (!parsed.success)
+        throw new SinkError('not_processed', 200, 'the processing status is not what Open WebUI sends');
+      const body = parsed.data;
+      if (body.status === 'completed') return;
+      if (body.status === 'failed') {
+        const error = body.error ?? (await this.processingError(fileId));
         const kind = /File type .* not supported/.test(error) ? 'unsupported_type' : 'not_processed';
         throw new SinkError(kind, undefined, error || 'Open WebUI could not process the file');
       }
@@ -149,7 +163,7 @@ export class OpenWebUiClient {
         throw new SinkError(
           'not_processed',
           undefined,
-          `still ${String(body?.status)} after ${this.settings.processingTimeoutMs} ms`,
+          `still ${body.status ?? 'pending'} after ${this.settings.processingTimeoutMs} ms`,
         );
       }
       await sleep(wait);
@@ -160,8 +174,8 @@ export class OpenWebUiClient {
   /** The status route without stream says only "failed": the reason is in the file's data. */
   private async processingError(fileId: string): Promise<string> {
     const answer = await this.call('get-file', 'GET', `/api/v1/files/${encodeURIComponent(fileId)}`);
-    const error = (answer.body as { data?: { error?: unknown } } | undefined)?.data?.error;
-    return typeof error === 'string' ? error : '';
+    const parsed = fileAnswerSchema.safeParse(answer.body);
+    return parsed.success ? (parsed.data.data?.error ?? '') : '';
   }
 
   async attach(knowledgeId: string, fileId: string): Promise<void> {

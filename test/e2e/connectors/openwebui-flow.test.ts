@@ -4,6 +4,7 @@
 // the connector-work queue and the fake Open WebUI (dev/openwebui, over loopback) do the rest until
 // the knowledge base holds exactly the drive's files. Every answer is checked against the OpenAPI
 // document (the bed's contract recorder). Waits are bounded polls.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- the bed answers untyped JSON */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenWebUi, type FakeOpenWebUi } from '../../../dev/openwebui/fake-openwebui.js';
 import { OPENWEBUI_REFUSED } from '../../../shared/integrations/openwebui/openwebui-connector.js';

@@ -227,7 +227,7 @@ describe('the Open WebUI connector on a drive', () => {
     expect(status?.record.cursor).toBe(status?.headCursor);
   });
 
-  for (const point of ['after-pending-recorded', 'after-old-removed', 'after-attach'] as const) {
+  for (const point of ['after-upload', 'after-pending-recorded', 'after-old-removed', 'after-attach'] as const) {
     it(`loses and duplicates nothing when the run crashes ${point.replace(/-/g, ' ')}`, async () => {
       const f = await setUp(h, owui, `kb-crash-${point}`);
       const c = h.sandbox.control;
@@ -259,9 +259,17 @@ describe('the Open WebUI connector on a drive', () => {
       expect(retries).toBeGreaterThanOrEqual(1);
       expect(retries).toBeLessThanOrEqual(crashes);
       expect(knowledgeView(f)).toEqual(['edited.txt: version two', 'new.txt: brand new', 'other.txt: other']);
-      expect(strayFiles(f)).toEqual([]);
-      // The recorded upload is attached on resume, not uploaded again: one upload per changed item.
-      expect(owui.callCounts().upload).toBe(2);
+      if (point === 'after-upload') {
+        // The one window the item map cannot see: Open WebUI answered the upload but the file id was
+        // not recorded yet. The retry uploads again; the first upload stays in the user's files, outside
+        // the knowledge base (docs/open-webui.md, "Crashes").
+        expect(strayFiles(f).length).toBe(crashes);
+        expect(owui.callCounts().upload).toBe(2 + crashes);
+      } else {
+        expect(strayFiles(f)).toEqual([]);
+        // The recorded upload is attached on resume, not uploaded again: one upload per changed item.
+        expect(owui.callCounts().upload).toBe(2);
+      }
       const status = await getConnector(f.registration, f.kbId, TYPE);
       expect(status?.record.cursor).toBe(status?.headCursor);
       expect(status?.record.lastError).toBeUndefined();
