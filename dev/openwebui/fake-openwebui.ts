@@ -110,9 +110,10 @@ export interface RequestRecord {
 export interface FakeOpenWebUi {
   baseUrl: string;
   config: FakeOpenWebUiConfig;
-  addUser(role?: 'admin' | 'user'): FakeUser;
+  /** A user with an API key (a given one, e.g. the local run's kept key, or a new random one). */
+  addUser(role?: 'admin' | 'user', apiKey?: string): FakeUser;
   revokeKey(apiKey: string): void;
-  createKnowledge(owner: FakeUser, name?: string): string;
+  createKnowledge(owner: FakeUser, name?: string, id?: string): string;
   grantWrite(knowledgeId: string, user: FakeUser): void;
   /** The files of a knowledge base as a user would see them: name and text. */
   knowledgeFiles(knowledgeId: string): Array<{ id: string; name: string; content: string }>;
@@ -193,7 +194,10 @@ function stringField(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
-export async function startFakeOpenWebUi(options: Partial<FakeOpenWebUiConfig> = {}): Promise<FakeOpenWebUi> {
+export async function startFakeOpenWebUi(
+  options: Partial<FakeOpenWebUiConfig> = {},
+  listen: { port?: number } = {},
+): Promise<FakeOpenWebUi> {
   const config: FakeOpenWebUiConfig = {
     allowedExtensions: [],
     maxSizeMb: undefined,
@@ -408,6 +412,16 @@ export async function startFakeOpenWebUi(options: Partial<FakeOpenWebUiConfig> =
     return knowledgeFilesResponse(kb, user);
   }
 
+  /** A knowledge base's files as its users see them: name and extracted text. */
+  function knowledgeFilesOf(knowledgeId: string): Array<{ id: string; name: string; content: string }> {
+    const kb = knowledge.get(knowledgeId);
+    if (!kb) return [];
+    return [...kb.files.keys()].flatMap((id) => {
+      const file = files.get(id);
+      return file ? [{ id, name: file.meta.name, content: file.data.content ?? '' }] : [];
+    });
+  }
+
   function route(req: IncomingMessage, url: URL): { name: string; run: () => Promise<unknown> } {
     const method = req.method ?? 'GET';
     const path = url.pathname;
@@ -416,6 +430,19 @@ export async function startFakeOpenWebUi(options: Partial<FakeOpenWebUiConfig> =
       name,
       run: () => Promise.resolve().then(() => run(authenticate(req))),
     });
+    // Not Open WebUI's: the fake's own inspection route (like the sandbox's /_sandbox), so a local run
+    // can show with curl what a user of Open WebUI would see in the knowledge base.
+    const inspect = /^\/_fake\/knowledge\/([^/]+)$/.exec(path);
+    if (inspect && method === 'GET') {
+      const id = decodeURIComponent(inspect[1]!);
+      return {
+        name: 'inspect',
+        run: () =>
+          knowledge.has(id)
+            ? Promise.resolve({ id, files: knowledgeFilesOf(id) })
+            : Promise.reject(new HttpError(404, ERROR_MESSAGES.NOT_FOUND)),
+      };
+    }
     if (path === '/api/v1/files') {
       return { name: 'redirect', run: () => Promise.reject(new HttpError(307, '/api/v1/files/')) };
     }
@@ -517,22 +544,24 @@ export async function startFakeOpenWebUi(options: Partial<FakeOpenWebUiConfig> =
     });
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     config,
-    addUser(role = 'user') {
-      const user: FakeUser = { id: randomUUID(), role, apiKey: `sk-${randomUUID().replace(/-/g, '')}` };
+    addUser(role = 'user', apiKey = `sk-${randomUUID().replace(/-/g, '')}`) {
+      const user: FakeUser = { id: randomUUID(), role, apiKey };
       users.set(user.apiKey, user);
       return user;
     },
     revokeKey(apiKey) {
       users.delete(apiKey);
     },
-    createKnowledge(owner, name = 'KB') {
-      const id = randomUUID();
+    createKnowledge(owner, name = 'KB', id = randomUUID()) {
       const at = nowSeconds();
       knowledge.set(id, {
         id,
@@ -549,14 +578,7 @@ export async function startFakeOpenWebUi(options: Partial<FakeOpenWebUiConfig> =
     grantWrite(knowledgeId, user) {
       knowledge.get(knowledgeId)?.writers.add(user.id);
     },
-    knowledgeFiles(knowledgeId) {
-      const kb = knowledge.get(knowledgeId);
-      if (!kb) return [];
-      return [...kb.files.keys()].flatMap((id) => {
-        const file = files.get(id);
-        return file ? [{ id, name: file.meta.name, content: file.data.content ?? '' }] : [];
-      });
-    },
+    knowledgeFiles: knowledgeFilesOf,
     allFiles: () => [...files.values()],
     requests,
     callCounts() {
