@@ -128,6 +128,8 @@ export const settingsSchema = z.object({
   OPENWEBUI_CONCURRENCY: integer(4, 1, 32),
   /** Feed events read per page (and applied before the cursor advances). */
   OPENWEBUI_PAGE_SIZE: integer(200, 1, 1_000),
+  /** Items larger than this are recorded as too_large, never downloaded: the connector holds each upload in memory. */
+  OPENWEBUI_MAX_FILE_BYTES: integer(100 * 1024 * 1024, 1, 1024 * 1024 * 1024),
 });
 
 /**
@@ -283,6 +285,7 @@ const nestSettings = (s: Settings) => ({
     processingTimeoutMs: s.OPENWEBUI_PROCESSING_TIMEOUT_MS,
     concurrency: s.OPENWEBUI_CONCURRENCY,
     pageSize: s.OPENWEBUI_PAGE_SIZE,
+    maxFileBytes: s.OPENWEBUI_MAX_FILE_BYTES,
   },
   providers: {
     microsoft: {

@@ -308,7 +308,7 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
             }
             return openWebUiSinkFor(record, secret);
           },
-          readContent: (kbId) => itemContentReader(contentDeps, kbId),
+          readContent: (kbId) => itemContentReader(contentDeps, kbId, config.openWebUi.maxFileBytes),
           poisonQueue: poisonQueueOf(storage, QUEUES.connectorWork),
           settings: connectorRunSettings(config),
           log,

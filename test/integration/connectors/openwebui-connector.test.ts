@@ -43,7 +43,7 @@ interface Fixture {
   logLines: string[];
 }
 
-async function setUp(h: SyncHarness, owui: FakeOpenWebUi, kbId: string): Promise<Fixture> {
+async function setUp(h: SyncHarness, owui: FakeOpenWebUi, kbId: string, maxFileBytes = 1 << 20): Promise<Fixture> {
   const user = owui.addUser();
   const knowledgeId = owui.createKnowledge(user, kbId);
   const connectors = new ConnectorStore(await freshTable('connectors'));
@@ -67,7 +67,8 @@ async function setUp(h: SyncHarness, owui: FakeOpenWebUi, kbId: string): Promise
     leases: new TableLeaseStore(await freshTable('leases'), 'connector'),
     queue,
     sinkFor: (record, key) => openWebUiSink(new OpenWebUiClient(settings, key), record.collectionId),
-    readContent: (id) => itemContentReader({ sources: h.sources, items: h.items, providers: h.providers }, id),
+    readContent: (id) =>
+      itemContentReader({ sources: h.sources, items: h.items, providers: h.providers }, id, maxFileBytes),
     poisonQueue: { send: async () => {} },
     settings: {
       pageSize: 5,
@@ -290,12 +291,13 @@ describe('per-item refusals and a refused key', () => {
   });
 
   it('records unsupported type, too large, not processed and duplicate content on their items and applies the rest', async () => {
-    const f = await setUp(h, owui, 'kb-refusals');
+    const f = await setUp(h, owui, 'kb-refusals', 10_000);
     const c = h.sandbox.control;
     const { driveId, rootId } = await c.createDrive({ driveType: 'business' });
     await c.createFile(driveId, rootId, 'good.txt', 'good');
     await c.createFile(driveId, rootId, 'picture.exe', 'MZ binary');
     await c.createFile(driveId, rootId, 'big.txt', 'x'.repeat(4_000));
+    await c.createFile(driveId, rootId, 'huge.txt', 'y'.repeat(20_000));
     await c.createFile(driveId, rootId, 'empty.md', '   ');
     await c.createFile(driveId, rootId, 'copy-a.txt', 'same words');
     await c.createFile(driveId, rootId, 'copy-b.txt', 'same words');
@@ -314,10 +316,16 @@ describe('per-item refusals and a refused key', () => {
     }
     expect(failures['picture.exe']).toEqual({ kind: 'unsupported_type', status: 400 });
     expect(failures['big.txt']).toEqual({ kind: 'too_large', status: 413 });
+    // Over the connector's own limit: refused before download, never sent to Open WebUI.
+    expect(failures['huge.txt']).toEqual({ kind: 'too_large', status: undefined });
+    expect(owui.allFiles().some((file) => file.filename === 'huge.txt')).toBe(false);
+    // good, picture.exe, big, empty, copy-a, copy-b: huge.txt is not among them.
+    expect(owui.requests.filter((r) => r.route === 'upload')).toHaveLength(6);
     expect(failures['empty.md']).toEqual({ kind: 'not_processed', status: undefined });
     const duplicate = failures['copy-a.txt'] ?? failures['copy-b.txt'];
     expect(duplicate).toEqual({ kind: 'duplicate_content', status: 400 });
-    expect(status?.failures).toHaveLength(4);
+    expect(status?.failures).toHaveLength(5);
+    expect(status?.failures.find((item) => item.name === 'huge.txt')?.failure?.detail).toContain("connector's limit");
     expect(status?.failures.find((item) => item.name === 'big.txt')?.failure?.detail).toContain('less than 0.001 MB');
     expect(status?.record.cursor).toBe(status?.headCursor);
     // Every refused upload was deleted again: nothing is left outside the knowledge base.
