@@ -3,10 +3,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // The architecture rule (docs/architecture.md): shared/core knows only its own ports. It imports no
-// adapter, provider or app code, and no vendor SDK; those depend on core, never the other way.
+// adapter, provider, host-product integration or app code, and no vendor SDK; those depend on core, never the other way.
 const CORE_MAY_NOT_IMPORT = {
   adapters: { group: ['**/adapters/**'], message: 'core uses ports (shared/core/ports), not adapters' },
   providers: { group: ['**/providers/**'], message: 'core uses ports (shared/core/ports), not providers' },
+  integrations: {
+    group: ['**/integrations/**'],
+    message: 'core uses ports (shared/core/ports), not the host-product integrations',
+  },
   app: { group: ['**/app/**'], message: 'core gets config and wiring from the composition root (shared/app)' },
   sdks: {
     group: ['@azure/*', '@microsoft/*', '@googleapis/*', 'google-auth-library'],

@@ -1,10 +1,10 @@
 // `npm start`: the whole local stack in one process tree. Reads (or creates) local.settings.json,
 // starts Azurite with data in .azurite/, starts the sandbox tenant when no real tenant is configured
-// (and the Google sandbox when no Google client is),
+// (and the Google sandbox when no Google client is, and a fake Open WebUI when none is),
 // creates queues and tables, loads functions/ and serves them on http://localhost:7071/api.
 // Port overrides (so a test or a second copy cannot collide): LOCAL_HOST_PORT, AZURITE_BLOB_PORT,
-// AZURITE_QUEUE_PORT, AZURITE_TABLE_PORT, SANDBOX_PORT, GOOGLE_SANDBOX_PORT; data and settings: AZURITE_LOCATION,
-// SANDBOX_STATE_FILE, LOCAL_SETTINGS_PATH. Azurite runs in its own process group and is reused when
+// AZURITE_QUEUE_PORT, AZURITE_TABLE_PORT, SANDBOX_PORT, GOOGLE_SANDBOX_PORT, OPENWEBUI_FAKE_PORT; data and
+// settings: AZURITE_LOCATION, SANDBOX_STATE_FILE, OPENWEBUI_FAKE_STATE_FILE, LOCAL_SETTINGS_PATH. Azurite runs in its own process group and is reused when
 // one already answers on its ports; the sandbox tenant is kept in .sandbox/tenant.json across restarts.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -29,6 +29,7 @@ import {
 } from './host/local-settings.js';
 import {
   chooseGoogleSandboxPort,
+  chooseOpenWebUiFakePort,
   chooseSandboxPort,
   localCallbackUrls,
   sandboxStateFile,
@@ -128,6 +129,12 @@ async function main(): Promise<() => Promise<void>> {
           throw new StartError(error.message);
         });
 
+    const openWebUiPort = process.env.OPENWEBUI_BASE_URL
+      ? undefined
+      : await chooseOpenWebUiFakePort().catch((error: Error) => {
+          throw new StartError(error.message);
+        });
+
     const app = importApp();
     app.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
 
@@ -195,6 +202,19 @@ async function main(): Promise<() => Promise<void>> {
       Object.assign(process.env, googleSandboxAppSettings(google));
       console.log(
         `Google sandbox: ${google.baseUrl}${googleSandboxPort.note} (control API: POST ${google.baseUrl}/_sandbox/google/<method>, docs/sandbox-google.md)`,
+      );
+    }
+
+    // 4c. A fake Open WebUI when none is configured, so the connector can be tried (docs/open-webui.md).
+    if (openWebUiPort) {
+      const { startLocalOpenWebUi } = await import('./openwebui/local-openwebui.js');
+      const owui = await startLocalOpenWebUi(openWebUiPort.port);
+      stops.push(() => owui.stop());
+      registerSecret(owui.apiKey);
+      process.env.OPENWEBUI_BASE_URL = owui.baseUrl;
+      // Like the function key below: a local credential meant for curl, so printed on purpose.
+      process.stdout.write(
+        `fake Open WebUI: ${owui.baseUrl}${openWebUiPort.note}, knowledge id ${owui.knowledgeId}, API key ${owui.apiKey} (kept in ${owui.stateFile}; files in memory; docs/open-webui.md)\n`,
       );
     }
 

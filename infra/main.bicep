@@ -50,6 +50,9 @@ param msClientSecret string = ''
 @description('Optional. OAuth client ID of the Google Cloud web application client, for Google Drive sources (docs/provider-google.md). Empty: Microsoft sources only.')
 param googleClientId string = ''
 
+@description('Optional. Base URL of the Open WebUI that KB connectors apply their feeds to (docs/open-webui.md). Empty: no connector.')
+param openWebUiBaseUrl string = ''
+
 @secure()
 @description('Optional. Secret of that Google client. Stored in Key Vault and exposed to the app only as a Key Vault reference (GOOGLE_CLIENT_SECRET).')
 param googleClientSecret string = ''
@@ -271,6 +274,7 @@ module api 'app/api.bicep' = {
     clientSecretName: clientSecretName
     connectStateSecretName: connectStateSecretName
     googleClientId: googleClientId
+    openWebUiBaseUrl: openWebUiBaseUrl
     googleClientSecretName: googleClientSecretName
     connectReturnToAllowlist: connectReturnToAllowlist
     nodeVersion: nodeVersion

@@ -29,6 +29,13 @@ export function chooseGoogleSandboxPort(env: NodeJS.ProcessEnv = process.env): P
   return choosePort('GOOGLE_SANDBOX_PORT', DEFAULT_GOOGLE_SANDBOX_PORT, 'Google sandbox', env);
 }
 
+export const DEFAULT_OPENWEBUI_FAKE_PORT = 7445;
+
+/** The same rule for the local fake Open WebUI: OPENWEBUI_FAKE_PORT, else 7445 unless busy. */
+export function chooseOpenWebUiFakePort(env: NodeJS.ProcessEnv = process.env): Promise<{ port: number; note: string }> {
+  return choosePort('OPENWEBUI_FAKE_PORT', DEFAULT_OPENWEBUI_FAKE_PORT, 'fake Open WebUI', env);
+}
+
 async function choosePort(
   setting: string,
   fallback: number,

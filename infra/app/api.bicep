@@ -54,6 +54,9 @@ param clientSecretName string = ''
 @description('Optional. OAuth client ID of the Google Cloud web application client (GOOGLE_CLIENT_ID). Empty: no Google Drive sources.')
 param googleClientId string = ''
 
+@description('Optional. Base URL of the Open WebUI the KBs\' connectors apply their feeds to (OPENWEBUI_BASE_URL; docs/open-webui.md). Empty: no connector.')
+param openWebUiBaseUrl string = ''
+
 @description('Optional. Name of the vault secret holding GOOGLE_CLIENT_SECRET. Empty: no Google Drive sources.')
 param googleClientSecretName string = ''
 
@@ -138,6 +141,14 @@ var googleSettings = empty(googleClientSecretName)
       GOOGLE_CLIENT_SECRET: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${googleClientSecretName})'
     }
 
+// The Open WebUI connector (docs/open-webui.md): only its base URL is a setting; each KB's API key is
+// stored in Key Vault by the PUT that starts the connector.
+var openWebUiSettings = empty(openWebUiBaseUrl)
+  ? {}
+  : {
+      OPENWEBUI_BASE_URL: openWebUiBaseUrl
+    }
+
 // Resources //
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -202,7 +213,8 @@ module site 'br/public:avm/res/web/site:0.22.0' = {
           applicationSettings,
           connectSettings,
           clientCredentialSettings,
-          googleSettings
+          googleSettings,
+          openWebUiSettings
         )
       }
     ]

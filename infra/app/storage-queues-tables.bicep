@@ -22,6 +22,8 @@ var queueNames = [
   'maintenance-work-poison'
   'hook-delivery'
   'hook-delivery-poison'
+  'connector-work'
+  'connector-work-poison'
 ]
 
 var tableNames = [
@@ -34,6 +36,8 @@ var tableNames = [
   'localtokens'
   'connectstates'
   'hooks'
+  'connectors'
+  'connectoritems'
 ]
 
 // Resources //

@@ -40,6 +40,9 @@ import type { SyncJobMessage } from '../core/queue/messages.js';
 import { buildUseCases, type UseCases } from './use-cases.js';
 import { buildHookServices, type HookOverrides, type HookServices } from './hook-services.js';
 import { notifyingFeed, onFeedAdvanced } from '../core/hooks/hook-notifier.js';
+import { buildConnectorServices, type ConnectorOverrides, type ConnectorServices } from './connector-services.js';
+import { onFeedAdvancedForConnectors } from '../core/connectors/connector-notifier.js';
+import { OPENWEBUI_CONNECTOR_TYPE } from '../integrations/openwebui/openwebui-connector.js';
 
 /** Lease scope of "one sync per source" in the `leases` table (the token manager uses its own). */
 export const SYNC_LEASE_SCOPE = 'sync';
@@ -48,13 +51,13 @@ export const SUBSCRIPTION_LEASE_SCOPE = 'subscription';
 
 export type AppTokenManager = TokenManager & AppOnlyTokenGrants;
 
-export interface Services extends HookServices {
+export interface Services extends HookServices, ConnectorServices {
   config: Config;
   storage: StorageClients;
   sources: SourceStore;
   items: ItemStore;
   feed: ChangeFeedStore;
-  /** The feed the syncer appends through: each append that adds events schedules the KB's push. */
+  /** The feed the syncer appends through: each append that adds events schedules the KB's push and connector runs. */
   notifyingFeed: ChangeFeed;
   /** Sync leases (scope SYNC_LEASE_SCOPE, keys from `syncLeaseKey`). */
   syncLeases: TableLeaseStore;
@@ -81,7 +84,7 @@ export interface Services extends HookServices {
   useCases: UseCases;
 }
 
-export interface ServiceOverrides extends HookOverrides {
+export interface ServiceOverrides extends HookOverrides, ConnectorOverrides {
   /** Replaces the token manager built from config (tests that need a clock or fault hooks). */
   tokens?: AppTokenManager;
   /** Replaces the storage clients (tests map table and queue names to per-test ones). */
@@ -144,7 +147,25 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       { hooks: hookServices.hooks, queue: hookServices.hookQueue, debounceMs: config.hooks.debounceMs },
       kbId,
     );
-  const hookedFeed = notifyingFeed(feed, notifyHook, defaultLog);
+  const connectorServices = buildConnectorServices(config, storage, overrides);
+  const connectorTypes = config.openWebUi.baseUrl ? [OPENWEBUI_CONNECTOR_TYPE] : [];
+  const notifyConnectors = (kbId: string) =>
+    onFeedAdvancedForConnectors(
+      {
+        connectors: connectorServices.connectors,
+        queue: connectorServices.connectorQueue,
+        debounceMs: config.openWebUi.debounceMs,
+        types: connectorTypes,
+      },
+      kbId,
+    );
+  // Both hints are tried; one failing does not keep the other from being scheduled.
+  const notifyFeedAdvanced = async (kbId: string) => {
+    const results = await Promise.allSettled([notifyHook(kbId), notifyConnectors(kbId)]);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  const hookedFeed = notifyingFeed(feed, notifyFeedAdvanced, defaultLog);
 
   const watches = (log: Logger) =>
     new WatchManager({
@@ -162,6 +183,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
 
   const services: Omit<Services, 'useCases'> = {
     ...hookServices,
+    ...connectorServices,
     config,
     storage,
     sources,
@@ -183,7 +205,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       new SourceSyncer({
         sources,
         items,
-        feed: notifyingFeed(feed, notifyHook, log),
+        feed: notifyingFeed(feed, notifyFeedAdvanced, log),
         leases: syncLeases,
         providers,
         log,

@@ -116,6 +116,20 @@ export const settingsSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /** Open WebUI's base URL (e.g. https://chat.example.com): the connector routes answer 503 without it (docs/open-webui.md). */
+  OPENWEBUI_BASE_URL: optionalUrl.transform((value) => (value ? trimSlash(value) : undefined)),
+  /** A burst of feed appends within this long gives one connector run. */
+  OPENWEBUI_DEBOUNCE_MS: integer(2_000, 0, 60_000),
+  /** One Open WebUI request without a full answer by then failed (the run is retried). */
+  OPENWEBUI_TIMEOUT_MS: integer(60_000, 1_000, 600_000),
+  /** How long an uploaded file may stay in processing before the item fails as not_processed. */
+  OPENWEBUI_PROCESSING_TIMEOUT_MS: integer(300_000, 1_000, 3_600_000),
+  /** Items of one feed page applied at once. */
+  OPENWEBUI_CONCURRENCY: integer(4, 1, 32),
+  /** Feed events read per page (and applied before the cursor advances). */
+  OPENWEBUI_PAGE_SIZE: integer(200, 1, 1_000),
+  /** Items larger than this are recorded as too_large, never downloaded: the connector holds each upload in memory. */
+  OPENWEBUI_MAX_FILE_BYTES: integer(100 * 1024 * 1024, 1, 1024 * 1024 * 1024),
 });
 
 /**
@@ -263,6 +277,15 @@ const nestSettings = (s: Settings) => ({
     retryMaxMs: s.HOOK_RETRY_MAX_MS,
     maxConsecutiveFailures: s.HOOK_MAX_CONSECUTIVE_FAILURES,
     allowPrivateTargets: s.HOOK_ALLOW_PRIVATE_TARGETS,
+  },
+  openWebUi: {
+    baseUrl: s.OPENWEBUI_BASE_URL,
+    debounceMs: s.OPENWEBUI_DEBOUNCE_MS,
+    requestTimeoutMs: s.OPENWEBUI_TIMEOUT_MS,
+    processingTimeoutMs: s.OPENWEBUI_PROCESSING_TIMEOUT_MS,
+    concurrency: s.OPENWEBUI_CONCURRENCY,
+    pageSize: s.OPENWEBUI_PAGE_SIZE,
+    maxFileBytes: s.OPENWEBUI_MAX_FILE_BYTES,
   },
   providers: {
     microsoft: {

@@ -58,6 +58,20 @@ import { deleteHook, getHook, registerHook, type RegisterHookResult } from '../c
 import type { HookStatusView, RegisterHookBody } from '../core/hooks/hook-record.js';
 import { handleHookDelivery, type HookDeliveryOutcome } from '../core/hooks/hook-delivery.js';
 import { hookDeliverySettings, hookTargetPolicy } from './hook-services.js';
+import { connectorRunSettings } from './connector-services.js';
+import {
+  deleteConnector,
+  getConnector,
+  registerConnector,
+  type ConnectorRegistrationDeps,
+  type ConnectorStatus,
+  type RegisterConnectorResult,
+} from '../core/connectors/connector-registration.js';
+import { handleConnectorRun, type ConnectorRunOutcome } from '../core/connectors/connector-run.js';
+import { scheduleAllConnectors } from '../core/connectors/connector-notifier.js';
+import { itemContentReader } from '../core/connectors/read-item-content.js';
+import { SinkError } from '../core/ports/connector-ports.js';
+import { OPENWEBUI_CONNECTOR_TYPE, type RegisterOpenWebUiBody } from '../integrations/openwebui/openwebui-connector.js';
 
 /** A use case that needs settings which may be missing: the trigger answers 503 naming them. */
 export type Configured<F> = { ok: true; run: F } | { ok: false; missing: string[] };
@@ -94,13 +108,21 @@ export interface UseCases {
   runSyncJob(message: unknown, log: Logger): Promise<SyncJobResult>;
   maintainSource(message: unknown, log: Logger): Promise<MaintenanceReport | 'poisoned'>;
   /** The timer's run: fan-out to maintenance-work, then bounded cleanups. */
-  maintenanceTick(): Promise<MaintenanceTickReport>;
+  maintenanceTick(): Promise<MaintenanceTickReport & { connectorRunsQueued: number }>;
   /** PUT /kbs/{kbId}/hook: checks the URL, stores a new secret, (re-)enables the hook (core/hooks). */
   registerHook(kbId: string, body: RegisterHookBody): Promise<RegisterHookResult>;
   getHook(kbId: string): Promise<HookStatusView | undefined>;
   deleteHook(kbId: string): Promise<'deleted' | 'not_found'>;
   /** One hook-delivery message: the signed POST, then the result, a retry or disabling. */
   deliverHook(message: unknown, log: Logger): Promise<HookDeliveryOutcome>;
+  /** PUT /kbs/{kbId}/connectors/openwebui: checks the knowledge id with the key, stores the key, starts the connector. */
+  registerOpenWebUiConnector: Configured<
+    (kbId: string, body: RegisterOpenWebUiBody) => Promise<RegisterConnectorResult>
+  >;
+  getOpenWebUiConnector(kbId: string): Promise<ConnectorStatus | undefined>;
+  deleteOpenWebUiConnector(kbId: string): Promise<'deleted' | 'not_found'>;
+  /** One connector-run message: read the feed from the connector's cursor and apply it (core/connectors). */
+  runConnector(message: unknown, log: Logger): Promise<ConnectorRunOutcome>;
 }
 
 export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
@@ -121,6 +143,25 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
     resolve: services.hookResolver,
   };
   const deliverySettings = hookDeliverySettings(config);
+  const connectorScheduler = { connectors: services.connectors, queue: services.connectorQueue, debounceMs: 0 };
+  const { verifyOpenWebUi, openWebUiSinkFor } = services;
+  const connectorRegistration: Omit<ConnectorRegistrationDeps, 'verify'> = {
+    connectors: services.connectors,
+    items: services.connectorItems,
+    secrets: services.connectorSecrets,
+    feed: services.feed,
+    scheduler: connectorScheduler,
+  };
+  const contentDeps = { sources: services.sources, items: services.items, providers: services.providers };
+  const maintenanceTick = () =>
+    runMaintenanceTick({
+      fanOut: {
+        listSources: () => services.sources.listAll(),
+        send: (message, delaySeconds) => sendJson(maintenanceQueue, message, { delaySeconds }),
+      },
+      deleteExpiredLeases: () => deleteExpiredLeases(storage.table(TABLES.leases)),
+      connectStates: services.connectStates,
+    });
   return {
     checkHealth: () => storageAnswers(storage),
     describeApi: openApiDocument,
@@ -214,15 +255,11 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
         { maintenance: services.maintenance(log), poisonQueue: poisonQueueOf(storage, QUEUES.maintenanceWork), log },
         message,
       ),
-    maintenanceTick: () =>
-      runMaintenanceTick({
-        fanOut: {
-          listSources: () => services.sources.listAll(),
-          send: (message, delaySeconds) => sendJson(maintenanceQueue, message, { delaySeconds }),
-        },
-        deleteExpiredLeases: () => deleteExpiredLeases(storage.table(TABLES.leases)),
-        connectStates: services.connectStates,
-      }),
+    maintenanceTick: async () => ({
+      ...(await maintenanceTick()),
+      // The safety net of the feed's hint: every active connector gets a run (a no-op when caught up).
+      connectorRunsQueued: await scheduleAllConnectors(connectorScheduler),
+    }),
     registerHook: (kbId, body) => registerHook(hookRegistration, kbId, body),
     getHook: (kbId) => getHook(hookRegistration, kbId),
     deleteHook: (kbId) => deleteHook(hookRegistration, kbId),
@@ -238,6 +275,44 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
           poisonQueue: poisonQueueOf(storage, QUEUES.hookDelivery),
           settings: deliverySettings,
           log,
+        },
+        message,
+      ),
+    registerOpenWebUiConnector:
+      verifyOpenWebUi === undefined
+        ? { ok: false, missing: ['OPENWEBUI_BASE_URL'] }
+        : {
+            ok: true,
+            run: (kbId, body) =>
+              registerConnector(
+                { ...connectorRegistration, verify: (knowledgeId, apiKey) => verifyOpenWebUi(knowledgeId, apiKey) },
+                kbId,
+                OPENWEBUI_CONNECTOR_TYPE,
+                { collectionId: body.knowledgeId, secret: body.apiKey },
+              ),
+          },
+    getOpenWebUiConnector: (kbId) => getConnector(connectorRegistration, kbId, OPENWEBUI_CONNECTOR_TYPE),
+    deleteOpenWebUiConnector: (kbId) => deleteConnector(connectorRegistration, kbId, OPENWEBUI_CONNECTOR_TYPE),
+    runConnector: (message, log) =>
+      handleConnectorRun(
+        {
+          connectors: services.connectors,
+          items: services.connectorItems,
+          secrets: services.connectorSecrets,
+          feed: services.feed,
+          leases: services.connectorLeases,
+          queue: services.connectorQueue,
+          sinkFor: (record, secret) => {
+            if (!openWebUiSinkFor) {
+              throw new SinkError('collection_gone', undefined, 'OPENWEBUI_BASE_URL is not set');
+            }
+            return openWebUiSinkFor(record, secret);
+          },
+          readContent: (kbId) => itemContentReader(contentDeps, kbId, config.openWebUi.maxFileBytes),
+          poisonQueue: poisonQueueOf(storage, QUEUES.connectorWork),
+          settings: connectorRunSettings(config),
+          log,
+          faults: services.connectorFaults,
         },
         message,
       ),

@@ -69,6 +69,35 @@ describe('npm start (dev/start.ts)', () => {
     expect(started.output()).not.toContain(tokenKeys.replace(/^k1:/, ''));
   });
 
+  test('starts a fake Open WebUI (no OPENWEBUI_BASE_URL) whose printed knowledge id and key a connector PUT accepts', async () => {
+    const banner = /fake Open WebUI: (http:\/\/127\.0\.0\.1:\d+), knowledge id (\S+), API key (sk-\w+)/.exec(
+      started.output(),
+    );
+    expect(banner).not.toBeNull();
+    const [, baseUrl, knowledgeId, apiKey] = banner!;
+    expect(baseUrl).toBe(`http://127.0.0.1:${environment.env.OPENWEBUI_FAKE_PORT}`);
+    const state = JSON.parse(readFileSync(environment.env.OPENWEBUI_FAKE_STATE_FILE!, 'utf8')) as Record<
+      string,
+      string
+    >;
+    expect(state).toEqual({ apiKey, knowledgeId });
+    const settings = JSON.parse(readFileSync(environment.env.LOCAL_SETTINGS_PATH!, 'utf8')) as {
+      Values: Record<string, string>;
+    };
+    const url = `http://localhost:${environment.hostPort}/api/kbs/kb-start-owui/connectors/openwebui`;
+    const headers = { 'x-functions-key': settings.Values.LOCAL_FUNCTION_KEY!, 'content-type': 'application/json' };
+    const put = await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ knowledgeId, apiKey }) });
+    const text = await put.text();
+    expect(put.status, text).toBe(201);
+    expect(text).not.toContain(apiKey);
+    const wrongKey = await fetch(url, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ knowledgeId, apiKey: 'sk-0000000000000000' }),
+    });
+    expect(wrongKey.status).toBe(400);
+  });
+
   test('a second start on the same port exits 1 with one line naming the port and LOCAL_HOST_PORT', async () => {
     const clash = spawnStart({ ...environment.env, AZURITE_LOCATION: `${environment.workDir}/azurite-clash` });
     const code = await clash.exited;

@@ -35,6 +35,8 @@ export async function startEnvironment(): Promise<StartEnvironment> {
       SANDBOX_PORT: String(await freePort()),
       AZURITE_LOCATION: path.join(workDir, 'azurite'),
       SANDBOX_STATE_FILE: path.join(workDir, 'sandbox', 'tenant.json'),
+      OPENWEBUI_FAKE_PORT: String(await freePort()),
+      OPENWEBUI_FAKE_STATE_FILE: path.join(workDir, 'sandbox', 'openwebui.json'),
       LOCAL_SETTINGS_PATH: path.join(workDir, 'local.settings.json'),
     },
   };
@@ -48,7 +50,14 @@ export async function startEnvironment(): Promise<StartEnvironment> {
 export function spawnStart(env: Record<string, string>, { ownGroup = false } = {}): StartedProcess {
   const inherited = { ...process.env };
   // A developer's tenant settings must not leak into the test run: it should use the sandbox.
-  for (const name of ['MS_TENANT_ID', 'MS_CLIENT_ID', 'MS_CLIENT_SECRET', 'LOCAL_FUNCTION_KEY', 'LOCAL_TOKEN_KEYS']) {
+  for (const name of [
+    'MS_TENANT_ID',
+    'MS_CLIENT_ID',
+    'MS_CLIENT_SECRET',
+    'LOCAL_FUNCTION_KEY',
+    'LOCAL_TOKEN_KEYS',
+    'OPENWEBUI_BASE_URL',
+  ]) {
     delete inherited[name];
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], {

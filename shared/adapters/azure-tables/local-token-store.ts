@@ -1,7 +1,7 @@
 // Token store for local runs (no KEY_VAULT_URL): one table entity per source, the grant document
 // sealed with AES-256-GCM (local-token-cipher.ts) and the id of the key that sealed it, so keys can be
 // rotated. kbId/sourceId are stored in clear beside it, as the Key Vault adapter keeps them in tags.
-// The hooks' signing secrets share the table and the keys (local-hook-secret-store.ts), so a key
+// The hooks' signing secrets and the connectors' API keys share the table and the keys (local-hook-secret-store.ts), so a key
 // rotation re-seals both.
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
@@ -17,8 +17,10 @@ import type { TokenStore } from '../../core/ports/token-store.js';
 const ROW_KEY = 'grant';
 /** Row key of a KB's hook signing secret (local-hook-secret-store.ts), sealed the same way. */
 export const HOOK_SECRET_ROW_KEY = 'hook-secret';
+/** Row key of a KB connector's API key (local-hook-secret-store.ts, `LocalKbSecretStore`), sealed the same way. */
+export const CONNECTOR_SECRET_ROW_KEY = 'connector-secret';
 /** Every sealed row kind in the table: a key rotation re-seals all of them. */
-const SEALED_ROW_KEYS = new Set([ROW_KEY, HOOK_SECRET_ROW_KEY]);
+const SEALED_ROW_KEYS = new Set([ROW_KEY, HOOK_SECRET_ROW_KEY, CONNECTOR_SECRET_ROW_KEY]);
 
 export const sealedEntitySchema = z.object({
   partitionKey: z.string(),

@@ -1,4 +1,4 @@
-// The names under which a source's grant and a KB's hook signing secret are stored. Key Vault secret
+// The names under which a source's grant, a KB's hook signing secret and a KB connector's API key are stored. Key Vault secret
 // names allow only 1-127 characters of [0-9a-zA-Z-] ("Azure Key Vault keys, secrets and certificates
 // overview"), while KB and source ids allow "_" and ".", so ids cannot be used directly. A SHA-256
 // over the ids gives a valid, fixed-length name that reveals nothing and cannot be derived from the KB
@@ -20,4 +20,8 @@ export function grantSecretName(source: SourceKey): string {
 
 export function hookSecretName(kbId: string): string {
   return digestName('kbsync-hook-', 'kb-sync hook', [kbId]);
+}
+
+export function connectorSecretName(kbId: string, type: string): string {
+  return digestName('kbsync-connector-', 'kb-sync connector', [kbId, type]);
 }

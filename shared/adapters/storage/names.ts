@@ -8,6 +8,8 @@ export const QUEUES = {
   maintenanceWork: 'maintenance-work',
   /** Scheduled pushes to the hosts' callbacks (core/hooks). */
   hookDelivery: 'hook-delivery',
+  /** Runs of the KBs' connectors that apply the feed to a host product (core/connectors). */
+  connectorWork: 'connector-work',
 } as const;
 
 export const TABLES = {
@@ -22,6 +24,10 @@ export const TABLES = {
   connectStates: 'connectstates',
   /** One row per knowledge base with a push callback (core/hooks); its secret lives in the secret store. */
   hooks: 'hooks',
+  /** One row per knowledge base and connector (core/connectors): cursor, counts, state; its API key lives in the secret store. */
+  connectors: 'connectors',
+  /** A connector's item map: itemId → the host's file id, the upload pending attach, the last failure. */
+  connectorItems: 'connectoritems',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -17,6 +17,8 @@ import { sourceStatusViewSchema } from '../../core/sources/source-status-view.js
 import { hookPayloadSchema, hookStatusViewSchema, registeredHookSchema } from '../../core/hooks/hook-record.js';
 import { componentSchemas, type JsonSchema } from './json-schema.js';
 import { hookPaths, hookWebhooks } from './hook-operations.js';
+import { connectorPaths } from './connector-operations.js';
+import { openWebUiConnectorViewSchema } from '../../integrations/openwebui/openwebui-connector.js';
 import { otherPaths } from './other-operations.js';
 import { commonResponseComponents } from './responses.js';
 import { sourcePaths } from './source-operations.js';
@@ -44,6 +46,7 @@ const NAMED_SCHEMAS = {
   HookStatusView: hookStatusViewSchema,
   RegisteredHook: registeredHookSchema,
   HookPayload: hookPayloadSchema,
+  OpenWebUiConnectorView: openWebUiConnectorViewSchema,
 };
 
 export function buildOpenApiDocument(): OpenApiDocument {
@@ -62,11 +65,15 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'sources' },
       { name: 'feed' },
       { name: 'hooks', description: 'Push to the host when its feed advances (docs/api.md, "Push to the host")' },
+      {
+        name: 'connectors',
+        description: 'Apply the feed to a host product for the host (docs/open-webui.md)',
+      },
       { name: 'connect' },
       { name: 'service' },
       { name: 'provider webhooks', description: 'Called by providers, not by hosts' },
     ],
-    paths: { ...sourcePaths(), ...hookPaths(), ...otherPaths() },
+    paths: { ...sourcePaths(), ...hookPaths(), ...connectorPaths(), ...otherPaths() },
     webhooks: hookWebhooks(),
     components: {
       schemas: componentSchemas(NAMED_SCHEMAS),

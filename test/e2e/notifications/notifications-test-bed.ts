@@ -1,6 +1,6 @@
 // The whole notification path on one machine: the sandbox tenant (Graph, subscriptions, token
 // endpoint), the local Functions host serving the real function definitions (sources API, sync job,
-// both webhooks and the three workers) with PUBLIC_BASE_URL pointing at itself, and per-test queue
+// both webhooks, the three workers and the Open WebUI connector's routes and worker) with PUBLIC_BASE_URL pointing at itself, and per-test queue
 // and table names on the shared Azurite. The maintenance timer is not scheduled: tests run it with
 // `runMaintenance()`, which calls the timer's own handler, so "the next maintenance run" is explicit.
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access,
@@ -29,6 +29,10 @@ import { sourcesSync } from '../../../functions/sources-sync.js';
 import { itemContent } from '../../../functions/item-content.js';
 import { itemAttachments } from '../../../functions/item-attachments.js';
 import { attachmentContent } from '../../../functions/attachment-content.js';
+import { connectorWorker } from '../../../functions/connector-worker.js';
+import { openWebUiConnectorDelete } from '../../../functions/openwebui-connector-delete.js';
+import { openWebUiConnectorGet } from '../../../functions/openwebui-connector-get.js';
+import { openWebUiConnectorPut } from '../../../functions/openwebui-connector-put.js';
 import {
   googleSandboxAppSettings,
   startGoogleSandbox,
@@ -135,6 +139,11 @@ export async function startNotificationsTestBed(
       itemContent,
       itemAttachments,
       attachmentContent,
+      // Inert without OPENWEBUI_BASE_URL (the routes answer 503, no connector is ever scheduled).
+      openWebUiConnectorPut,
+      openWebUiConnectorGet,
+      openWebUiConnectorDelete,
+      connectorWorker,
       ...(google ? [webhookGoogle, connectStart, connectCallback, sourcesSync] : []),
     ].map(onPrefixedQueue),
     port,

@@ -61,6 +61,16 @@ describe('shared/core imports only core', () => {
     expect(errors[3]!.message).toContain('vendor SDKs');
   });
 
+  it('reports imports of the host-product integrations (Open WebUI) in any core file', async () => {
+    const code = [
+      "import { OpenWebUiClient } from '../../integrations/openwebui/openwebui-client.js';",
+      'export type Used = OpenWebUiClient;',
+    ].join('\n');
+    const errors = await ruleErrors(code, PROBE);
+    expect(errors.map((error) => error.line)).toEqual([1]);
+    expect(errors[0]!.message).toContain('host-product integrations');
+  });
+
   it("lets core import its own modules, zod and Node's built-ins", async () => {
     const code = [
       "import { randomUUID } from 'node:crypto';",
