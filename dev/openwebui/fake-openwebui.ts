@@ -17,7 +17,8 @@
 //   "[ERROR: File type {ext} is not allowed]"; over rag.file.max_size MB → 413 FILE_TOO_LARGE; the
 //   answer is `{ status: true, ...file }` with data.status "pending" while processing runs after the
 //   answer; processing fails an image ("File type image/png is not supported for processing") and
-//   empty text (EMPTY_CONTENT), else completes with the text and its sha256;
+//   empty text (EMPTY_CONTENT), else completes with the text and its sha256 (an image or video whose
+//   first 8 KB has no NUL byte is text, as files.py's _is_text_file decides);
 // - GET /api/v1/files/{id}/process/status → { status } ("pending" when unset), 404 NOT_FOUND;
 // - POST /api/v1/files/{id}/rename { filename }: sets filename and meta.name;
 // - DELETE /api/v1/files/{id}: takes it out of every knowledge base and deletes it;
@@ -32,7 +33,8 @@
 //   the knowledge base → 400 NOT_FOUND; removes the link and, for the owner or an admin, deletes the
 //   file (so a remove needs no separate DELETE);
 // - FastAPI's own answers: 422 with `detail` as a list of issues for a missing field, 404
-//   "Not Found", 405 "Method Not Allowed", 307 to the slash-terminated path for POST /api/v1/files.
+//   "Not Found", 405 "Method Not Allowed", 307 to the slash-terminated path for POST /api/v1/files
+//   (query string kept).
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -259,7 +261,11 @@ export async function startFakeOpenWebUi(
   /** process_uploaded_file: the background task after an upload with process=true. */
   function processUploaded(file: FakeFile): void {
     if (!files.has(file.id)) return;
-    const contentType = file.meta.content_type ?? '';
+    let contentType = file.meta.content_type ?? '';
+    // _is_text_file: media whose first 8 KB is not empty and has no NUL byte is mislabelled text
+    // (e.g. .ts as video/mp2t) and is processed as text/plain.
+    const head = file.bytes.subarray(0, 8192);
+    if (/^(image|video)\//.test(contentType) && head.length > 0 && !head.includes(0)) contentType = 'text/plain';
     if (contentType.startsWith('image/')) {
       file.data = { ...file.data, status: 'failed', error: `File type ${contentType} is not supported for processing` };
       return;
@@ -444,7 +450,9 @@ export async function startFakeOpenWebUi(
       };
     }
     if (path === '/api/v1/files') {
-      return { name: 'redirect', run: () => Promise.reject(new HttpError(307, '/api/v1/files/')) };
+      // Starlette's redirect_slashes: the absolute URL, query string kept.
+      const location = `${req.headers.host ? `http://${req.headers.host}` : ''}/api/v1/files/${url.search}`;
+      return { name: 'redirect', run: () => Promise.reject(new HttpError(307, location)) };
     }
     if (path === '/api/v1/files/') {
       return method === 'POST' ? withUser('upload', (user) => upload(req, url, user)) : notAllowed;
