@@ -105,6 +105,12 @@ async function main(): Promise<() => Promise<void>> {
       : addMissingLocalSetting(settings.file, 'CONNECT_STATE_SECRET', () => randomBytes(32).toString('base64url'));
     if (connectKey.added) console.log(`added a connect state key (CONNECT_STATE_SECRET) to ${settings.file}`);
     applyToEnvironment(connectKey.values);
+    // The operations routes (authLevel 'admin') take the host's master key; locally this one.
+    const adminKey = process.env.LOCAL_ADMIN_KEY
+      ? { values: connectKey.values, added: false }
+      : addMissingLocalSetting(settings.file, 'LOCAL_ADMIN_KEY', () => randomBytes(24).toString('base64url'));
+    if (adminKey.added) console.log(`added a local master key (LOCAL_ADMIN_KEY) to ${settings.file}`);
+    applyToEnvironment(adminKey.values);
     registerSecret(process.env.LOCAL_TOKEN_KEYS);
     registerSecret(process.env.CONNECT_STATE_SECRET);
 
@@ -238,6 +244,7 @@ async function main(): Promise<() => Promise<void>> {
       port: hostPort,
       storageConnectionString: azurite.connectionString,
       functionKey,
+      adminKey: process.env.LOCAL_ADMIN_KEY,
     });
     stops.push(() => host.stop());
 
@@ -247,6 +254,9 @@ async function main(): Promise<() => Promise<void>> {
     // The function key is a local development credential, generated for this checkout and meant to
     // be copied into curl commands; printing it is deliberate (process.stdout, not the redacting logger).
     process.stdout.write(`function key (x-functions-key header or ?code=): ${functionKey}\n`);
+    process.stdout.write(
+      `master key (operations routes, npm run poison): ${process.env.LOCAL_ADMIN_KEY ?? '(unset)'}\n`,
+    );
     console.log('ready; Ctrl+C stops');
     return stopAll;
   } catch (error) {

@@ -18,6 +18,7 @@ import { compileRouteTemplate, pathBelowPrefix, type RouteTemplate } from './rou
 export interface HttpDispatcherOptions {
   definitions: readonly HttpFunctionDefinition[];
   functionKey: string;
+  adminKey?: string;
   maxRequestBodyBytes: number;
   inFlight: InFlight;
   sink: LineSink;
@@ -97,10 +98,14 @@ export function createHttpDispatcher(options: HttpDispatcherOptions) {
     if (!matched) return sendInit(response, problem(404, 'Not Found'));
 
     const { definition } = matched.compiled;
-    if (definition.authLevel === 'function') {
+    if (definition.authLevel !== 'anonymous') {
       const presented = request.headers['x-functions-key'] ?? url.searchParams.get('code') ?? undefined;
       const key = Array.isArray(presented) ? presented[0] : presented;
-      if (key === undefined || !keysMatch(key, options.functionKey)) {
+      // The master key opens every route; a function key only function-level ones
+      // (https://learn.microsoft.com/en-us/azure/azure-functions/function-keys-how-to#understand-keys).
+      const isAdmin = key !== undefined && options.adminKey !== undefined && keysMatch(key, options.adminKey);
+      const isFunction = key !== undefined && keysMatch(key, options.functionKey);
+      if (!(isAdmin || (definition.authLevel === 'function' && isFunction))) {
         return sendInit(response, problem(401, 'Unauthorized'));
       }
     }

@@ -34,6 +34,11 @@ export interface LocalHostOptions {
   storageConnectionString: string;
   /** The key authLevel 'function' routes require (header x-functions-key or query code). */
   functionKey: string;
+  /**
+   * The master key authLevel 'admin' routes require (and that 'function' routes accept too, as the
+   * Functions host does). Unset: admin routes answer 401.
+   */
+  adminKey?: string;
   /** Overrides for host.json `extensions.queues` (read from the repository's host.json). */
   hostJson?: Partial<HostJsonQueues>;
   /** Default 100 MB, Azure's limit; larger bodies get 413. */
@@ -59,6 +64,7 @@ const byKind = <K extends FunctionDefinition['kind']>(definitions: readonly Func
 export async function startLocalHost(options: LocalHostOptions): Promise<RunningLocalHost> {
   const sink = options.log ?? stdoutSink;
   registerSecret(options.functionKey);
+  if (options.adminKey) registerSecret(options.adminKey);
   const hostJson = readHostJson();
   const queueSettings: HostJsonQueues = { ...hostJson.queues, ...options.hostJson };
 
@@ -66,6 +72,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
   const dispatcher = createHttpDispatcher({
     definitions: byKind(options.definitions, 'http') satisfies HttpFunctionDefinition[],
     functionKey: options.functionKey,
+    adminKey: options.adminKey,
     maxRequestBodyBytes: options.maxRequestBodyBytes ?? AZURE_MAX_REQUEST_BODY_BYTES,
     inFlight: httpInFlight,
     sink,

@@ -19,7 +19,8 @@ export interface HttpFunctionDefinition {
   methods: HttpMethod[];
   /** Route below the `api/` prefix, with `{param}` segments, as the Functions host reads it. */
   route: string;
-  authLevel: 'anonymous' | 'function';
+  /** 'admin' routes need the host's master key (operators only; docs/operations.md). */
+  authLevel: 'anonymous' | 'function' | 'admin';
   handler: HttpHandler;
 }
 

@@ -8,10 +8,12 @@ import type { Config } from './config.js';
 import type { Logger } from '../adapters/logging/logger.js';
 import type { SourceKey } from '../core/domain/source.js';
 import { registerSecret } from '../core/logging/redact.js';
-import { QUEUES, TABLES } from '../adapters/storage/names.js';
+import { ALL_QUEUES, QUEUES, TABLES } from '../adapters/storage/names.js';
 import { sendJson } from '../adapters/azure-queues/queue-writer.js';
 import { GroupCommitQueue } from '../adapters/azure-queues/group-commit-queue.js';
 import { poisonQueueOf } from '../adapters/azure-queues/poison-queue.js';
+import { poisonInboxOf } from '../adapters/azure-queues/poison-inbox.js';
+import { poisonOperations, type PoisonOperations } from '../core/operations/poison-messages.js';
 import { deleteExpiredLeases } from '../adapters/azure-tables/expired-lease-cleanup.js';
 import { storageAnswers } from '../adapters/storage/check-storage.js';
 import { readFeed, type FeedQuery, type ReadFeedResult } from '../core/feed/read-feed.js';
@@ -112,6 +114,8 @@ export interface UseCases {
   /** PUT /kbs/{kbId}/hook: checks the URL, stores a new secret, (re-)enables the hook (core/hooks). */
   registerHook(kbId: string, body: RegisterHookBody): Promise<RegisterHookResult>;
   getHook(kbId: string): Promise<HookStatusView | undefined>;
+  /** Operators: list, replay and discard the work queues' poison messages (functions/poison-*.ts). */
+  poison: PoisonOperations;
   deleteHook(kbId: string): Promise<'deleted' | 'not_found'>;
   /** One hook-delivery message: the signed POST, then the result, a retry or disabling. */
   deliverHook(message: unknown, log: Logger): Promise<HookDeliveryOutcome>;
@@ -262,6 +266,7 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
     }),
     registerHook: (kbId, body) => registerHook(hookRegistration, kbId, body),
     getHook: (kbId) => getHook(hookRegistration, kbId),
+    poison: poisonOperations(poisonInboxOf(storage), ALL_QUEUES),
     deleteHook: (kbId) => deleteHook(hookRegistration, kbId),
     deliverHook: (message, log) =>
       handleHookDelivery(

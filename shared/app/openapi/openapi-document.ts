@@ -2,6 +2,12 @@
 // GET /api/openapi.json and described in docs/api.md. Built from the zod schemas the routes parse with
 // and answer with, so it changes when they do. It holds no setting and no secret: the same for every
 // deployment (servers is the relative "/api").
+import {
+  poisonListBodySchema,
+  poisonReplayedBodySchema,
+  poisonSummaryBodySchema,
+} from '../../core/operations/poison-messages.js';
+import { poisonPaths } from './poison-operations.js';
 import { cursorNotInFeedProblemSchema } from '../../adapters/http/cursor-not-in-feed-problem.js';
 import {
   deletesConfirmedBodySchema,
@@ -47,6 +53,9 @@ const NAMED_SCHEMAS = {
   RegisteredHook: registeredHookSchema,
   HookPayload: hookPayloadSchema,
   OpenWebUiConnectorView: openWebUiConnectorViewSchema,
+  PoisonSummary: poisonSummaryBodySchema,
+  PoisonList: poisonListBodySchema,
+  PoisonReplayed: poisonReplayedBodySchema,
 };
 
 export function buildOpenApiDocument(): OpenApiDocument {
@@ -72,8 +81,9 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'connect' },
       { name: 'service' },
       { name: 'provider webhooks', description: 'Called by providers, not by hosts' },
+      { name: 'operations', description: "Operators only, with the host's master key (docs/operations.md)" },
     ],
-    paths: { ...sourcePaths(), ...hookPaths(), ...connectorPaths(), ...otherPaths() },
+    paths: { ...sourcePaths(), ...hookPaths(), ...connectorPaths(), ...otherPaths(), ...poisonPaths() },
     webhooks: hookWebhooks(),
     components: {
       schemas: componentSchemas(NAMED_SCHEMAS),
@@ -82,6 +92,13 @@ export function buildOpenApiDocument(): OpenApiDocument {
       securitySchemes: {
         functionKeyHeader: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
         functionKeyQuery: { type: 'apiKey', in: 'query', name: 'code' },
+        masterKeyHeader: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-functions-key',
+          description: "The host's master key (operations routes)",
+        },
+        masterKeyQuery: { type: 'apiKey', in: 'query', name: 'code', description: "The host's master key" },
       },
     },
   };

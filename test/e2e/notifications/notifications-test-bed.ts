@@ -30,6 +30,8 @@ import { itemContent } from '../../../functions/item-content.js';
 import { itemAttachments } from '../../../functions/item-attachments.js';
 import { attachmentContent } from '../../../functions/attachment-content.js';
 import { connectorWorker } from '../../../functions/connector-worker.js';
+import { poisonList, poisonSummary } from '../../../functions/poison-list.js';
+import { poisonDiscard, poisonReplay } from '../../../functions/poison-message.js';
 import { openWebUiConnectorDelete } from '../../../functions/openwebui-connector-delete.js';
 import { openWebUiConnectorGet } from '../../../functions/openwebui-connector-get.js';
 import { openWebUiConnectorPut } from '../../../functions/openwebui-connector-put.js';
@@ -61,6 +63,9 @@ export interface NotificationsTestBed {
   storage: IsolatedStorage;
   logLines: string[];
   call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; text: string }>;
+  /** The same with the host's master key (the operations routes). */
+  callAdmin(method: string, path: string): Promise<{ status: number; json: any; text: string }>;
+  adminKey: string;
   /** Registers a webhook source on a new business drive and waits until its subscription exists. */
   registerWebhookSource(kbId: string): Promise<{ driveId: string; rootId: string; subscriptionId: string }>;
   /** Every change event of the KB, in feed order. */
@@ -121,6 +126,7 @@ export async function startNotificationsTestBed(
   setServices(services);
 
   const functionKey = randomBytes(24).toString('base64url');
+  const adminKey = randomBytes(24).toString('base64url');
   const logLines: string[] = [];
   const onPrefixedQueue = (definition: FunctionDefinition): FunctionDefinition =>
     definition.kind === 'queue' ? { ...definition, queueName: storage.queueName(definition.queueName) } : definition;
@@ -144,20 +150,25 @@ export async function startNotificationsTestBed(
       openWebUiConnectorGet,
       openWebUiConnectorDelete,
       connectorWorker,
+      poisonSummary,
+      poisonList,
+      poisonReplay,
+      poisonDiscard,
       ...(google ? [webhookGoogle, connectStart, connectCallback, sourcesSync] : []),
     ].map(onPrefixedQueue),
     port,
     storageConnectionString: storageConnectionString(),
     functionKey,
+    adminKey,
     hostJson: { maxPollingIntervalMs: 200, visibilityTimeoutMs: 500 },
     log: (line) => logLines.push(line),
     onResponse: contract.record,
   });
 
-  async function call(method: string, path: string, body?: unknown) {
+  async function call(method: string, path: string, body?: unknown, key = functionKey) {
     const response = await fetch(`${host.baseUrl}/api/${path}`, {
       method,
-      headers: { 'x-functions-key': functionKey, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { 'x-functions-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -193,6 +204,8 @@ export async function startNotificationsTestBed(
     storage,
     logLines,
     call,
+    callAdmin: (method, path) => call(method, path, undefined, adminKey),
+    adminKey,
     feed,
     async registerWebhookSource(kbId) {
       const { driveId, rootId } = await sandbox.control.createDrive({

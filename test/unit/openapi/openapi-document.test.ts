@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadFunctionDefinitions } from '../../../dev/host/load-functions.js';
 import { registerSourceBodySchema } from '../../../shared/app/provider-registry.js';
 import { buildOpenApiDocument } from '../../../shared/app/openapi/openapi-document.js';
+import { MASTER_KEY_SECURITY } from '../../../shared/app/openapi/poison-operations.js';
 
 const document = buildOpenApiDocument();
 type Json = Record<string, unknown>;
@@ -43,15 +44,20 @@ describe('the OpenAPI document', () => {
     expect(operations.sort()).toEqual(functions.sort());
   });
 
-  it('asks for the function key except on anonymous routes', async () => {
-    const anonymous = (await loadFunctionDefinitions()).flatMap((definition) =>
-      definition.kind === 'http' && definition.authLevel === 'anonymous' ? [`/${definition.route}`] : [],
-    );
+  it('asks for the function key except on anonymous routes, and the master key on admin routes', async () => {
+    const definitions = await loadFunctionDefinitions();
+    const routesOf = (level: string) =>
+      definitions.flatMap((definition) =>
+        definition.kind === 'http' && definition.authLevel === level ? [`/${definition.route}`] : [],
+      );
+    const anonymous = routesOf('anonymous');
+    const admin = routesOf('admin');
+    expect(admin.length).toBeGreaterThan(0);
     for (const [path, item] of Object.entries(document.paths)) {
       for (const operation of Object.values(item).filter((value) => at(value, 'responses'))) {
         expect({ path, security: at(operation, 'security') }).toEqual({
           path,
-          security: anonymous.includes(path) ? [] : undefined,
+          security: anonymous.includes(path) ? [] : admin.includes(path) ? MASTER_KEY_SECURITY : undefined,
         });
       }
     }
