@@ -38,6 +38,38 @@ export interface ControlRouteDeps {
 /** Exported with parse() so every control route module answers bad input the same way (400 invalidInput). */
 export class ControlInputError extends Error {}
 
+/**
+ * The `add` of a module's control routes: `path` under `prefix` with :name params (decoded), bad input
+ * answered 400 invalidInput, and the module's own errors mapped by `mapError` (undefined: rethrown).
+ */
+export function controlRouteAdder(
+  router: SandboxContext['router'],
+  prefix: string,
+  mapError: (error: unknown) => SandboxResponse | undefined,
+): (
+  method: string,
+  path: string,
+  handler: (request: SandboxRequest, params: Record<string, string>) => SandboxResponse,
+) => void {
+  return (method, path, handler) => {
+    const pattern = new RegExp(`^${prefix}${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
+    router.add(method, pattern, 'control', (request, params) => {
+      const decoded = Object.fromEntries(
+        Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
+      );
+      try {
+        return handler(request, decoded);
+      } catch (error) {
+        if (error instanceof ControlInputError)
+          return jsonResponse(400, { error: 'invalidInput', message: error.message });
+        const mapped = mapError(error);
+        if (mapped) return mapped;
+        throw error;
+      }
+    });
+  };
+}
+
 export function parse<T>(schema: z.ZodType<T>, request: SandboxRequest): T {
   let raw: unknown = {};
   if (request.body.length > 0) {
