@@ -82,6 +82,8 @@ export class TeamsState {
 
   createChat(chatType: ChatType, memberIds: string[], topic: string | null): ChatRecord {
     for (const id of memberIds) this.requireUser(id);
+    if (new Set(memberIds).size !== memberIds.length)
+      throw new TeamsStateError('BadRequest', 'A chat lists each member once.');
     if (chatType === 'oneOnOne' && new Set(memberIds).size !== 2)
       throw new TeamsStateError('BadRequest', 'A oneOnOne chat has exactly two members.');
     if (chatType === 'group' && new Set(memberIds).size < 2)
