@@ -23,13 +23,19 @@ export interface Jwk {
 }
 
 export class SigningKeys {
-  private current: SigningKey = newKey();
+  // Made on first use: a reset or a sandbox that never sends rich notifications pays no RSA key generation.
+  private currentKey: SigningKey | undefined;
   private previous: SigningKey | undefined;
+
+  private get current(): SigningKey {
+    this.currentKey ??= newKey();
+    return this.currentKey;
+  }
 
   /** A new current key; the old one stays in the JWKS (the overlap) until the next rotation. */
   rotate(): { kid: string; previousKid: string } {
     this.previous = this.current;
-    this.current = newKey();
+    this.currentKey = newKey();
     return { kid: this.current.kid, previousKid: this.previous.kid };
   }
 
@@ -70,7 +76,7 @@ export class SigningKeys {
   }
 
   reset(): void {
-    this.current = newKey();
+    this.currentKey = undefined;
     this.previous = undefined;
   }
 }
