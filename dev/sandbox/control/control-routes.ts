@@ -111,31 +111,14 @@ function appRegistration(client: ClientRegistration): AppRegistration {
 
 export function registerControlRoutes(context: SandboxContext, deps: ControlRouteDeps): void {
   const { router, tenant, identity, clock } = context;
-  const add = (
-    method: string,
-    path: string,
-    handler: (request: SandboxRequest, params: Record<string, string>) => SandboxResponse,
-  ) => {
-    const pattern = new RegExp(`^/_sandbox${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
-    router.add(method, pattern, 'control', (request, params) => {
-      const decoded = Object.fromEntries(
-        Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
-      );
-      try {
-        return handler(request, decoded);
-      } catch (error) {
-        if (error instanceof ControlInputError)
-          return jsonResponse(400, { error: 'invalidInput', message: error.message });
-        if (error instanceof SandboxStateError) {
-          return jsonResponse(error.code === 'itemNotFound' ? 404 : error.code === 'nameAlreadyExists' ? 409 : 400, {
-            error: error.code,
-            message: error.message,
-          });
-        }
-        throw error;
-      }
-    });
-  };
+  const add = controlRouteAdder(router, '/_sandbox', (error) =>
+    error instanceof SandboxStateError
+      ? jsonResponse(error.code === 'itemNotFound' ? 404 : error.code === 'nameAlreadyExists' ? 409 : 400, {
+          error: error.code,
+          message: error.message,
+        })
+      : undefined,
+  );
 
   add('GET', '/tenant', () => jsonResponse(200, deps.tenantInfo()));
   add('POST', '/reset', () => jsonResponse(200, deps.resetAll()));
