@@ -9,6 +9,8 @@ import type { DownloadUrls } from './graph/download-urls.js';
 import type { PersistedPart } from './persistence/sandbox-snapshot.js';
 import type { IdentityState } from './identity/identity-state.js';
 import type { MailPort } from './mail/mail-port.js';
+import type { SigningKeys } from './identity/signing-keys.js';
+import type { TeamsPort } from './teams/teams-port.js';
 import type { DeltaEngine } from './state/delta-engine.js';
 import type { SandboxClock } from './state/sandbox-clock.js';
 import type { SandboxSettings } from './state/sandbox-settings.js';
@@ -35,6 +37,10 @@ export interface SandboxContext {
    * mail resource resolution, the mail control and mail lifecycle notifications.
    */
   mail: MailPort;
+  /** Where the Teams module (dev/sandbox/teams) and the subscriptions module meet, as `mail` does for mail. */
+  teams: TeamsPort;
+  /** Keys of the validation tokens in rich notifications, served as the identity platform's JWKS. */
+  signingKeys: SigningKeys;
   /** Called by control reset, so modules clear their own state too. */
   onReset: (listener: () => void) => void;
   /** Called by stop(), so modules end their timers before the server closes. */

@@ -30,6 +30,11 @@ import { subscriptionsModule } from './subscriptions/subscriptions-module.js';
 import type { MailControl } from './mail/mail-control.js';
 import { mailModule } from './mail/mail-module.js';
 import { MailPort } from './mail/mail-port.js';
+import { registerOpenIdRoutes } from './identity/openid-routes.js';
+import { SigningKeys } from './identity/signing-keys.js';
+import type { TeamsControl } from './teams/teams-control.js';
+import { teamsModule } from './teams/teams-module.js';
+import { TeamsPort } from './teams/teams-port.js';
 
 export type { SandboxContext, SandboxModule } from './sandbox-context.js';
 export { SandboxControlClient } from './control/control-client.js';
@@ -45,7 +50,7 @@ export interface SandboxOptions {
   clientId?: string;
   /** Initial realism settings (changeable later through the control API). */
   settings?: SandboxSettingsPatch;
-  /** Phase-2 modules: mount routes, listen to drive changes. Default: the subscriptions and mail modules. */
+  /** Phase-2 modules: mount routes, listen to drive changes. Default: the subscriptions, mail and Teams modules. */
   modules?: SandboxModule[];
   /**
    * Redirect URIs registered for the confidential client (added to those a state file already has):
@@ -79,6 +84,13 @@ export interface Sandbox {
   control: SandboxControlClient;
   /** The mail control (dev/sandbox/mail/mail-control.ts); throws when the mail module is not loaded. */
   mail: MailControl;
+  /** The Teams control (dev/sandbox/teams/teams-control.ts); throws when the Teams module is not loaded. */
+  teams: TeamsControl;
+  /**
+   * The identity platform's common OpenID configuration (`${authorityHost}/common/.well-known/openid-configuration`),
+   * whose jwks_uri lists the keys of rich notifications' validation tokens.
+   */
+  openIdConfigurationUrl: string;
   /** In-process access for modules and white-box tests. */
   context: SandboxContext;
   stop(): Promise<void>;
@@ -101,6 +113,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const budget = new RequestBudget(getSettings);
   const faults = new FaultInjector();
   const requestLog = new RequestLog();
+  const signingKeys = new SigningKeys();
   const resetListeners: (() => void)[] = [];
   const stopListeners: (() => void)[] = [];
 
@@ -151,6 +164,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     baseUrl: () => baseUrl,
     defaultUserId: () => defaults.userId,
     mail: new MailPort(),
+    teams: new TeamsPort(),
+    signingKeys,
     onReset: (listener) => resetListeners.push(listener),
     onStop: (listener) => stopListeners.push(listener),
     persist: (name, part) => {
@@ -178,6 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults.clear();
       requestLog.clear();
       clock.reset();
+      signingKeys.reset();
       settings = { ...defaultSandboxSettings(), ...options.settings };
       for (const listener of resetListeners) listener();
       seedDefaults();
@@ -187,7 +203,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       settings = { ...settings, ...patch };
     },
   });
-  for (const module of options.modules ?? [subscriptionsModule(), mailModule()]) module(context);
+  for (const module of options.modules ?? [subscriptionsModule(), mailModule(), teamsModule()]) module(context);
+  registerOpenIdRoutes(router, signingKeys, () => baseUrl);
   registerIdentityRoutes(router, {
     identity,
     tenant,
@@ -249,6 +266,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!control) throw new Error('this sandbox was started without the mail module');
       return control;
     },
+    get teams(): TeamsControl {
+      const control = context.teams.control;
+      if (!control) throw new Error('this sandbox was started without the Teams module');
+      return control;
+    },
+    openIdConfigurationUrl: `${baseUrl}/common/.well-known/openid-configuration`,
     context,
     stop: async () => {
       for (const listener of stopListeners) listener();

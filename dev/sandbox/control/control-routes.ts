@@ -38,6 +38,38 @@ export interface ControlRouteDeps {
 /** Exported with parse() so every control route module answers bad input the same way (400 invalidInput). */
 export class ControlInputError extends Error {}
 
+/**
+ * The `add` of a module's control routes: `path` under `prefix` with :name params (decoded), bad input
+ * answered 400 invalidInput, and the module's own errors mapped by `mapError` (undefined: rethrown).
+ */
+export function controlRouteAdder(
+  router: SandboxContext['router'],
+  prefix: string,
+  mapError: (error: unknown) => SandboxResponse | undefined,
+): (
+  method: string,
+  path: string,
+  handler: (request: SandboxRequest, params: Record<string, string>) => SandboxResponse,
+) => void {
+  return (method, path, handler) => {
+    const pattern = new RegExp(`^${prefix}${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
+    router.add(method, pattern, 'control', (request, params) => {
+      const decoded = Object.fromEntries(
+        Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
+      );
+      try {
+        return handler(request, decoded);
+      } catch (error) {
+        if (error instanceof ControlInputError)
+          return jsonResponse(400, { error: 'invalidInput', message: error.message });
+        const mapped = mapError(error);
+        if (mapped) return mapped;
+        throw error;
+      }
+    });
+  };
+}
+
 export function parse<T>(schema: z.ZodType<T>, request: SandboxRequest): T {
   let raw: unknown = {};
   if (request.body.length > 0) {
@@ -79,31 +111,14 @@ function appRegistration(client: ClientRegistration): AppRegistration {
 
 export function registerControlRoutes(context: SandboxContext, deps: ControlRouteDeps): void {
   const { router, tenant, identity, clock } = context;
-  const add = (
-    method: string,
-    path: string,
-    handler: (request: SandboxRequest, params: Record<string, string>) => SandboxResponse,
-  ) => {
-    const pattern = new RegExp(`^/_sandbox${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
-    router.add(method, pattern, 'control', (request, params) => {
-      const decoded = Object.fromEntries(
-        Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
-      );
-      try {
-        return handler(request, decoded);
-      } catch (error) {
-        if (error instanceof ControlInputError)
-          return jsonResponse(400, { error: 'invalidInput', message: error.message });
-        if (error instanceof SandboxStateError) {
-          return jsonResponse(error.code === 'itemNotFound' ? 404 : error.code === 'nameAlreadyExists' ? 409 : 400, {
-            error: error.code,
-            message: error.message,
-          });
-        }
-        throw error;
-      }
-    });
-  };
+  const add = controlRouteAdder(router, '/_sandbox', (error) =>
+    error instanceof SandboxStateError
+      ? jsonResponse(error.code === 'itemNotFound' ? 404 : error.code === 'nameAlreadyExists' ? 409 : 400, {
+          error: error.code,
+          message: error.message,
+        })
+      : undefined,
+  );
 
   add('GET', '/tenant', () => jsonResponse(200, deps.tenantInfo()));
   add('POST', '/reset', () => jsonResponse(200, deps.resetAll()));

@@ -13,8 +13,8 @@
 //   POST   /_sandbox/mail/subscriptions/:subscriptionId/lifecycle       { event }
 //   PATCH  /_sandbox/mail/throttling                                    { maxConcurrentPerMailbox?, latencyMs?, retryAfterSeconds? }
 //   PUT    /_sandbox/mail/apps/:clientId/roles                          { roles }
-import { ControlInputError, parse } from '../control/control-routes.js';
-import { jsonResponse, type SandboxRequest, type SandboxResponse } from '../http/sandbox-http.js';
+import { controlRouteAdder, parse } from '../control/control-routes.js';
+import { jsonResponse, type SandboxResponse } from '../http/sandbox-http.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import type { MailControl } from './mail-control.js';
 import {
@@ -31,35 +31,21 @@ import {
 } from './mail-control-schemas.js';
 import { MailStateError } from './mail-state.js';
 
-type Handler = (request: SandboxRequest, params: Record<string, string>) => SandboxResponse;
-
 export function registerMailControlRoutes(context: SandboxContext, control: MailControl): void {
-  const add = (method: string, path: string, handler: Handler) => {
-    const pattern = new RegExp(`^/_sandbox/mail${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
-    context.router.add(method, pattern, 'control', (request, params) => {
-      const decoded = Object.fromEntries(
-        Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
-      );
-      try {
-        return handler(request, decoded);
-      } catch (error) {
-        if (error instanceof ControlInputError)
-          return jsonResponse(400, { error: 'invalidInput', message: error.message });
-        if (error instanceof MailStateError) {
-          const status =
-            error.code === 'ErrorItemNotFound' || error.code === 'ErrorInvalidUser'
-              ? 404
-              : error.code === 'ErrorFolderExists'
-                ? 409
-                : 400;
-          return jsonResponse(status, { error: error.code, message: error.message });
-        }
-        if (error instanceof Error && /subscription/i.test(error.message))
-          return jsonResponse(404, { error: 'itemNotFound', message: error.message });
-        throw error;
-      }
-    });
-  };
+  const add = controlRouteAdder(context.router, '/_sandbox/mail', (error) => {
+    if (error instanceof MailStateError) {
+      const status =
+        error.code === 'ErrorItemNotFound' || error.code === 'ErrorInvalidUser'
+          ? 404
+          : error.code === 'ErrorFolderExists'
+            ? 409
+            : 400;
+      return jsonResponse(status, { error: error.code, message: error.message });
+    }
+    if (error instanceof Error && /subscription/i.test(error.message))
+      return jsonResponse(404, { error: 'itemNotFound', message: error.message });
+    return undefined;
+  });
   const done = (): SandboxResponse => ({ status: 204 });
 
   add('GET', '/users/:userId/folders/:name', (_request, p) =>

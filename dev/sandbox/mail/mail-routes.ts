@@ -3,6 +3,7 @@
 // Every request is authenticated with the drive routes' authenticate(), checked for the Mail.Read
 // or Mail.ReadWrite permission (message-get, message-delta, mailfolder-delta "Permissions"),
 // counted against the per-mailbox concurrency limit, then charged to the request budget.
+import { safeDecode } from '../http/safe-decode.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authenticate } from '../graph/graph-routes.js';
 import { graphError, tooManyRequests } from '../graph/graph-errors.js';
@@ -459,12 +460,4 @@ function errorResponse(context: SandboxContext, request: SandboxRequest, error: 
     return graphError(request, status, error.code, error.message, now);
   }
   throw error;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

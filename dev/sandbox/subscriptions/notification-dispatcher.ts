@@ -46,6 +46,11 @@ export interface DispatcherDeps {
   random: SeededRandom;
   log: DeliveryLog;
   health: EndpointHealth;
+  /**
+   * Validation tokens for the apps whose notifications carry resource data (one per app and tenant,
+   * changenotificationcollection "validationTokens"); the POST body gets them when any item is encrypted.
+   */
+  validationTokens?: (applicationIds: string[]) => string[];
 }
 
 export class NotificationDispatcher {
@@ -217,8 +222,16 @@ export class NotificationDispatcher {
   }
 
   private post(delivery: Delivery): Promise<PostResult> {
+    const rich = delivery.notifications.filter((n) => n.encryptedContent !== undefined);
+    const appIds = [
+      ...new Set(
+        rich.map((n) => this.deps.store.get(n.subscriptionId)?.applicationId).filter((id) => id !== undefined),
+      ),
+    ];
+    const body: Record<string, unknown> = { value: delivery.notifications };
+    if (rich.length > 0 && this.deps.validationTokens) body.validationTokens = this.deps.validationTokens(appIds);
     return postToWebhook(delivery.url, {
-      body: JSON.stringify({ value: delivery.notifications }),
+      body: JSON.stringify(body),
       contentType: 'application/json; charset=utf-8',
       timeoutMs: this.deps.settings().deliveryTimeoutMs,
     });

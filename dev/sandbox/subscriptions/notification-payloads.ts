@@ -1,5 +1,7 @@
 // The bodies Graph POSTs (docs/graph-behaviour.md §4; changenotification.md, change-notifications-lifecycle-events.md).
 import type { MessageChangeEvent } from '../mail/mail-port.js';
+import type { TeamsMessageChangeEvent } from '../teams/teams-port.js';
+import { encryptResourceData, parseEncryptionCertificate } from './resource-data-encryption.js';
 import type { NotificationBody } from './notification-dispatcher.js';
 import type { SubscriptionRecord } from './subscription-store.js';
 
@@ -45,6 +47,44 @@ export function messageChangeNotification(
       id,
     },
   };
+}
+
+/**
+ * A chatMessage notification (teams-changenotifications-chatmessage, change-notifications-with-resource-data
+ * example): resource and @odata.id name the message as `teams('{team}')/channels('{channel}')/messages('{id}')`
+ * (replies: `…/messages('{root}')/replies('{id}')`) or `chats('{chat}')/messages('{id}')`; resourceData
+ * holds only id and type. With includeResourceData the whole chatMessage travels in encryptedContent.
+ */
+export function teamsMessageChangeNotification(
+  subscription: SubscriptionRecord,
+  tenantId: string,
+  event: TeamsMessageChangeEvent,
+): NotificationBody {
+  const place = event.place;
+  const resource =
+    place.kind === 'chat'
+      ? `chats('${place.chatId}')/messages('${event.messageId}')`
+      : event.replyToId === null
+        ? `teams('${place.teamId}')/channels('${place.channelId}')/messages('${event.messageId}')`
+        : `teams('${place.teamId}')/channels('${place.channelId}')/messages('${event.replyToId}')/replies('${event.messageId}')`;
+  const body: NotificationBody = {
+    subscriptionId: subscription.id,
+    changeType: event.changeType,
+    clientState: subscription.clientState,
+    subscriptionExpirationDateTime: new Date(subscription.expiresAt).toISOString(),
+    resource,
+    tenantId,
+    resourceData: { id: event.messageId, '@odata.type': '#Microsoft.Graph.chatMessage', '@odata.id': resource },
+  };
+  if (subscription.encryption) {
+    const { certificate, certificateId } = subscription.encryption;
+    body.encryptedContent = encryptResourceData(
+      event.resource,
+      parseEncryptionCertificate(certificate, certificateId),
+      certificateId,
+    );
+  }
+  return body;
 }
 
 /**

@@ -14,10 +14,10 @@ export function subscriptionJson(record: SubscriptionRecord, includeClientState:
     lifecycleNotificationUrl: record.lifecycleNotificationUrl,
     expirationDateTime: new Date(record.expiresAt).toISOString(),
     creatorId: record.creatorId,
-    includeResourceData: null,
+    includeResourceData: record.encryption ? true : null,
     latestSupportedTlsVersion: record.latestSupportedTlsVersion,
-    encryptionCertificate: null,
-    encryptionCertificateId: null,
+    encryptionCertificate: record.encryption?.certificate ?? null,
+    encryptionCertificateId: record.encryption?.certificateId ?? null,
     notificationUrlAppId: null,
     notificationContentType: null,
   };

@@ -3,7 +3,9 @@
 // subscribed; Business drives accept the root only. Outlook messages
 // (https://learn.microsoft.com/graph/outlook-change-notifications-overview): a mailbox's messages
 // (me/messages, users/{id}/messages) or one folder's (…/mailFolders('{id or well-known name}')/messages).
+import { safeDecode } from '../http/safe-decode.js';
 import type { MailDirectory } from '../mail/mail-port.js';
+import type { TeamsSubscribedPlace } from '../teams/teams-port.js';
 import type { TenantState } from '../state/tenant-state.js';
 import type { DriveRecord } from '../state/tenant-model.js';
 
@@ -19,10 +21,23 @@ export interface MailScope {
   mailFolderId: string | null;
 }
 
-export type SubscribedScope = DriveScope | MailScope;
+/** Teams chatMessage resources (teams-changenotifications-chatmessage): a channel, a chat, or all of either. */
+export interface TeamsScope {
+  teamsPlace: TeamsSubscribedPlace;
+}
+
+export type SubscribedScope = DriveScope | MailScope | TeamsScope;
 
 export function isMailScope(scope: SubscribedScope): scope is MailScope {
   return 'mailUserId' in scope;
+}
+
+export function isTeamsScope(scope: SubscribedScope): scope is TeamsScope {
+  return 'teamsPlace' in scope;
+}
+
+export function isDriveScope(scope: SubscribedScope): scope is DriveScope {
+  return 'driveId' in scope;
 }
 
 /** Message resources: me/messages, users/{id}/messages, and either with mailFolders('{id}') or mailFolders/{id}. */
@@ -129,12 +144,4 @@ function driveOfUser(tenant: TenantState, userId: string): DriveRecord {
   const drive = user.driveId ? tenant.getDrive(user.driveId) : undefined;
   if (!drive) throw new SubscriptionResourceError(404, 'The user has no drive.');
   return drive;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

@@ -8,9 +8,17 @@ import { jsonResponse, type SandboxRequest, type SandboxResponse } from '../http
 import type { AccessTokenRecord } from '../identity/identity-state.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import { checkNotificationUrl } from './loopback-url.js';
+import { invalid, SubscriptionRequestError } from './subscription-errors.js';
+import { isTeamsResource } from '../teams/teams-module.js';
+import {
+  requireLifecycleUrlBeyondOneHour,
+  TEAMS_MESSAGE_MAX_EXPIRATION_MINUTES,
+  teamsSubscriptionParts,
+} from './teams-subscription-rules.js';
 import {
   isMailResource,
   isMailScope,
+  isTeamsScope,
   resolveMailScope,
   resolveSubscribedScope,
   SubscriptionResourceError,
@@ -44,19 +52,11 @@ const createSubscriptionSchema = z.object({
   latestSupportedTlsVersion: z.enum(['v1_0', 'v1_1', 'v1_2', 'v1_3']).nullish(),
   includeResourceData: z.boolean().nullish(),
   notificationQueryOptions: z.string().nullish(),
+  encryptionCertificate: z.string().nullish(),
+  encryptionCertificateId: z.string().nullish(),
 });
 
 const renewSubscriptionSchema = z.object({ expirationDateTime: z.string() });
-
-class SubscriptionRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface SubscriptionRouteDeps {
   store: SubscriptionStore;
@@ -115,7 +115,10 @@ export function registerSubscriptionRoutes(context: SandboxContext, deps: Subscr
     const settings = deps.settings();
     const changeTypes = input.changeType.split(',').map((type) => type.trim());
     const mail = isMailResource(input.resource);
-    if (mail) {
+    const teams = isTeamsResource(input.resource);
+    if (teams) {
+      // Checked in teamsSubscriptionParts below.
+    } else if (mail) {
       if (changeTypes.length === 0 || changeTypes.some((type) => !MAIL_CHANGE_TYPES.has(type)))
         throw invalid(
           `'${input.changeType}' is not a valid changeType: use created, updated or deleted, comma-separated.`,
@@ -133,7 +136,26 @@ export function registerSubscriptionRoutes(context: SandboxContext, deps: Subscr
     const now = context.clock.now();
     let scope: SubscribedScope;
     let expiresAt: number;
-    if (mail) {
+    let encryption: { certificate: string; certificateId: string } | undefined;
+    if (teams) {
+      const directory = context.teams.directory;
+      if (!directory) throw invalid(`Unsupported resource '${input.resource}': the sandbox has no Teams module.`);
+      const parts = teamsSubscriptionParts(
+        directory,
+        {
+          resource: input.resource,
+          changeTypes,
+          includeResourceData: input.includeResourceData === true,
+          encryptionCertificate: input.encryptionCertificate,
+          encryptionCertificateId: input.encryptionCertificateId,
+        },
+        token,
+      );
+      expiresAt = parseExpiration(input.expirationDateTime, now, TEAMS_MESSAGE_MAX_EXPIRATION_MINUTES);
+      requireLifecycleUrlBeyondOneHour(expiresAt, now, input.lifecycleNotificationUrl);
+      scope = parts.scope;
+      encryption = parts.encryption;
+    } else if (mail) {
       expiresAt = parseExpiration(input.expirationDateTime, now, MESSAGE_MAX_EXPIRATION_MINUTES);
       const directory = context.mail.directory;
       if (!directory) throw invalid(`Unsupported resource '${input.resource}': the sandbox has no mail module.`);
@@ -158,7 +180,7 @@ export function registerSubscriptionRoutes(context: SandboxContext, deps: Subscr
     const record = store.add({
       resource: input.resource,
       scope,
-      changeType: mail ? changeTypes.join(',') : 'updated',
+      changeType: mail || teams ? changeTypes.join(',') : 'updated',
       clientState: input.clientState ?? null,
       notificationUrl: input.notificationUrl,
       lifecycleNotificationUrl: input.lifecycleNotificationUrl ?? null,
@@ -167,6 +189,7 @@ export function registerSubscriptionRoutes(context: SandboxContext, deps: Subscr
       creatorId: token.userId ?? token.clientId,
       latestSupportedTlsVersion: input.latestSupportedTlsVersion ?? 'v1_2',
       ...(mail ? { immutableIds: preferences(request).immutableIds } : {}),
+      ...(encryption ? { encryption } : {}),
     });
     return jsonResponse(201, { '@odata.context': entityContext(), ...subscriptionJson(record, true) });
   });
@@ -198,9 +221,14 @@ export function registerSubscriptionRoutes(context: SandboxContext, deps: Subscr
   add('PATCH', byId, 2, (request, token, id) => {
     const record = owned(token, id);
     const input = parseBody(renewSubscriptionSchema, request);
-    record.expiresAt = isMailScope(record.scope)
-      ? parseExpiration(input.expirationDateTime, context.clock.now(), MESSAGE_MAX_EXPIRATION_MINUTES)
-      : parseExpiration(input.expirationDateTime, context.clock.now());
+    const now = context.clock.now();
+    const expiresAt = isTeamsScope(record.scope)
+      ? parseExpiration(input.expirationDateTime, now, TEAMS_MESSAGE_MAX_EXPIRATION_MINUTES)
+      : isMailScope(record.scope)
+        ? parseExpiration(input.expirationDateTime, now, MESSAGE_MAX_EXPIRATION_MINUTES)
+        : parseExpiration(input.expirationDateTime, now);
+    if (isTeamsScope(record.scope)) requireLifecycleUrlBeyondOneHour(expiresAt, now, record.lifecycleNotificationUrl);
+    record.expiresAt = expiresAt;
     // Renewing also reauthorizes (§3): the reauthorizationRequired cadence starts over.
     record.lastReauthorizationNoticeAt = undefined;
     return jsonResponse(200, { '@odata.context': entityContext(), ...subscriptionJson(record, false) });
@@ -217,10 +245,6 @@ export function registerSubscriptionRoutes(context: SandboxContext, deps: Subscr
     store.remove(owned(token, id).id);
     return { status: 204 };
   });
-}
-
-function invalid(message: string): SubscriptionRequestError {
-  return new SubscriptionRequestError(400, 'InvalidRequest', message);
 }
 
 function parseBody<T>(schema: z.ZodType<T>, request: SandboxRequest): T {

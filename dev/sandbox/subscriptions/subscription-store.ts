@@ -26,6 +26,11 @@ export interface SubscriptionRecord {
    * (https://learn.microsoft.com/graph/outlook-immutable-id#immutable-id-with-change-notifications).
    */
   immutableIds?: boolean;
+  /**
+   * Rich notifications (Teams chatMessage): the resource is encrypted with this certificate
+   * (change-notifications-with-resource-data). Absent for plain notifications.
+   */
+  encryption?: { certificate: string; certificateId: string };
 }
 
 /** The store's records as a persisted sandbox keeps them (context.persist). */
@@ -36,6 +41,14 @@ export const persistedSubscriptionsSchema = z.array(
     scope: z.union([
       z.object({ driveId: z.string(), folderId: z.string() }),
       z.object({ mailUserId: z.string(), mailFolderId: z.string().nullable() }),
+      z.object({
+        teamsPlace: z.union([
+          z.object({ kind: z.literal('channel'), teamId: z.string(), channelId: z.string() }),
+          z.object({ kind: z.literal('chat'), chatId: z.string() }),
+          z.object({ kind: z.literal('allChannels') }),
+          z.object({ kind: z.literal('allChats') }),
+        ]),
+      }),
     ]),
     changeType: z.string(),
     clientState: z.string().nullable(),
@@ -47,6 +60,7 @@ export const persistedSubscriptionsSchema = z.array(
     latestSupportedTlsVersion: z.string(),
     lastReauthorizationNoticeAt: z.number().optional(),
     immutableIds: z.boolean().optional(),
+    encryption: z.object({ certificate: z.string(), certificateId: z.string() }).optional(),
   }),
 );
 

@@ -13,7 +13,7 @@ import {
   type SubscriptionSettings,
   type SubscriptionSettingsPatch,
 } from './subscription-settings.js';
-import { isMailScope } from './subscription-resource.js';
+import { isDriveScope, isMailScope } from './subscription-resource.js';
 import type { SubscriptionRecord, SubscriptionStore } from './subscription-store.js';
 import { lifecycleRequestSchema, type SubscriptionSummary } from './subscriptions-control-schemas.js';
 
@@ -87,7 +87,7 @@ export function registerSubscriptionsControlRoutes(context: SandboxContext, deps
     if ('status' in found) return found;
     if (
       input.lifecycleEvent !== 'reauthorizationRequired' &&
-      !isMailScope(found.scope) &&
+      isDriveScope(found.scope) &&
       input.evenForDriveItem !== true
     ) {
       throw new ControlInputError(
@@ -116,8 +116,8 @@ function summary(record: SubscriptionRecord): SubscriptionSummary {
     id: record.id,
     resource: record.resource,
     // Message subscriptions have no drive: '' here, and their mailbox and folder in `mail`.
-    driveId: isMailScope(scope) ? '' : scope.driveId,
-    folderId: isMailScope(scope) ? (scope.mailFolderId ?? '') : scope.folderId,
+    driveId: isDriveScope(scope) ? scope.driveId : '',
+    folderId: isDriveScope(scope) ? scope.folderId : isMailScope(scope) ? (scope.mailFolderId ?? '') : '',
     ...(isMailScope(scope) ? { mail: { userId: scope.mailUserId, folderId: scope.mailFolderId } } : {}),
     applicationId: record.applicationId,
     creatorId: record.creatorId,

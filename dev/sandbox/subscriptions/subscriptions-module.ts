@@ -7,9 +7,22 @@ import { SeededRandom } from '../state/seeded-random.js';
 import { DeliveryLog } from './delivery-log.js';
 import { EndpointHealth } from './endpoint-health.js';
 import { NotificationDispatcher } from './notification-dispatcher.js';
-import { changeNotification, lifecycleNotification, messageChangeNotification } from './notification-payloads.js';
+import {
+  changeNotification,
+  lifecycleNotification,
+  messageChangeNotification,
+  teamsMessageChangeNotification,
+} from './notification-payloads.js';
 import { sendDueReauthorizationNotices } from './reauthorization-notices.js';
-import { isMailScope, scopeCovers } from './subscription-resource.js';
+import {
+  isDriveScope,
+  isMailScope,
+  isTeamsScope,
+  scopeCovers,
+  type SubscribedScope,
+  type TeamsScope,
+} from './subscription-resource.js';
+import type { TeamsMessageChangeEvent } from '../teams/teams-port.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 import {
   defaultSubscriptionSettings,
@@ -41,6 +54,8 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
       random: new SeededRandom(options.seed ?? 4_242),
       log,
       health,
+      validationTokens: (appIds) =>
+        appIds.map((appId) => context.signingKeys.validationToken(context.tenantId, appId, context.clock.now())),
     });
 
     const runHousekeeping = () => {
@@ -53,7 +68,7 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
       if (!drive) return;
       for (const subscription of store.live()) {
         const scope = subscription.scope;
-        if (isMailScope(scope) || scope.driveId !== drive.id) continue;
+        if (!isDriveScope(scope) || scope.driveId !== drive.id) continue;
         if (!event.itemIds.some((itemId) => scopeCovers(drive, scope, itemId))) continue;
         dispatcher.enqueue('change', subscription.notificationUrl, changeNotification(subscription, context.tenantId));
       }
@@ -77,14 +92,29 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
         );
       }
     });
-    // Lifecycle notifications the mail control sends (change-notifications-lifecycle-events): missed
-    // and subscriptionRemoved exist for Outlook resources; subscriptionRemoved means it is gone.
-    context.mail.lifecycle = {
-      send: (subscriptionId, event) => {
+    // Teams sends one notification per changed chatMessage (created, updated: edits and reactions,
+    // deleted: soft deletes) to each subscription whose channel or chat, or tenant-wide scope, covers
+    // it; a channel subscription covers the channel's replies too (teams-changenotifications-chatmessage).
+    context.teams.onMessageChanged((event) => {
+      for (const subscription of store.live()) {
+        if (!isTeamsScope(subscription.scope) || !teamsPlaceCovers(subscription.scope, event)) continue;
+        if (!subscription.changeType.split(',').includes(event.changeType)) continue;
+        dispatcher.enqueue(
+          'change',
+          subscription.notificationUrl,
+          teamsMessageChangeNotification(subscription, context.tenantId, event),
+          true,
+        );
+      }
+    });
+    // Lifecycle notifications the mail and Teams controls send (change-notifications-lifecycle-events):
+    // missed and subscriptionRemoved exist for Outlook and Teams resources; subscriptionRemoved means it is gone.
+    const lifecycleSender = (accepts: (scope: SubscribedScope) => boolean) => ({
+      send: (subscriptionId: string, event: 'missed' | 'subscriptionRemoved' | 'reauthorizationRequired') => {
         const subscription = store.get(subscriptionId);
         if (!subscription) throw new Error(`no live subscription ${subscriptionId}`);
-        if (!isMailScope(subscription.scope) && event !== 'reauthorizationRequired')
-          throw new Error(`Graph does not send ${event} for driveItem subscription ${subscriptionId}`);
+        if (!accepts(subscription.scope) && event !== 'reauthorizationRequired')
+          throw new Error(`Graph does not send ${event} for subscription ${subscriptionId} of this resource`);
         if (subscription.lifecycleNotificationUrl === null)
           throw new Error(`subscription ${subscriptionId} has no lifecycleNotificationUrl`);
         if (event === 'subscriptionRemoved') store.remove(subscription.id);
@@ -95,7 +125,9 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
           lifecycleNotification(subscription, context.tenantId, event),
         );
       },
-    };
+    });
+    context.mail.lifecycle = lifecycleSender(isMailScope);
+    context.teams.lifecycle = lifecycleSender(isTeamsScope);
 
     registerSubscriptionRoutes(context, { store, settings: getSettings });
     registerSubscriptionsControlRoutes(context, {
@@ -159,4 +191,14 @@ export function subscriptionsModule(options: SubscriptionsModuleOptions = {}): S
       dispatcher.clear();
     });
   };
+}
+
+function teamsPlaceCovers(scope: TeamsScope, event: TeamsMessageChangeEvent): boolean {
+  const place = scope.teamsPlace;
+  const changed = event.place;
+  if (place.kind === 'allChannels') return changed.kind === 'channel';
+  if (place.kind === 'allChats') return changed.kind === 'chat';
+  if (place.kind === 'channel')
+    return changed.kind === 'channel' && changed.teamId === place.teamId && changed.channelId === place.channelId;
+  return changed.kind === 'chat' && changed.chatId === place.chatId;
 }
