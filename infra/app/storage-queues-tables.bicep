@@ -38,6 +38,7 @@ var tableNames = [
   'hooks'
   'connectors'
   'connectoritems'
+  'syncruns'
 ]
 
 // Resources //

@@ -2,6 +2,7 @@
 // Triggers (functions/*.ts) take one named use case from `getServices().useCases` (use-cases.ts);
 // tests build their own from their config (Azurite connection string, sandbox URLs) with
 // `buildServices`, then install them with `setServices`.
+import { TableSyncRunLog } from '../adapters/azure-tables/sync-run-store.js';
 import { getConfig, type Config } from './config.js';
 import { ChangeFeedStore } from '../adapters/azure-tables/change-feed-store.js';
 import type { SourceKey } from '../core/domain/source.js';
@@ -61,6 +62,8 @@ export interface Services extends HookServices, ConnectorServices {
   notifyingFeed: ChangeFeed;
   /** Sync leases (scope SYNC_LEASE_SCOPE, keys from `syncLeaseKey`). */
   syncLeases: TableLeaseStore;
+  /** The sync history of each source. */
+  syncRuns: TableSyncRunLog;
   syncJobs: StorageSyncJobQueue;
   tokens: AppTokenManager;
   /** The OAuth client of each source type (token refresh and the connect flow). */
@@ -200,6 +203,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     debounceStore,
     maintenanceMarks,
     connectStates,
+    syncRuns: new TableSyncRunLog(storage.table(TABLES.syncRuns), config.sync.historyRuns),
     enqueueSync,
     syncer: (log = defaultLog) =>
       new SourceSyncer({

@@ -39,6 +39,8 @@ export const settingsSchema = z.object({
   MAINTENANCE_SCHEDULE: z.string().trim().default('0 */5 * * * *'),
   DEFAULT_POLL_INTERVAL_SECONDS: integer(900, 30, 86_400),
   SYNC_LEASE_SECONDS: integer(60, 15, 600),
+  /** Sync runs kept per source in its history (GET …/runs). */
+  SYNC_HISTORY_RUNS: integer(50, 1, 1_000),
   MASS_DELETE_RATIO: ratio(0.5),
   MASS_DELETE_MIN_ITEMS: integer(100, 1, 1_000_000),
   /** PEM file holding the app registration's certificate and private key (secretless client auth). */
@@ -235,6 +237,7 @@ const nestSettings = (s: Settings) => ({
   publicBaseUrl: s.PUBLIC_BASE_URL,
   sync: {
     leaseSeconds: s.SYNC_LEASE_SECONDS,
+    historyRuns: s.SYNC_HISTORY_RUNS,
     defaultPollIntervalSeconds: s.DEFAULT_POLL_INTERVAL_SECONDS,
     massDeleteRatio: s.MASS_DELETE_RATIO,
     massDeleteMinItems: s.MASS_DELETE_MIN_ITEMS,

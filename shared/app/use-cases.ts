@@ -2,6 +2,7 @@
 // (composition-root.ts). A trigger in functions/ takes exactly one of these: it parses its input,
 // calls the use case, and maps the result (docs/architecture.md, "Triggers and their use cases").
 // Use cases that log take the invocation's logger as their last argument.
+import type { SyncRun } from '../core/ports/sync-run-log.js';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Services } from './composition-root.js';
 import type { Config } from './config.js';
@@ -114,6 +115,8 @@ export interface UseCases {
   /** PUT /kbs/{kbId}/hook: checks the URL, stores a new secret, (re-)enables the hook (core/hooks). */
   registerHook(kbId: string, body: RegisterHookBody): Promise<RegisterHookResult>;
   getHook(kbId: string): Promise<HookStatusView | undefined>;
+  /** GET …/sources/{sourceId}/runs: the source's last sync runs; undefined when there is no such source. */
+  listSyncRuns(key: SourceKey, limit: number): Promise<SyncRun[] | undefined>;
   /** Operators: list, replay and discard the work queues' poison messages (functions/poison-*.ts). */
   poison: PoisonOperations;
   deleteHook(kbId: string): Promise<'deleted' | 'not_found'>;
@@ -249,6 +252,7 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
           syncJobs: services.syncJobs,
           poisonQueue: poisonQueueOf(storage, QUEUES.syncJobs),
           leaseSeconds: config.sync.leaseSeconds,
+          runs: services.syncRuns,
           watches: services.watches(log),
           log,
         },
@@ -266,6 +270,8 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
     }),
     registerHook: (kbId, body) => registerHook(hookRegistration, kbId, body),
     getHook: (kbId) => getHook(hookRegistration, kbId),
+    listSyncRuns: async (key, limit) =>
+      (await services.sources.get(key)) ? services.syncRuns.list(key, limit) : undefined,
     poison: poisonOperations(poisonInboxOf(storage), ALL_QUEUES),
     deleteHook: (kbId) => deleteHook(hookRegistration, kbId),
     deliverHook: (message, log) =>

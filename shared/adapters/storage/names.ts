@@ -28,6 +28,8 @@ export const TABLES = {
   connectors: 'connectors',
   /** A connector's item map: itemId → the host's file id, the upload pending attach, the last failure. */
   connectorItems: 'connectoritems',
+  /** The last SYNC_HISTORY_RUNS sync runs of each source, the newest first (docs/operations.md). */
+  syncRuns: 'syncruns',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -2,6 +2,7 @@
 // GET /api/openapi.json and described in docs/api.md. Built from the zod schemas the routes parse with
 // and answer with, so it changes when they do. It holds no setting and no secret: the same for every
 // deployment (servers is the relative "/api").
+import { syncRunsBodySchema } from '../../core/ports/sync-run-log.js';
 import {
   poisonListBodySchema,
   poisonReplayedBodySchema,
@@ -54,6 +55,7 @@ const NAMED_SCHEMAS = {
   HookPayload: hookPayloadSchema,
   OpenWebUiConnectorView: openWebUiConnectorViewSchema,
   PoisonSummary: poisonSummaryBodySchema,
+  SyncRuns: syncRunsBodySchema,
   PoisonList: poisonListBodySchema,
   PoisonReplayed: poisonReplayedBodySchema,
 };

@@ -135,6 +135,24 @@ export function sourcePaths(): Record<string, JsonSchema> {
         '409': syncRunning,
       }),
     },
+    '/kbs/{kbId}/sources/{sourceId}/runs': {
+      parameters: [kbId, sourceId],
+      get: operation(
+        'sourcesRuns',
+        "The source's last sync runs, the newest first (at most SYNC_HISTORY_RUNS are kept)",
+        { '200': jsonAnswer('The runs', schemaRef('SyncRuns')), '400': invalidInput, '404': sourceNotFound },
+        {
+          parameters: [
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
+            },
+          ],
+        },
+      ),
+    },
     '/kbs/{kbId}/sources/{sourceId}/sync': {
       parameters: [kbId, sourceId],
       post: operation('sourcesSync', 'Sync now: queues a job', {

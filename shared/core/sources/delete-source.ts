@@ -10,6 +10,7 @@ import type { Logger } from '../ports/logger.js';
 import type { MaintenanceMarksRepository } from '../ports/maintenance-marks-repository.js';
 import type { ProviderRegistry, TokenManager } from '../ports/provider-ports.js';
 import type { SourceRepository } from '../ports/source-repository.js';
+import type { SyncRunLog } from '../ports/sync-run-log.js';
 import type { WatchRepository } from '../ports/watch-repository.js';
 import { syncLeaseKey } from '../sync/sync-source.js';
 import { giveUpSubscription } from '../watch/give-up-subscription.js';
@@ -25,6 +26,7 @@ export interface DeleteSourceDependencies {
   subscriptionStore: Pick<WatchRepository, 'get' | 'delete'>;
   debounceStore: Pick<DebounceStateRepository, 'delete'>;
   maintenanceMarks: Pick<MaintenanceMarksRepository, 'delete'>;
+  syncRuns: Pick<SyncRunLog, 'deleteAll'>;
   leaseMs: number;
   log: Logger;
 }
@@ -40,6 +42,7 @@ export async function deleteSource(deps: DeleteSourceDependencies, key: SourceKe
     await giveUpSubscription(deps.providers, deps.subscriptionStore, stored.record);
     await deps.debounceStore.delete(key);
     await deps.maintenanceMarks.delete(key);
+    await deps.syncRuns.deleteAll(key);
     await deps.tokens.revoke(key);
     await deps.items.deleteAll(key);
     const events = await deps.feed.deleteSourceEvents(key.kbId, key.sourceId);

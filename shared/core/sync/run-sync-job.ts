@@ -20,8 +20,11 @@ import type { SourceKey } from '../domain/source.js';
 import type { Logger } from '../ports/logger.js';
 import type { PoisonQueue } from '../ports/poison-queue.js';
 import type { SyncJobQueue } from '../ports/sync-job-queue.js';
+import type { SyncRun, SyncRunLog } from '../ports/sync-run-log.js';
 import { MAX_REQUEUES, syncJobMessageSchema, type SyncJobMessage } from '../queue/messages.js';
 import { describeIssues, issuesLine } from '../validation/describe-issues.js';
+import { redactText } from '../logging/redact.js';
+import { countingProviderRequests, RunFailed } from './provider-request-count.js';
 import type { SourceSyncer, SyncOutcome } from './sync-source.js';
 
 export interface RunSyncJobDependencies {
@@ -31,6 +34,9 @@ export interface RunSyncJobDependencies {
   /** The sync lease length: a job never waits longer than this (plus a second) for a busy source. */
   leaseSeconds: number;
   log: Logger;
+  /** The sync history (optional: engine tests run without it). */
+  runs?: Pick<SyncRunLog, 'append'>;
+  now?: () => Date;
 }
 
 export type SyncJobResult =
@@ -57,9 +63,43 @@ export async function runSyncJob(deps: RunSyncJobDependencies, raw: unknown): Pr
     deps.log.info('sync_job.covered', { ...key, reason: job.reason, requeues: job.requeues });
     return { kind: 'covered' };
   }
-  const outcome = await deps.syncer.run(key);
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now();
+  let counted;
+  try {
+    counted = await countingProviderRequests(() => deps.syncer.run(key));
+  } catch (error) {
+    const failed = error instanceof RunFailed ? error : new RunFailed(error);
+    await recordRun(deps, key, {
+      ...runTimes(startedAt, now()),
+      reason: job.reason,
+      outcome: 'failed',
+      pages: null,
+      events: null,
+      held: null,
+      providerRequests: failed.requests,
+      followUpQueued: false,
+      error: redactText(failed.message),
+    });
+    // The queue retries it (and in the end poisons it): the engine's error, as thrown.
+    throw failed.original;
+  }
+  const outcome = counted.result;
   const delaySeconds = requeueDelaySeconds(outcome, deps.leaseSeconds);
   const followUpQueued = delaySeconds !== undefined && (await requeue(deps, key, job, delaySeconds));
+  if (outcome.status !== 'busy') {
+    await recordRun(deps, key, {
+      ...runTimes(startedAt, now()),
+      reason: job.reason,
+      outcome: outcome.status,
+      pages: outcome.status === 'synced' ? outcome.pages : null,
+      events: outcome.status === 'synced' ? outcome.events : null,
+      held: outcome.status === 'synced' ? outcome.held : null,
+      providerRequests: counted.requests,
+      followUpQueued,
+      error: 'reason' in outcome ? redactText(outcome.reason) : null,
+    });
+  }
   deps.log.info('sync_job.done', {
     ...key,
     reason: job.reason,
@@ -120,5 +160,26 @@ function details(outcome: SyncOutcome): Record<string, unknown> {
       return { outcomeReason: outcome.reason };
     default:
       return {};
+  }
+}
+
+function runTimes(startedAt: Date, endedAt: Date): Pick<SyncRun, 'startedAt' | 'endedAt' | 'durationMs'> {
+  return {
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    durationMs: Math.max(0, endedAt.getTime() - startedAt.getTime()),
+  };
+}
+
+/** The history is for people: a failure to write it is logged, never the run's failure. */
+async function recordRun(deps: RunSyncJobDependencies, key: SourceKey, run: SyncRun): Promise<void> {
+  if (!deps.runs) return;
+  try {
+    await deps.runs.append(key, run);
+  } catch (error) {
+    deps.log.warn('sync_job.history_not_written', {
+      ...key,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

@@ -26,6 +26,7 @@ import { webhookGoogle } from '../../../functions/webhook-google.js';
 import { connectStart } from '../../../functions/connect-start.js';
 import { connectCallback } from '../../../functions/connect-callback.js';
 import { sourcesSync } from '../../../functions/sources-sync.js';
+import { sourcesRuns } from '../../../functions/sources-runs.js';
 import { itemContent } from '../../../functions/item-content.js';
 import { itemAttachments } from '../../../functions/item-attachments.js';
 import { attachmentContent } from '../../../functions/attachment-content.js';
@@ -135,6 +136,7 @@ export async function startNotificationsTestBed(
       sourcesPut,
       sourcesGet,
       sourcesDelete,
+      sourcesRuns,
       changes,
       syncJob,
       webhookGraph,
@@ -154,7 +156,8 @@ export async function startNotificationsTestBed(
       poisonList,
       poisonReplay,
       poisonDiscard,
-      ...(google ? [webhookGoogle, connectStart, connectCallback, sourcesSync] : []),
+      sourcesSync,
+      ...(google ? [webhookGoogle, connectStart, connectCallback] : []),
     ].map(onPrefixedQueue),
     port,
     storageConnectionString: storageConnectionString(),

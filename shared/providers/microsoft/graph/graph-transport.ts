@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import type { SourceKey } from '../../../core/domain/source.js';
 import { TransientError } from '../../../core/domain/errors.js';
 import type { TokenManager } from '../../../core/ports/provider-ports.js';
+import { countProviderRequest } from '../../../core/sync/provider-request-count.js';
 import { classifyGraphFailure, isRefusedToken, networkFailure, type FailureTarget } from './graph-failure.js';
 import { graphErrorBodySchema } from '../drive/graph-schemas.js';
 
@@ -96,6 +97,7 @@ export class GraphTransport {
         }
       },
     };
+    countProviderRequest();
     const options: MiddlewareOptions[] = [new AuthenticationHandlerOptions(auth)];
     if (call.followRedirects === false) options.push(new RedirectHandlerOptions(0));
     let request: GraphRequest = this.client.api(call.url).responseType(ResponseType.RAW).middlewareOptions(options);
