@@ -80,7 +80,7 @@ export class TeamsWatch extends GraphSubscriptionWatch {
     });
   }
 
-  override create(source: SourceRecord, request: WatchRequest): Promise<WatchInfo> {
+  override async create(source: SourceRecord, request: WatchRequest): Promise<WatchInfo> {
     // Graph refuses a Teams subscription of more than an hour without it; better said here.
     if (!request.lifecycleUrl) throw new RangeError('a Teams subscription needs a lifecycleNotificationUrl');
     return super.create(source, request);
