@@ -29,7 +29,7 @@ import { discardBody, failureFrom, readGraphJson } from '../graph/graph-transpor
 import { decodeChannelCursor, encodeCursor, laterOf, type ChannelCursor } from './teams-cursor.js';
 import { teamsLocationOf } from './teams-location.js';
 import {
-  deletedFolderItem,
+  goneThreadPage,
   deletedMessageItem,
   isDeleted,
   messageItemId,
@@ -46,8 +46,6 @@ export const MAX_RECENT_THREADS = 10;
 const SEED_OVERLAP_MS = 5 * 60_000;
 /** Bounds the reply pages of one post (50 each). */
 const MAX_REPLY_PAGES = 40;
-/** The final cursor of a retired channel: never read again (the cursor leaves the source). */
-const GONE = 'gone';
 
 export async function fetchChannelPage(
   transport: LimitedTransport,
@@ -75,7 +73,7 @@ export async function fetchChannelPage(
   const response = await transport.send(source, { method: 'GET', url: cursor.link }, 'channel messages');
   if (response.status === 404 && !oneChannel) {
     await discardBody(response);
-    return { items: [deletedFolderItem(cursorName)], cursorsRemoved: [cursorName], finalCursor: GONE };
+    return goneThreadPage(cursorName);
   }
   if (!response.ok) {
     throw await failureFrom(response, {

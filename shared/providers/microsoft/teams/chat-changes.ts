@@ -20,11 +20,9 @@ import { discardBody, failureFrom, readGraphJson } from '../graph/graph-transpor
 import { isOurLink } from './channel-changes.js';
 import { chatFilterAfter, decodeChatCursor, encodeCursor, laterOf, type ChatCursor } from './teams-cursor.js';
 import { teamsLocationOf } from './teams-location.js';
-import { deletedFolderItem, threadFolderItem, toTeamsItem } from './teams-mapping.js';
+import { goneThreadPage, threadFolderItem, toTeamsItem } from './teams-mapping.js';
 import { teamsPaths } from './teams-paths.js';
 import { messageListSchema } from './teams-schemas.js';
-
-const GONE = 'gone';
 
 export async function fetchChatPage(
   transport: LimitedTransport,
@@ -47,7 +45,7 @@ export async function fetchChatPage(
   const response = await transport.send(source, { method: 'GET', url }, 'chat messages');
   if (response.status === 404 && !oneChat) {
     await discardBody(response);
-    return { items: [deletedFolderItem(cursorName)], cursorsRemoved: [cursorName], finalCursor: GONE };
+    return goneThreadPage(cursorName);
   }
   if (!response.ok) {
     throw await failureFrom(response, {

@@ -7,7 +7,7 @@
 // `<chatId>/<messageId>` for a chat message (thread ids hold no `/`: teams-location.ts). The folder
 // items are named like their cursors: `channel:<channelId>`, `chat:<chatId>`.
 import { createHash } from 'node:crypto';
-import type { RemoteItem } from '../../../core/domain/remote-item.js';
+import type { ChangePage, RemoteItem } from '../../../core/domain/remote-item.js';
 import type { ContentFacts } from '../../../core/ports/provider-ports.js';
 import { messageIdSchema, threadIdSchema } from './teams-location.js';
 import type { GraphChatMessage } from './teams-schemas.js';
@@ -62,6 +62,14 @@ export function threadFolderItem(cursorName: string, displayName: string | null 
 
 export function deletedFolderItem(cursorName: string): RemoteItem {
   return { id: cursorName, kind: 'file', isFolder: true, isRoot: false, deleted: true };
+}
+
+/** The final cursor of a retired channel or chat: never read again (the cursor leaves the source). */
+export const GONE_CURSOR = 'gone';
+
+/** The page of a channel or chat that is gone: its folder item deleted, with every message below it, its cursor retired. */
+export function goneThreadPage(cursorName: string): ChangePage {
+  return { items: [deletedFolderItem(cursorName)], cursorsRemoved: [cursorName], finalCursor: GONE_CURSOR };
 }
 
 export function deletedMessageItem(id: string): RemoteItem {

@@ -37,6 +37,7 @@ import {
   CHAT_PREFIX,
   chatCursorOf,
   channelCursorOf,
+  GONE_CURSOR,
   teamsContentChanged,
   threadOfCursor,
 } from './teams-mapping.js';
@@ -107,7 +108,7 @@ export class TeamsProvider implements SyncProvider {
     if (thread?.kind === 'chat' && this.type === TEAMS_CHAT_TYPE)
       return fetchChatPage(this.transport, source, thread.id, cursorName, cursor);
     // A cursor this provider never announced (another provider's rows): it is retired.
-    return Promise.resolve({ items: [], cursorsRemoved: [cursorName], finalCursor: 'gone' });
+    return Promise.resolve({ items: [], cursorsRemoved: [cursorName], finalCursor: GONE_CURSOR });
   }
 
   contentChanged(before: ContentFacts, after: ContentFacts): boolean {

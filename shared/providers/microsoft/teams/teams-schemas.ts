@@ -58,10 +58,11 @@ export const messageDeltaPageSchema = z.looseObject({
   '@odata.deltaLink': z.string().optional(),
 });
 
-export const messageListSchema = z.looseObject({
-  value: z.array(chatMessageSchema),
-  '@odata.nextLink': z.string().optional(),
-});
+/** A Graph collection page: `value`, and `@odata.nextLink` while more pages follow. */
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.looseObject({ value: z.array(item), '@odata.nextLink': z.string().optional() });
+
+export const messageListSchema = pageOf(chatMessageSchema);
 
 export const channelSchema = z.looseObject({
   id: threadIdSchema,
@@ -69,10 +70,7 @@ export const channelSchema = z.looseObject({
   webUrl: z.string().nullish(),
 });
 
-export const channelListSchema = z.looseObject({
-  value: z.array(channelSchema),
-  '@odata.nextLink': z.string().optional(),
-});
+export const channelListSchema = pageOf(channelSchema);
 
 export const chatSchema = z.looseObject({
   id: threadIdSchema,
@@ -81,9 +79,6 @@ export const chatSchema = z.looseObject({
   webUrl: z.string().nullish(),
 });
 
-export const chatListSchema = z.looseObject({
-  value: z.array(chatSchema),
-  '@odata.nextLink': z.string().optional(),
-});
+export const chatListSchema = pageOf(chatSchema);
 
 export const idOnlySchema = z.looseObject({ id: z.string().min(1), displayName: z.string().nullish() });

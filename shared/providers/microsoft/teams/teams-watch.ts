@@ -19,8 +19,7 @@ import type { SourceRecord } from '../../../core/domain/source.js';
 import type { WatchInfo, WatchPolicy, WatchRequest } from '../../../core/ports/watch-source.js';
 import type { GraphTransport } from '../graph/graph-transport.js';
 import { GraphSubscriptionWatch } from '../webhooks/graph-subscription-watch.js';
-import { CLIENT_STATE_MAX_LENGTH, EXPIRY_MARGIN_MINUTES } from '../webhooks/graph-watch-policy.js';
-import { NEUTRAL_LIFECYCLE_EVENT } from '../webhooks/notification-payloads.js';
+import { renewableWatchPolicy } from '../webhooks/graph-watch-policy.js';
 import { teamsLocationOf } from './teams-location.js';
 import { teamsPaths } from './teams-paths.js';
 
@@ -36,14 +35,7 @@ export interface TeamsResourceDataOptions {
 }
 
 export function teamsWatchPolicy(maxLifetimeMinutes = CHAT_MESSAGE_MAX_SUBSCRIPTION_MINUTES): WatchPolicy {
-  return {
-    maxLifetimeMs: () => maxLifetimeMinutes * 60_000,
-    expiryMarginMs: Math.min(EXPIRY_MARGIN_MINUTES, Math.floor(maxLifetimeMinutes / 10)) * 60_000,
-    renewal: 'renew-in-place',
-    reauthorizeSupported: true,
-    lifecycleEvents: Object.values(NEUTRAL_LIFECYCLE_EVENT),
-    maxSecretLength: CLIENT_STATE_MAX_LENGTH,
-  };
+  return renewableWatchPolicy(maxLifetimeMinutes);
 }
 
 /** The subscribed resource of a source. */

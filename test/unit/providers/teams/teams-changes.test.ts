@@ -98,6 +98,18 @@ describe('a channel cursor', () => {
   const source = sourceOf({ teamId: TEAM, channelId: CHANNEL, displayName: 'General' });
   const cursorName = `channel:${CHANNEL}`;
   const now = () => Date.parse('2026-12-01T12:00:00Z');
+  /** The cursor after the list of an empty channel: the seed of its delta. */
+  const seedCursor = async () =>
+    (
+      await fetchChannelPage(
+        new ScriptedGraph().on(listUrl, { body: { value: [] } }),
+        source,
+        CHANNEL,
+        cursorName,
+        undefined,
+        now,
+      )
+    ).nextCursor;
 
   it('lists every root post with its replies first, then seeds delta, then follows the deltaLink', async () => {
     const graph = new ScriptedGraph()
@@ -171,16 +183,7 @@ describe('a channel cursor', () => {
   });
 
   it('reports a deleted post (deletedDateTime) as a delete, without asking for its replies', async () => {
-    const cursor = (
-      await fetchChannelPage(
-        new ScriptedGraph().on(listUrl, { body: { value: [] } }),
-        source,
-        CHANNEL,
-        cursorName,
-        undefined,
-        now,
-      )
-    ).nextCursor;
+    const cursor = await seedCursor();
     const graph = new ScriptedGraph().on(deltaUrl, {
       body: {
         value: [message('500', '2026-12-01T12:10:00Z', { deletedDateTime: '2026-12-01T12:10:00Z' })],
@@ -196,16 +199,7 @@ describe('a channel cursor', () => {
 
   it('turns an expired delta token (410) into CursorExpiredError so the engine reconciles the channel', async () => {
     const graph = new ScriptedGraph().on(deltaUrl, { status: 410, body: { error: { code: 'resyncRequired' } } });
-    const seed = (
-      await fetchChannelPage(
-        new ScriptedGraph().on(listUrl, { body: { value: [] } }),
-        source,
-        CHANNEL,
-        cursorName,
-        undefined,
-        now,
-      )
-    ).nextCursor;
+    const seed = await seedCursor();
     await expect(fetchChannelPage(graph, source, CHANNEL, cursorName, seed, now)).rejects.toBeInstanceOf(
       CursorExpiredError,
     );
