@@ -1,6 +1,7 @@
 // The locations a host may register for Teams sources: each id held to Graph's alphabet for it, so no
 // value can add, end or climb a URL segment.
 import { describe, expect, it } from 'vitest';
+import { registerSourceBodySchema } from '../../../../shared/app/provider-registry.js';
 import {
   teamsChannelLocationSchema,
   teamsChatLocationSchema,
@@ -54,5 +55,22 @@ describe('Teams locations', () => {
     ['a chat and a user at once', { chatId: CHAT, userId: 'megan@contoso.com', allChats: true }],
   ])('refuses %s for a chat source', (_label, location) => {
     expect(teamsChatLocationSchema.safeParse(location).success).toBe(false);
+  });
+
+  it('is what the registration body takes for teams_channel and teams_chat', () => {
+    expect(
+      registerSourceBodySchema.parse({ type: 'teams_channel', location: { teamId: TEAM, channelId: CHANNEL } })
+        .location,
+    ).toEqual({ teamId: TEAM, channelId: CHANNEL });
+    expect(registerSourceBodySchema.parse({ type: 'teams_chat', location: { chatId: CHAT } }).location).toEqual({
+      chatId: CHAT,
+    });
+    expect(
+      registerSourceBodySchema.safeParse({ type: 'teams_chat', location: { chatId: '19:a/b@thread.v2' } }).success,
+    ).toBe(false);
+    // A chat location is not a channel source's.
+    expect(registerSourceBodySchema.safeParse({ type: 'teams_channel', location: { chatId: CHAT } }).success).toBe(
+      false,
+    );
   });
 });
