@@ -9,7 +9,9 @@
 // one when nothing changed). The first pass has no mark and lists the whole chat. The overlap brings a
 // few messages twice; the engine compares versions, so they are no-ops.
 //
-// An expired nextLink (410, a resync code) restarts the pass from the mark it started with. A chat
+// An expired nextLink (410, a resync code) is an expired cursor: the engine reconciles the chat from a
+// new enumeration of the whole chat (a restart from the mark would make that reconcile drop every
+// message older than the mark). A chat
 // that is gone (404) retires its cursor and deletes its folder item when the source reads every chat
 // of a user; a source of one chat has lost its place (PermanentSourceError).
 import { CursorExpiredError } from '../../../core/domain/errors.js';
@@ -51,7 +53,9 @@ export async function fetchChatPage(
     throw await failureFrom(response, {
       what: 'chat',
       missingMeans: oneChat ? 'source' : 'thing',
-      delta: { restartCursor: () => encodeCursor({ v: 1, hw: cursor.hw }) },
+      // A full enumeration: the engine's reconcile drops what a restart does not list, so a restart
+      // from the mark would drop every older message.
+      delta: { restartCursor: () => undefined },
     });
   }
   const page = await readGraphJson(response, messageListSchema, 'chat messages');

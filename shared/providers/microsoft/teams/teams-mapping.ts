@@ -47,7 +47,11 @@ export function parseMessageItemId(itemId: string): MessageAddress | undefined {
   return { threadId, messageId, ...(replyId !== undefined ? { replyId } : {}) };
 }
 
-/** The folder item of a channel or chat: the parent of its messages; its delete deletes them all. */
+/**
+ * The folder item of a channel or chat: the parent of its messages; its delete deletes them all. It
+ * belongs to the cursor whose page gives it (discovery's, or the channel's or chat's own for a source
+ * of one), never to another: a reconcile of a channel must not drop the folder its cursor never lists.
+ */
 export function threadFolderItem(cursorName: string, displayName: string | null | undefined): RemoteItem {
   return {
     id: cursorName,
@@ -56,7 +60,6 @@ export function threadFolderItem(cursorName: string, displayName: string | null 
     isFolder: true,
     isRoot: false,
     deleted: false,
-    cursorName,
   };
 }
 

@@ -68,8 +68,17 @@ export class ThreadGate implements RequestGate {
 export function threadKeyOf(_source: SourceKey | SourceRecord, call: GraphCall): string | undefined {
   const path = call.url.split('?')[0] ?? '';
   const channel = /\/channels\/([^/]+)\/messages(?:\/|$)/.exec(path);
-  if (channel?.[1]) return channelCursorOf(decodeURIComponent(channel[1]));
+  if (channel?.[1]) return channelCursorOf(decoded(channel[1]));
   const chat = /\/chats\/([^/]+)\/messages(?:\/|$)/.exec(path);
-  if (chat?.[1]) return chatCursorOf(decodeURIComponent(chat[1]));
+  if (chat?.[1]) return chatCursorOf(decoded(chat[1]));
   return undefined;
+}
+
+/** A path segment as an id; one Graph encoded oddly still gets a key of its own. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
