@@ -1,5 +1,7 @@
 // The per-channel/chat pace (Teams: about one message read a second per channel or chat), with a fake clock.
 import { describe, expect, it } from 'vitest';
+import { GatedTransport } from '../../../../shared/providers/microsoft/graph/gated-transport.js';
+import type { GraphCall, GraphTransport } from '../../../../shared/providers/microsoft/graph/graph-transport.js';
 import { ThreadGate, threadKeyOf, type GateClock } from '../../../../shared/providers/microsoft/teams/thread-gate.js';
 
 class FakeClock implements GateClock {
@@ -66,5 +68,24 @@ describe('ThreadGate', () => {
     expect(get(`/chats/${encodeURIComponent(CHAT)}/messages?$top=50`)).toBe(`chat:${CHAT}`);
     expect(get('/teams/t/channels?$select=id')).toBeUndefined();
     expect(get('/users/u/chats?$select=id')).toBeUndefined();
+  });
+
+  it('paces Graph calls through the gated transport by the thread they read, and lets others pass', async () => {
+    const clock = new FakeClock();
+    const sent: [string, number][] = [];
+    const graph = {
+      graphOrigin: 'https://graph.test',
+      isGraphUrl: () => true,
+      send: (_source: unknown, call: GraphCall) => {
+        sent.push([call.url, clock.now()]);
+        return Promise.resolve(new Response('{"value":[]}', { status: 200 }));
+      },
+    } as unknown as GraphTransport;
+    const transport = new GatedTransport(graph, new ThreadGate(1_000, clock), threadKeyOf);
+    const read = async (url: string) => (await transport.send(source, { method: 'GET', url }, 'x')).text();
+    await read(`/chats/${CHAT}/messages?$top=50`);
+    await read('/users/u/chats?$top=50');
+    await read(`/chats/${CHAT}/messages?$top=50&$skiptoken=2`);
+    expect(sent.map(([, at]) => at)).toEqual([0, 0, 1_000]);
   });
 });
