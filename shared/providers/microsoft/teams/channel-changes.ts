@@ -26,16 +26,10 @@ import type { ChangePage, RemoteItem } from '../../../core/domain/remote-item.js
 import type { SourceRecord } from '../../../core/domain/source.js';
 import type { LimitedTransport } from '../graph/gated-transport.js';
 import { discardBody, failureFrom, readGraphJson } from '../graph/graph-transport.js';
+import { goneOrThrow, isOurLink } from './thread-answers.js';
 import { decodeChannelCursor, encodeCursor, laterOf, type ChannelCursor } from './teams-cursor.js';
 import { teamsLocationOf } from './teams-location.js';
-import {
-  goneThreadPage,
-  deletedMessageItem,
-  isDeleted,
-  messageItemId,
-  threadFolderItem,
-  toTeamsItem,
-} from './teams-mapping.js';
+import { deletedMessageItem, isDeleted, messageItemId, threadFolderItem, toTeamsItem } from './teams-mapping.js';
 import { teamsPaths } from './teams-paths.js';
 import { messageDeltaPageSchema, messageListSchema, type GraphChatMessage } from './teams-schemas.js';
 
@@ -71,18 +65,7 @@ export async function fetchChannelPage(
     recent: [],
   };
   const response = await transport.send(source, { method: 'GET', url: cursor.link }, 'channel messages');
-  if (response.status === 404 && !oneChannel) {
-    await discardBody(response);
-    return goneThreadPage(cursorName);
-  }
-  if (!response.ok) {
-    throw await failureFrom(response, {
-      what: 'channel',
-      missingMeans: oneChannel ? 'source' : 'thing',
-      // Delta has a restart link of its own for no one: an expired token starts the channel over.
-      delta: { restartCursor: () => undefined },
-    });
-  }
+  if (!response.ok) return goneOrThrow(response, cursorName, 'channel', oneChannel);
   const page =
     cursor.phase === 'list'
       ? await readGraphJson(response, messageListSchema, 'channel messages')
@@ -192,9 +175,4 @@ export function keepRecent(recent: ReadonlyMap<string, string>, nowMs: number): 
     })
     .sort((a, b) => Date.parse(b[1]) - Date.parse(a[1]))
     .slice(0, MAX_RECENT_THREADS);
-}
-
-/** A path of ours, or an absolute link on the configured Graph endpoint. */
-export function isOurLink(transport: Pick<LimitedTransport, 'isGraphUrl'>, link: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:/i.test(link) ? transport.isGraphUrl(link) : link.startsWith('/');
 }

@@ -18,11 +18,11 @@ import { CursorExpiredError } from '../../../core/domain/errors.js';
 import type { ChangePage, RemoteItem } from '../../../core/domain/remote-item.js';
 import type { SourceRecord } from '../../../core/domain/source.js';
 import type { LimitedTransport } from '../graph/gated-transport.js';
-import { discardBody, failureFrom, readGraphJson } from '../graph/graph-transport.js';
-import { isOurLink } from './channel-changes.js';
+import { readGraphJson } from '../graph/graph-transport.js';
+import { goneOrThrow, isOurLink } from './thread-answers.js';
 import { chatFilterAfter, decodeChatCursor, encodeCursor, laterOf, type ChatCursor } from './teams-cursor.js';
 import { teamsLocationOf } from './teams-location.js';
-import { goneThreadPage, threadFolderItem, toTeamsItem } from './teams-mapping.js';
+import { threadFolderItem, toTeamsItem } from './teams-mapping.js';
 import { teamsPaths } from './teams-paths.js';
 import { messageListSchema } from './teams-schemas.js';
 
@@ -45,19 +45,7 @@ export async function fetchChatPage(
   const cursor: ChatCursor = decoded ?? { v: 1, hw: null };
   const url = cursor.link ?? teamsPaths.chatMessages(chatId, chatFilterAfter(cursor.hw));
   const response = await transport.send(source, { method: 'GET', url }, 'chat messages');
-  if (response.status === 404 && !oneChat) {
-    await discardBody(response);
-    return goneThreadPage(cursorName);
-  }
-  if (!response.ok) {
-    throw await failureFrom(response, {
-      what: 'chat',
-      missingMeans: oneChat ? 'source' : 'thing',
-      // A full enumeration: the engine's reconcile drops what a restart does not list, so a restart
-      // from the mark would drop every older message.
-      delta: { restartCursor: () => undefined },
-    });
-  }
+  if (!response.ok) return goneOrThrow(response, cursorName, 'chat', oneChat);
   const page = await readGraphJson(response, messageListSchema, 'chat messages');
   const items: RemoteItem[] = [];
   if (value === undefined && oneChat) items.push(threadFolderItem(cursorName, location.displayName));

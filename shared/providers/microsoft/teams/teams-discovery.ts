@@ -11,7 +11,7 @@ import type { ChangePage, RemoteItem } from '../../../core/domain/remote-item.js
 import type { SourceKey, SourceRecord } from '../../../core/domain/source.js';
 import type { LimitedTransport } from '../graph/gated-transport.js';
 import { discardBody, failureFrom, readGraphJson } from '../graph/graph-transport.js';
-import { isOurLink } from './channel-changes.js';
+import { isOurLink } from './thread-answers.js';
 import type { ResolvedTeamsLocation, TeamsChannelLocation, TeamsChatLocation } from './teams-location.js';
 import { teamsLocationOf } from './teams-location.js';
 import {
