@@ -53,7 +53,7 @@ export async function resolveTeamsLocation(
     const chat = await getJson(transport, source, teamsPaths.chat(location.chatId), 'chat', chatSchema);
     return { chatId: chat.id, ...named(chat.topic) };
   }
-  await getJson(transport, source, teamsPaths.user(location.userId), 'user', idOnlySchema);
+  await getJson(transport, source, teamsPaths.userChatsProbe(location.userId), 'user chats', chatListSchema);
   return { userId: location.userId };
 }
 
@@ -64,7 +64,8 @@ export async function checkTeamsLocation(transport: LimitedTransport, source: So
     await getJson(transport, source, teamsPaths.channel(location.teamId, location.channelId), 'channel');
   else if (location.teamId) await getJson(transport, source, teamsPaths.team(location.teamId), 'team');
   else if (location.chatId) await getJson(transport, source, teamsPaths.chat(location.chatId), 'chat');
-  else if (location.userId) await getJson(transport, source, teamsPaths.user(location.userId), 'user');
+  else if (location.userId)
+    await getJson(transport, source, teamsPaths.userChatsProbe(location.userId), 'user chats', chatListSchema);
   else throw new NotFoundError('Teams location');
 }
 

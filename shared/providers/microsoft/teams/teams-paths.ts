@@ -35,7 +35,8 @@ export const teamsPaths = {
   reply: (teamId: string, channelId: string, postId: string, replyId: string) =>
     `${post(teamId, channelId, postId)}/replies/${encodeSegment(replyId)}`,
   chat: (chatId: string) => `${chat(chatId)}?$select=id,topic,chatType,webUrl`,
-  user: (userId: string) => `/users/${encodeSegment(userId)}?$select=id`,
+  /** One chat of the user, to check the chats can be listed (GET /users/{id} would need User.Read.All). */
+  userChatsProbe: (userId: string) => `/users/${encodeSegment(userId)}/chats?$select=id&$top=1`,
   userChats: (userId: string) =>
     `/users/${encodeSegment(userId)}/chats?$select=id,topic,chatType,webUrl&$top=${TEAMS_PAGE_SIZE}`,
   /**

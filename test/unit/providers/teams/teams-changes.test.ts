@@ -12,7 +12,10 @@ import { fetchChannelPage } from '../../../../shared/providers/microsoft/teams/c
 import { fetchChatPage } from '../../../../shared/providers/microsoft/teams/chat-changes.js';
 import { downloadMessageHtml } from '../../../../shared/providers/microsoft/teams/teams-content.js';
 import { decodeChannelCursor, decodeChatCursor } from '../../../../shared/providers/microsoft/teams/teams-cursor.js';
-import { fetchDiscoveryPage } from '../../../../shared/providers/microsoft/teams/teams-discovery.js';
+import {
+  fetchDiscoveryPage,
+  resolveTeamsLocation,
+} from '../../../../shared/providers/microsoft/teams/teams-discovery.js';
 import { TeamsProvider } from '../../../../shared/providers/microsoft/teams/teams-provider.js';
 import { TeamsWatch } from '../../../../shared/providers/microsoft/teams/teams-watch.js';
 
@@ -268,6 +271,25 @@ describe('a chat cursor', () => {
     const error = await fetchChatPage(graph, source, CHAT, cursorName, cursor).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CursorExpiredError);
     expect((error as CursorExpiredError).restartCursor).toBeUndefined();
+  });
+});
+
+describe('resolving a location', () => {
+  const key = { kbId: 'kb', sourceId: 's' };
+
+  it('keeps the channel’s name, checks a user’s chats without reading the user, and says NotFound for a missing chat', async () => {
+    const graph = new ScriptedGraph()
+      .on(`${base}?$select=id,displayName,webUrl`, { body: { id: CHANNEL, displayName: 'General' } })
+      .on('/users/megan%40contoso.com/chats?$select=id&$top=1', { body: { value: [] } });
+    expect(await resolveTeamsLocation(graph, key, { teamId: TEAM, channelId: CHANNEL })).toEqual({
+      teamId: TEAM,
+      channelId: CHANNEL,
+      displayName: 'General',
+    });
+    expect(await resolveTeamsLocation(graph, key, { userId: 'megan@contoso.com', allChats: true })).toEqual({
+      userId: 'megan@contoso.com',
+    });
+    await expect(resolveTeamsLocation(graph, key, { chatId: CHAT })).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 });
 
