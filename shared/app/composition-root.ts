@@ -124,6 +124,8 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     tenantId: config.providers.microsoft.tenantId,
     mailWatchMaxLifetimeMinutes: config.providers.microsoft.mailWatchMaxLifetimeMinutes,
     mailMaxConcurrentPerMailbox: config.providers.microsoft.mailMaxConcurrentPerMailbox,
+    teamsWatchMaxLifetimeMinutes: config.providers.microsoft.teamsWatchMaxLifetimeMinutes,
+    teamsMinIntervalMsPerThread: config.providers.microsoft.teamsMinIntervalMsPerThread,
     google: {
       driveRootUrl: config.providers.google.driveRootUrl,
       watchMaxLifetimeMs: config.providers.google.watchMaxLifetimeMs,

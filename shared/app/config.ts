@@ -86,6 +86,18 @@ export const settingsSchema = z.object({
    * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
    */
   MAIL_MAX_CONCURRENT_PER_MAILBOX: integer(4, 1, 4),
+  /** Delegated scopes the connect flow asks for a Teams source (channel messages and chats, read only). */
+  TEAMS_CONNECT_SCOPES: z.string().trim().min(1).default('offline_access User.Read ChannelMessage.Read.All Chat.Read'),
+  /**
+   * Lifetime asked for a Teams message subscription; Graph's current maximum for chatMessage is 4,320
+   * minutes (https://learn.microsoft.com/graph/api/resources/subscription#subscription-lifetime).
+   */
+  TEAMS_WATCH_MAX_LIFETIME_MINUTES: integer(4_320, 60, 4_320),
+  /**
+   * Least time between two message reads of one channel or chat from one instance; Teams allows about
+   * one a second per app and tenant (https://learn.microsoft.com/graph/throttling-limits#microsoft-teams-service-limits).
+   */
+  TEAMS_MIN_INTERVAL_MS_PER_THREAD: integer(1_000, 0, 60_000),
   /** OAuth client id of the Google Cloud project's web application client; unset: no Google Drive sources. */
   GOOGLE_CLIENT_ID: optionalString,
   /** That client's secret (a Key Vault reference in Azure). */
@@ -303,6 +315,9 @@ const nestSettings = (s: Settings) => ({
       mailConnectScopes: s.MAIL_CONNECT_SCOPES,
       mailWatchMaxLifetimeMinutes: s.MAIL_WATCH_MAX_LIFETIME_MINUTES,
       mailMaxConcurrentPerMailbox: s.MAIL_MAX_CONCURRENT_PER_MAILBOX,
+      teamsConnectScopes: s.TEAMS_CONNECT_SCOPES,
+      teamsWatchMaxLifetimeMinutes: s.TEAMS_WATCH_MAX_LIFETIME_MINUTES,
+      teamsMinIntervalMsPerThread: s.TEAMS_MIN_INTERVAL_MS_PER_THREAD,
     },
     google: {
       clientId: s.GOOGLE_CLIENT_ID,

@@ -47,11 +47,17 @@ export function createOAuthClientRegistry(config: Config, options: OAuthClientOp
   const microsoftMail = lazyClient('microsoft', () =>
     microsoftOAuthClient(config, options, config.providers.microsoft.mailConnectScopes),
   );
+  // Teams sources are asked for channel messages and chats only, through the same app registration.
+  const microsoftTeams = lazyClient('microsoft', () =>
+    microsoftOAuthClient(config, options, config.providers.microsoft.teamsConnectScopes),
+  );
   const google = lazyClient(GOOGLE_OAUTH_CLIENT_NAME, () => googleOAuthClient(config, options));
   return new StaticOAuthClientRegistry({
     onedrive: microsoft,
     sharepoint: microsoft,
     outlook_mail: microsoftMail,
+    teams_channel: microsoftTeams,
+    teams_chat: microsoftTeams,
     google_drive: google,
   });
 }

@@ -1,6 +1,6 @@
 // Which provider serves which source type. OneDrive and SharePoint are the same Graph drive API,
-// so both types get a OneDriveProvider over one shared Graph client, which Outlook mail shares too;
-// Google Drive has its own.
+// so both types get a OneDriveProvider over one shared Graph client, which Outlook mail and Teams
+// (channels and chats) share too; Google Drive has its own.
 import type { SourceType } from '../core/domain/source.js';
 import type { ProviderRegistry, SyncProvider, TokenManager } from '../core/ports/provider-ports.js';
 import { createRegisterSourceBodySchema, describeRegisterSourceBody } from '../core/sources/register-source-body.js';
@@ -19,6 +19,11 @@ import { MailWatch } from '../providers/microsoft/mail/mail-watch.js';
 import { OutlookMailProvider } from '../providers/microsoft/mail/outlook-mail-provider.js';
 import { MailboxGate, MailboxLimitedTransport } from '../providers/microsoft/mail/mailbox-gate.js';
 import { mailboxOf } from '../providers/microsoft/mail/mail-location.js';
+import { GatedTransport } from '../providers/microsoft/graph/gated-transport.js';
+import { teamsChannelLocationSchema, teamsChatLocationSchema } from '../providers/microsoft/teams/teams-location.js';
+import { TeamsProvider } from '../providers/microsoft/teams/teams-provider.js';
+import { TeamsWatch } from '../providers/microsoft/teams/teams-watch.js';
+import { ThreadGate, threadKeyOf } from '../providers/microsoft/teams/thread-gate.js';
 
 export class StaticProviderRegistry implements ProviderRegistry {
   constructor(private readonly providers: Readonly<Record<SourceType, SyncProvider>>) {}
@@ -40,6 +45,8 @@ const sourceTypes = {
   onedrive: driveLocationRules,
   sharepoint: driveLocationRules,
   outlook_mail: { locationSchema: mailLocationSchema },
+  teams_channel: { locationSchema: teamsChannelLocationSchema },
+  teams_chat: { locationSchema: teamsChatLocationSchema },
   google_drive: { locationSchema: googleDriveLocationSchema },
 };
 export const registerSourceBodySchema = createRegisterSourceBodySchema(sourceTypes);
@@ -57,6 +64,10 @@ export interface ProviderRegistrySettings {
   mailWatchMaxLifetimeMinutes?: number;
   /** MAIL_MAX_CONCURRENT_PER_MAILBOX: requests in flight per mailbox from this instance (Outlook allows 4). */
   mailMaxConcurrentPerMailbox?: number;
+  /** TEAMS_WATCH_MAX_LIFETIME_MINUTES: the lifetime asked for a Teams message subscription. */
+  teamsWatchMaxLifetimeMinutes?: number;
+  /** TEAMS_MIN_INTERVAL_MS_PER_THREAD: least time between message reads of one channel or chat. */
+  teamsMinIntervalMsPerThread?: number;
   /** The Google Drive provider's settings (GOOGLE_DRIVE_ROOT_URL, GOOGLE_WATCH_MAX_LIFETIME_HOURS). */
   google?: { driveRootUrl?: string; watchMaxLifetimeMs?: number };
 }
@@ -64,6 +75,13 @@ export interface ProviderRegistrySettings {
 export function createProviderRegistry(settings: ProviderRegistrySettings): ProviderRegistry {
   const transport = createGraphTransport(settings);
   const watch = new DriveWatch(transport, settings.tenantId);
+  // One pace per channel or chat for both Teams source types: they may read the same threads.
+  const teamsTransport = new GatedTransport(
+    transport,
+    new ThreadGate(settings.teamsMinIntervalMsPerThread),
+    threadKeyOf,
+  );
+  const teamsWatch = new TeamsWatch(transport, settings.tenantId, settings.teamsWatchMaxLifetimeMinutes);
   return new StaticProviderRegistry({
     onedrive: new OneDriveProvider('onedrive', transport, watch),
     sharepoint: new OneDriveProvider('sharepoint', transport, watch),
@@ -75,6 +93,8 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
       ),
       new MailWatch(transport, settings.tenantId, settings.mailWatchMaxLifetimeMinutes),
     ),
+    teams_channel: new TeamsProvider('teams_channel', teamsTransport, teamsWatch),
+    teams_chat: new TeamsProvider('teams_chat', teamsTransport, teamsWatch),
     google_drive: new GoogleDriveProvider(
       new DriveApi({
         rootUrl: settings.google?.driveRootUrl,

@@ -6,8 +6,7 @@
 import type { WatchPolicy } from '../../../core/ports/watch-source.js';
 import type { GraphTransport } from '../graph/graph-transport.js';
 import { GraphSubscriptionWatch } from '../webhooks/graph-subscription-watch.js';
-import { CLIENT_STATE_MAX_LENGTH, EXPIRY_MARGIN_MINUTES } from '../webhooks/graph-watch-policy.js';
-import { NEUTRAL_LIFECYCLE_EVENT } from '../webhooks/notification-payloads.js';
+import { renewableWatchPolicy } from '../webhooks/graph-watch-policy.js';
 import { mailboxOf } from './mail-location.js';
 import { IMMUTABLE_IDS, mailPaths } from './mail-paths.js';
 
@@ -19,15 +18,7 @@ import { IMMUTABLE_IDS, mailPaths } from './mail-paths.js';
 export const OUTLOOK_MESSAGE_MAX_SUBSCRIPTION_MINUTES = 10_080;
 
 export function mailWatchPolicy(maxLifetimeMinutes = OUTLOOK_MESSAGE_MAX_SUBSCRIPTION_MINUTES): WatchPolicy {
-  return {
-    maxLifetimeMs: () => maxLifetimeMinutes * 60_000,
-    // An hour short of the maximum, or a tenth of a short (test) lifetime.
-    expiryMarginMs: Math.min(EXPIRY_MARGIN_MINUTES, Math.floor(maxLifetimeMinutes / 10)) * 60_000,
-    renewal: 'renew-in-place',
-    reauthorizeSupported: true,
-    lifecycleEvents: Object.values(NEUTRAL_LIFECYCLE_EVENT),
-    maxSecretLength: CLIENT_STATE_MAX_LENGTH,
-  };
+  return renewableWatchPolicy(maxLifetimeMinutes);
 }
 
 export class MailWatch extends GraphSubscriptionWatch {

@@ -14,6 +14,11 @@ export interface SubscriptionTarget {
   changeType: string;
   /** For errors: what a 404 at creation says is gone (the source's drive, mailbox…). */
   what: string;
+  /**
+   * More fields of the creation body, for resources that take them (Teams: includeResourceData,
+   * encryptionCertificate, encryptionCertificateId for rich notifications). Cannot replace the fields above.
+   */
+  extraBody?: Record<string, unknown>;
 }
 
 const WHAT = 'subscription';
@@ -28,6 +33,7 @@ export async function createSubscription(
   headers?: Record<string, string>,
 ): Promise<WatchInfo> {
   const body = {
+    ...target.extraBody,
     changeType: target.changeType,
     notificationUrl: request.callbackUrl,
     lifecycleNotificationUrl: request.lifecycleUrl,

@@ -25,3 +25,18 @@ export const driveWatchPolicy: WatchPolicy = {
   lifecycleEvents: Object.values(NEUTRAL_LIFECYCLE_EVENT),
   maxSecretLength: CLIENT_STATE_MAX_LENGTH,
 };
+
+/**
+ * The policy of a subscription whose lifetime is a setting (Outlook messages, Teams messages): renewed
+ * in place, an hour short of the maximum or a tenth of a short (test) lifetime, every lifecycle event.
+ */
+export function renewableWatchPolicy(maxLifetimeMinutes: number): WatchPolicy {
+  return {
+    maxLifetimeMs: () => maxLifetimeMinutes * 60_000,
+    expiryMarginMs: Math.min(EXPIRY_MARGIN_MINUTES, Math.floor(maxLifetimeMinutes / 10)) * 60_000,
+    renewal: 'renew-in-place',
+    reauthorizeSupported: true,
+    lifecycleEvents: Object.values(NEUTRAL_LIFECYCLE_EVENT),
+    maxSecretLength: CLIENT_STATE_MAX_LENGTH,
+  };
+}
