@@ -12,6 +12,7 @@
 // the key ring's own error, so the webhook answers 5xx and Graph delivers again.
 import { createDecipheriv, createHmac, privateDecrypt, constants, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { parseJsonOrUndefined } from '../../../../core/validation/parse-json.js';
 import { MAX_CERTIFICATE_ID_LENGTH, type NotificationKeyRing } from './notification-key-ring.js';
 
 /** Standard base64 with padding, as Graph sends it; Buffer.from would silently skip anything else. */
@@ -75,7 +76,7 @@ export async function decryptResourceData<T>(
     if (!signatureMatches(symmetricKey, data, encrypted.dataSignature)) return { ok: false, reason: 'bad_signature' };
     const plaintext = decryptData(symmetricKey, data);
     if (plaintext === undefined) return { ok: false, reason: 'bad_payload' };
-    const resource = resourceSchema.safeParse(parseJson(plaintext));
+    const resource = resourceSchema.safeParse(parseJsonOrUndefined(plaintext));
     return resource.success ? { ok: true, resource: resource.data } : { ok: false, reason: 'bad_payload' };
   } finally {
     symmetricKey.fill(0);
@@ -92,14 +93,6 @@ function decryptData(symmetricKey: Buffer, data: Buffer): string | undefined {
   try {
     const decipher = createDecipheriv('aes-256-cbc', symmetricKey, symmetricKey.subarray(0, IV_BYTES));
     return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
