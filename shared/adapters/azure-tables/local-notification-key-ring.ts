@@ -5,7 +5,7 @@
 // new certificate current and keeps the old one as previous, so notifications of subscriptions created
 // before still decrypt until those subscriptions are renewed with the new certificate.
 // Node cannot make X.509 certificates itself; selfsigned (already the sandbox TLS certificate's maker) does.
-// https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data#managing-encryption-keys
+// https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data
 import { X509Certificate, createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import selfsigned from 'selfsigned';
 import { z } from 'zod';

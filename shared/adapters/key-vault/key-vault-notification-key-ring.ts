@@ -5,8 +5,8 @@
 // (encryptionCertificateId) is the version.
 // The public certificate is the version's `cer` (DER); its private key is the certificate's secret,
 // read with getSecret at the secret id the certificate names, as Key Vault documents for exportable
-// keys (https://learn.microsoft.com/en-us/azure/key-vault/certificates/about-certificates#composition-of-a-certificate;
-// https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data#managing-encryption-keys).
+// keys (https://learn.microsoft.com/en-us/azure/key-vault/certificates/about-certificates;
+// https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data).
 // The certificate's policy must say content type application/x-pem-file: Node reads PEM keys, not PKCS#12.
 // Errors carry the operation and status only (key-vault-secrets.ts); a secret's value never leaves.
 import { createPrivateKey, type KeyObject } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Decrypts a notification's encryptedContent as "Decrypting resource data from change notifications"
-// documents (https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data#decrypting-resource-data-from-change-notifications;
+// documents (https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data;
 // fields: https://learn.microsoft.com/en-us/graph/api/resources/changenotificationencryptedcontent):
 // 1. the private key of encryptionCertificateId decrypts dataKey (RSA/ECB/OAEPWithSHA1AndMGF1Padding)
 //    into the 32-byte symmetric key;

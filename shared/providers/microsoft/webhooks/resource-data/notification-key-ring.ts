@@ -4,7 +4,7 @@
 // again, so the key ring answers the private key of that id: the current one, and the previous one
 // while a rotation overlaps (subscriptions made before the rotation keep encrypting with it until they
 // are renewed with the new certificate).
-// https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data#creating-a-subscription
+// https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data
 // Implementations: adapters/key-vault/key-vault-notification-key-ring.ts (Azure),
 // adapters/azure-tables/local-notification-key-ring.ts (local runs).
 import type { KeyObject } from 'node:crypto';

@@ -1,6 +1,6 @@
 // Where the authority publishes the keys that sign the validation tokens of notifications with
 // resource data: its OpenID configuration's jwks_uri
-// (https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data#validation-tokens-in-the-change-notification;
+// (https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data;
 // https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-the-signature).
 // AUTHORITY_HOST is https://login.microsoftonline.com in Azure and the sandbox locally.
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 // Validates the JWTs Graph puts in `validationTokens` of a batch with resource data, as
-// https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data#how-to-validate
+// https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data
 // lists: not expired; signed by the Microsoft identity platform (the keys of the authority's
 // jwks_uri, openid-configuration.ts), RS256 only, so `alg: none` and an HS256 token keyed with the
 // public key fail; issued for our app (aud = MS_CLIENT_ID); issuer https://sts.windows.net/{tenantId}/;

@@ -1,5 +1,5 @@
 // Builds encryptedContent the way Graph does, independently of the product code, from
-// https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data#decrypting-resource-data-from-change-notifications:
+// https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data:
 // a random 32-byte symmetric key; the resource JSON in AES-256-CBC with PKCS7, IV = the key's first
 // 16 bytes; dataSignature = base64 HMAC-SHA256 of the encrypted bytes under that key; dataKey = the key
 // encrypted with the certificate's public key, RSA-OAEP with SHA-1.
