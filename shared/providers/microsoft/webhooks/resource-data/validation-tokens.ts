@@ -114,7 +114,10 @@ function failureOf(error: unknown): TokenFailure {
     if (error.claim === 'nbf') return 'not_yet_valid';
     return 'malformed';
   }
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'bad_alg';
+  // Only our RS256 restriction says bad_alg; jose's own refusal of an alg and key that do not go together
+  // (JOSENotSupported) is malformed, so a test of alg none or HS256 fails if the restriction goes.
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'bad_alg';
+  if (error instanceof errors.JOSENotSupported) return 'malformed';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
   if (error instanceof errors.JWKSNoMatchingKey) return 'unknown_key';
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'malformed';
