@@ -7,8 +7,14 @@ import type { LocalKeyRingTable } from '../../../../../shared/adapters/azure-tab
 /** Compiles only while a real TableClient is what the key ring asks for. */
 export const tableClientFits = (client: TableClient): LocalKeyRingTable => client;
 
+type Row = Parameters<LocalKeyRingTable['createEntity']>[0];
+
 export interface FakeTable extends LocalKeyRingTable {
   rows: Map<string, Record<string, unknown>>;
+  /** 'Merge' too, for LocalTokenStore.reencryptWithCurrentKey. */
+  updateEntity(entity: Row, mode: 'Replace' | 'Merge', options: { etag: string }): Promise<unknown>;
+  /** What LocalTokenStore.reencryptWithCurrentKey reads. */
+  listEntities(): AsyncIterable<Record<string, unknown>>;
 }
 
 const failure = (statusCode: number) => Object.assign(new Error(`status ${statusCode}`), { statusCode });
@@ -19,6 +25,10 @@ export function fakeTable(): FakeTable {
   const keyOf = (entity: { partitionKey: string; rowKey: string }) => `${entity.partitionKey}|${entity.rowKey}`;
   return {
     rows,
+    async *listEntities() {
+      for (const row of [...rows.values()]) yield { ...row };
+      await Promise.resolve();
+    },
     getEntity(partitionKey, rowKey) {
       const row = rows.get(`${partitionKey}|${rowKey}`);
       return row ? Promise.resolve({ ...row }) : Promise.reject(failure(404));
@@ -28,11 +38,11 @@ export function fakeTable(): FakeTable {
       rows.set(keyOf(entity), { ...entity, etag: `W/"${++version}"` });
       return Promise.resolve({});
     },
-    updateEntity(entity, _mode, options) {
+    updateEntity(entity, mode, options) {
       const row = rows.get(keyOf(entity));
       if (!row) return Promise.reject(failure(404));
       if (options?.etag !== undefined && options.etag !== row.etag) return Promise.reject(failure(412));
-      rows.set(keyOf(entity), { ...entity, etag: `W/"${++version}"` });
+      rows.set(keyOf(entity), { ...(mode === 'Merge' ? row : {}), ...entity, etag: `W/"${++version}"` });
       return Promise.resolve({});
     },
   };

@@ -3,7 +3,9 @@
 // rotation keeps the previous certificate until it expires or is rotated out.
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { TableClient } from '@azure/data-tables';
 import { LocalNotificationKeyRing } from '../../../../../shared/adapters/azure-tables/local-notification-key-ring.js';
+import { LocalTokenStore } from '../../../../../shared/adapters/azure-tables/local-token-store.js';
 import {
   generateLocalTokenKeyEntry,
   parseLocalTokenKeys,
@@ -104,5 +106,21 @@ describe('LocalNotificationKeyRing', () => {
     expect(String(error)).toContain('k1');
     expect(String(error)).not.toMatch(/PRIVATE KEY|CERTIFICATE/);
     expect(String(error)).not.toContain(keys.current.key.toString('base64'));
+  });
+
+  it('is re-sealed by a LOCAL_TOKEN_KEYS rotation, like the grants', async () => {
+    const table = fakeTable();
+    const first = await new LocalNotificationKeyRing(table, () => keys).currentCertificate();
+    const [k1] = generateLocalTokenKeyEntry('k1').split(':');
+    const rotatedKeys = parseLocalTokenKeys(
+      `${generateLocalTokenKeyEntry('k2')},${k1}:${keys.current.key.toString('base64')}`,
+    );
+    const store = new LocalTokenStore(table as unknown as TableClient, rotatedKeys);
+    expect(await store.reencryptWithCurrentKey()).toBe(1);
+    expect(await store.countByKeyId()).toEqual(new Map([['k2', 1]]));
+    // Readable with the new key alone, and the same certificate.
+    const newKeyOnly = parseLocalTokenKeys(`k2:${rotatedKeys.current.key.toString('base64')}`);
+    const ring = new LocalNotificationKeyRing(table, () => newKeyOnly);
+    expect(await ring.currentCertificate()).toEqual(first);
   });
 });
