@@ -1,8 +1,8 @@
 // Token store for local runs (no KEY_VAULT_URL): one table entity per source, the grant document
 // sealed with AES-256-GCM (local-token-cipher.ts) and the id of the key that sealed it, so keys can be
 // rotated. kbId/sourceId are stored in clear beside it, as the Key Vault adapter keeps them in tags.
-// The hooks' signing secrets and the connectors' API keys share the table and the keys (local-hook-secret-store.ts), so a key
-// rotation re-seals both.
+// The hooks' signing secrets and the connectors' API keys share the table and the keys (local-hook-secret-store.ts), as do
+// the Graph notification certificates (local-notification-key-ring.ts), so a key rotation re-seals them all.
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import type { SourceKey } from '../../core/domain/source.js';
@@ -19,8 +19,15 @@ const ROW_KEY = 'grant';
 export const HOOK_SECRET_ROW_KEY = 'hook-secret';
 /** Row key of a KB connector's API key (local-hook-secret-store.ts, `LocalKbSecretStore`), sealed the same way. */
 export const CONNECTOR_SECRET_ROW_KEY = 'connector-secret';
+/** Row key of the Graph notification certificates and their private keys (local-notification-key-ring.ts). */
+export const NOTIFICATION_CERTIFICATES_ROW_KEY = 'notification-certificates';
 /** Every sealed row kind in the table: a key rotation re-seals all of them. */
-const SEALED_ROW_KEYS = new Set([ROW_KEY, HOOK_SECRET_ROW_KEY, CONNECTOR_SECRET_ROW_KEY]);
+const SEALED_ROW_KEYS = new Set([
+  ROW_KEY,
+  HOOK_SECRET_ROW_KEY,
+  CONNECTOR_SECRET_ROW_KEY,
+  NOTIFICATION_CERTIFICATES_ROW_KEY,
+]);
 
 export const sealedEntitySchema = z.object({
   partitionKey: z.string(),

@@ -82,7 +82,7 @@ export class KeyVaultSecrets {
  * A new error with the operation and status only: the SDK's RestError carries the request and
  * response, and a response to a secret read holds the secret, so it is not passed on as a cause.
  */
-function storeError(operation: string, error: unknown): Error {
+export function storeError(operation: string, error: unknown): Error {
   const status = restErrorStatus(error);
   const code = serviceErrorCode(error);
   const detail = `key vault ${operation} failed (${status ?? 'no response'}${code === undefined ? '' : ` ${code}`})`;
