@@ -39,6 +39,7 @@ var tableNames = [
   'connectors'
   'connectoritems'
   'syncruns'
+  'audit'
 ]
 
 // Resources //

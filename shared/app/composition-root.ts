@@ -2,6 +2,7 @@
 // Triggers (functions/*.ts) take one named use case from `getServices().useCases` (use-cases.ts);
 // tests build their own from their config (Azurite connection string, sandbox URLs) with
 // `buildServices`, then install them with `setServices`.
+import { TableCredentialAudit } from '../adapters/azure-tables/audit-store.js';
 import { TableSyncRunLog } from '../adapters/azure-tables/sync-run-store.js';
 import { getConfig, type Config } from './config.js';
 import { ChangeFeedStore } from '../adapters/azure-tables/change-feed-store.js';
@@ -64,6 +65,8 @@ export interface Services extends HookServices, ConnectorServices {
   syncLeases: TableLeaseStore;
   /** The sync history of each source. */
   syncRuns: TableSyncRunLog;
+  /** The credential audit log of each source (the token manager writes it too). */
+  credentialAudit: TableCredentialAudit;
   syncJobs: StorageSyncJobQueue;
   tokens: AppTokenManager;
   /** The OAuth client of each source type (token refresh and the connect flow). */
@@ -206,6 +209,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     maintenanceMarks,
     connectStates,
     syncRuns: new TableSyncRunLog(storage.table(TABLES.syncRuns), config.sync.historyRuns),
+    credentialAudit: new TableCredentialAudit(storage.table(TABLES.audit), config.audit.retentionMs),
     enqueueSync,
     syncer: (log = defaultLog) =>
       new SourceSyncer({

@@ -41,6 +41,8 @@ export const settingsSchema = z.object({
   SYNC_LEASE_SECONDS: integer(60, 15, 600),
   /** Sync runs kept per source in its history (GET …/runs). */
   SYNC_HISTORY_RUNS: integer(50, 1, 1_000),
+  /** Credential audit rows older than this are deleted as new ones are written. */
+  AUDIT_RETENTION_DAYS: integer(365, 1, 3_650),
   MASS_DELETE_RATIO: ratio(0.5),
   MASS_DELETE_MIN_ITEMS: integer(100, 1, 1_000_000),
   /** PEM file holding the app registration's certificate and private key (secretless client auth). */
@@ -263,6 +265,7 @@ const nestSettings = (s: Settings) => ({
     renewBeforeMinutes: s.SUBSCRIPTION_RENEW_BEFORE_MINUTES,
     checkIntervalMinutes: s.SUBSCRIPTION_CHECK_INTERVAL_MINUTES,
   },
+  audit: { retentionMs: s.AUDIT_RETENTION_DAYS * 86_400_000 },
   maintenance: {
     schedule: s.MAINTENANCE_SCHEDULE,
     safetyNetIntervalMinutes: s.SAFETY_NET_INTERVAL_MINUTES,

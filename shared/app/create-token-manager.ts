@@ -1,6 +1,8 @@
 // Builds the token manager from config: the provider-neutral RefreshingTokenManager over the source
 // types' OAuth client (oauth-clients.ts), with the Key Vault store when KEY_VAULT_URL is set and the
 // local encrypted table store otherwise.
+import { TableCredentialAudit } from '../adapters/azure-tables/audit-store.js';
+import { auditRecorder } from '../core/audit/audit-recorder.js';
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { Config } from './config.js';
@@ -68,6 +70,10 @@ export function createTokenManager(
     leases: new TableLeaseStore(storage.table(TABLES.leases), TOKEN_REFRESH_LEASE_SCOPE, { now: options.now }),
     refreshMarginMs: config.tokens.refreshMarginSeconds * 1000,
     logger: logger ?? consoleLogger({ component: 'tokens' }),
+    audit: auditRecorder(
+      new TableCredentialAudit(storage.table(TABLES.audit), config.audit.retentionMs),
+      logger ?? consoleLogger({ component: 'audit' }),
+    ),
   });
 }
 

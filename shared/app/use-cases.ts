@@ -2,6 +2,9 @@
 // (composition-root.ts). A trigger in functions/ takes exactly one of these: it parses its input,
 // calls the use case, and maps the result (docs/architecture.md, "Triggers and their use cases").
 // Use cases that log take the invocation's logger as their last argument.
+import { consoleLogger } from '../adapters/logging/logger.js';
+import { actingAs, auditRecorder } from '../core/audit/audit-recorder.js';
+import type { AuditEntry } from '../core/ports/credential-audit.js';
 import type { SyncRun } from '../core/ports/sync-run-log.js';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Services } from './composition-root.js';
@@ -117,6 +120,8 @@ export interface UseCases {
   getHook(kbId: string): Promise<HookStatusView | undefined>;
   /** GET …/sources/{sourceId}/runs: the source's last sync runs; undefined when there is no such source. */
   listSyncRuns(key: SourceKey, limit: number): Promise<SyncRun[] | undefined>;
+  /** GET …/sources/{sourceId}/audit: the source's credential operations, the newest first (kept after the source is removed). */
+  listAudit(key: SourceKey, limit: number): Promise<AuditEntry[]>;
   /** Operators: list, replay and discard the work queues' poison messages (functions/poison-*.ts). */
   poison: PoisonOperations;
   deleteHook(kbId: string): Promise<'deleted' | 'not_found'>;
@@ -175,9 +180,10 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
     readFeed: (kbId, query) => readFeed(services, kbId, query),
     getSourceStatus: (key) => getSourceStatus(services.sources, key),
     listSourceStatuses: (kbId) => listSourceStatuses(services.sources, kbId),
-    registerSource: (key, body) => registerSource({ ...services, config: registerSettings }, key, body),
+    registerSource: (key, body) =>
+      actingAs('host', () => registerSource({ ...services, config: registerSettings }, key, body)),
     requestSync: (key) => requestSync(services, key),
-    deleteSource: (key, log) => deleteSource({ ...services, leaseMs, log }, key),
+    deleteSource: (key, log) => actingAs('host', () => deleteSource({ ...services, leaseMs, log }, key)),
     confirmDeletes: (key, log) => confirmDeletes({ ...services, syncer: services.syncer(log), leaseMs }, key),
     openItemContent: (key, itemId, request) => openItemContent(services, key, itemId, request),
     listItemAttachments: (key, itemId) => listItemAttachments(services, key, itemId),
@@ -187,15 +193,18 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
       ? {
           ok: true,
           run: (query, requestUrl) =>
-            startConnect(
-              {
-                settings: connect.settings,
-                sources: services.sources,
-                states: services.connectStates,
-                oauth: services.oauthClients,
-              },
-              query,
-              requestUrl,
+            actingAs('user', () =>
+              startConnect(
+                {
+                  settings: connect.settings,
+                  sources: services.sources,
+                  states: services.connectStates,
+                  oauth: services.oauthClients,
+                  audit: auditRecorder(services.credentialAudit, consoleLogger({ component: 'connect' })),
+                },
+                query,
+                requestUrl,
+              ),
             ),
         }
       : connect,
@@ -203,18 +212,21 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
       ? {
           ok: true,
           run: (query, log) =>
-            completeConnect(
-              {
-                settings: connect.settings,
-                sources: services.sources,
-                states: services.connectStates,
-                tokens: services.tokens,
-                providers: services.providers,
-                syncJobs: services.syncJobs,
-                oauth: services.oauthClients,
-                log,
-              },
-              query,
+            actingAs('user', () =>
+              completeConnect(
+                {
+                  settings: connect.settings,
+                  sources: services.sources,
+                  states: services.connectStates,
+                  tokens: services.tokens,
+                  providers: services.providers,
+                  syncJobs: services.syncJobs,
+                  oauth: services.oauthClients,
+                  log,
+                  audit: auditRecorder(services.credentialAudit, log),
+                },
+                query,
+              ),
             ),
         }
       : connect,
@@ -246,22 +258,26 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
         message,
       ),
     runSyncJob: (message, log) =>
-      syncThenWatch(
-        {
-          syncer: services.syncer(log),
-          syncJobs: services.syncJobs,
-          poisonQueue: poisonQueueOf(storage, QUEUES.syncJobs),
-          leaseSeconds: config.sync.leaseSeconds,
-          runs: services.syncRuns,
-          watches: services.watches(log),
-          log,
-        },
-        message,
+      actingAs('sync', () =>
+        syncThenWatch(
+          {
+            syncer: services.syncer(log),
+            syncJobs: services.syncJobs,
+            poisonQueue: poisonQueueOf(storage, QUEUES.syncJobs),
+            leaseSeconds: config.sync.leaseSeconds,
+            runs: services.syncRuns,
+            watches: services.watches(log),
+            log,
+          },
+          message,
+        ),
       ),
     maintainSource: (message, log) =>
-      handleMaintenanceMessage(
-        { maintenance: services.maintenance(log), poisonQueue: poisonQueueOf(storage, QUEUES.maintenanceWork), log },
-        message,
+      actingAs('maintenance', () =>
+        handleMaintenanceMessage(
+          { maintenance: services.maintenance(log), poisonQueue: poisonQueueOf(storage, QUEUES.maintenanceWork), log },
+          message,
+        ),
       ),
     maintenanceTick: async () => ({
       ...(await maintenanceTick()),
@@ -270,6 +286,7 @@ export function buildUseCases(services: Omit<Services, 'useCases'>): UseCases {
     }),
     registerHook: (kbId, body) => registerHook(hookRegistration, kbId, body),
     getHook: (kbId) => getHook(hookRegistration, kbId),
+    listAudit: (key, limit) => services.credentialAudit.list(key, limit),
     listSyncRuns: async (key, limit) =>
       (await services.sources.get(key)) ? services.syncRuns.list(key, limit) : undefined,
     poison: poisonOperations(poisonInboxOf(storage), ALL_QUEUES),

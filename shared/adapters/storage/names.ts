@@ -30,6 +30,8 @@ export const TABLES = {
   connectorItems: 'connectoritems',
   /** The last SYNC_HISTORY_RUNS sync runs of each source, the newest first (docs/operations.md). */
   syncRuns: 'syncruns',
+  /** Append-only rows of every credential operation per source, kept AUDIT_RETENTION_DAYS (docs/operations.md). */
+  audit: 'audit',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -2,6 +2,7 @@
 // GET /api/openapi.json and described in docs/api.md. Built from the zod schemas the routes parse with
 // and answer with, so it changes when they do. It holds no setting and no secret: the same for every
 // deployment (servers is the relative "/api").
+import { auditBodySchema } from '../../core/ports/credential-audit.js';
 import { syncRunsBodySchema } from '../../core/ports/sync-run-log.js';
 import {
   poisonListBodySchema,
@@ -56,6 +57,7 @@ const NAMED_SCHEMAS = {
   OpenWebUiConnectorView: openWebUiConnectorViewSchema,
   PoisonSummary: poisonSummaryBodySchema,
   SyncRuns: syncRunsBodySchema,
+  CredentialAudit: auditBodySchema,
   PoisonList: poisonListBodySchema,
   PoisonReplayed: poisonReplayedBodySchema,
 };

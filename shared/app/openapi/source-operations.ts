@@ -135,6 +135,24 @@ export function sourcePaths(): Record<string, JsonSchema> {
         '409': syncRunning,
       }),
     },
+    '/kbs/{kbId}/sources/{sourceId}/audit': {
+      parameters: [kbId, sourceId],
+      get: operation(
+        'sourcesAudit',
+        "The source's credential operations, the newest first (kept after the source is removed, for AUDIT_RETENTION_DAYS)",
+        { '200': jsonAnswer('The entries', schemaRef('CredentialAudit')), '400': invalidInput },
+        {
+          parameters: [
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            },
+          ],
+        },
+      ),
+    },
     '/kbs/{kbId}/sources/{sourceId}/runs': {
       parameters: [kbId, sourceId],
       get: operation(

@@ -8,6 +8,7 @@
 //     manager, the location resolved with the new grant (for a location named relative to the account,
 //     this is when its ids become known), the source set active and its first sync queued.
 // The code, the verifier and the tokens are never logged or returned.
+import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { z } from 'zod';
 import type { SourceKey, SourceRecord } from '../domain/source.js';
 import type { ConnectStateRepository } from '../ports/connect-state-repository.js';
@@ -43,6 +44,8 @@ export interface CompleteConnectDependencies {
   /** The source type's OAuth client redeems the code. */
   oauth: OAuthClientRegistry;
   log: Logger;
+  /** The credential audit log: the flow completed or failed (a forged state names no source: not audited). */
+  audit?: AuditRecorder;
   now?: () => number;
 }
 
@@ -69,13 +72,19 @@ export async function completeConnect(
     return { kind: 'page', status: 400, error: 'invalid_state' };
   }
   const key: SourceKey = { kbId: state.kbId, sourceId: state.sourceId };
+  let failed: ConnectErrorCode | undefined;
   const fail = (error: ConnectErrorCode, detail?: string): CompleteConnectResult => {
+    failed = error;
     deps.log.warn('connect.failed', { ...key, error, ...(detail ? { detail } : {}) });
     return back(state, { status: 'error', error });
   };
   try {
-    return await finish(deps, state, key, query, fail);
+    const result = await finish(deps, state, key, query, fail);
+    if (failed) await deps.audit?.(key, 'connect_failed', 'failed', { error: failed });
+    else await deps.audit?.(key, 'connect_completed', 'ok');
+    return result;
   } catch (error) {
+    await deps.audit?.(key, 'connect_failed', 'failed', { error: 'server_error' });
     // Storage or another dependency failed unexpectedly. Only the error's type is logged: messages of
     // SDK errors can quote requests.
     deps.log.error('connect.failed', { ...key, error: 'server_error', errorType: errorName(error) });

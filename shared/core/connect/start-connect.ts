@@ -6,6 +6,7 @@
 // a kbId/sourceId pair exists (404 vs 409 vs 302). We accept that: ids are not secrets in this API,
 // and starting a flow grants nothing. Only sources in pending_auth or needs_reauth can be connected,
 // so a working source can never be re-pointed at another account through this route.
+import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { idSchema, type SourceState } from '../domain/source.js';
@@ -33,6 +34,8 @@ export interface StartConnectDependencies {
   states: Pick<ConnectStateRepository, 'save'>;
   /** The source type's OAuth client builds the authorize URL. */
   oauth: OAuthClientRegistry;
+  /** The credential audit log: a connect flow started for the source. */
+  audit?: AuditRecorder;
   now?: () => number;
 }
 
@@ -85,6 +88,9 @@ export async function startConnect(
     sourceId: query.sourceId,
     returnTo: returnTo.url.href,
     exp: expiresAtMs,
+  });
+  await deps.audit?.({ kbId: query.kbId, sourceId: query.sourceId }, 'connect_started', 'ok', {
+    returnToOrigin: returnTo.url.origin,
   });
   return {
     kind: 'redirect',

@@ -16,6 +16,7 @@ import type { SourceKey } from '../domain/source.js';
 import { sourceKeyOf, sourceKeyString } from '../domain/source.js';
 import type { LeaseStore } from '../ports/lease-store.js';
 import type { Logger } from '../ports/logger.js';
+import { noAudit, type AuditRecorder } from '../audit/audit-recorder.js';
 import { ReauthRequiredError, TransientError } from '../domain/errors.js';
 import type { StoredGrantInput, TokenManager } from '../ports/provider-ports.js';
 import type {
@@ -66,6 +67,8 @@ export interface RefreshingTokenManagerOptions {
   leases: LeaseStore;
   refreshMarginMs: number;
   logger: Logger;
+  /** The credential audit log (core/audit): every store, refresh, failure, revoke and removal. */
+  audit?: AuditRecorder;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -170,6 +173,7 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
       });
     });
     this.options.logger.info('token.grant_stored', { ...sourceKeyOf(source), kind: 'delegated' });
+    await this.audit(source, 'grant_stored', 'ok', { kind: 'delegated' });
   }
 
   async storeAppOnlyGrant(source: SourceKey, input: AppOnlyGrantInput = {}): Promise<void> {
@@ -188,6 +192,7 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
       });
     });
     this.options.logger.info('token.grant_stored', { ...sourceKeyOf(source), kind: 'app' });
+    await this.audit(source, 'grant_stored', 'ok', { kind: 'app' });
   }
 
   /**
@@ -200,6 +205,7 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
       await this.options.store.remove(source);
     });
     this.options.logger.info('token.grant_removed', { ...sourceKeyOf(source) });
+    await this.audit(source, 'grant_removed', 'ok');
   }
 
   /**
@@ -218,8 +224,13 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
     const client = this.clientOf(grant);
     if (!client.revoke) return;
     const outcome = await client.revoke(grant.refreshToken);
-    if (outcome.kind === 'revoked') this.options.logger.info('token.grant_revoked', { ...sourceKeyOf(source) });
-    else this.options.logger.warn('token.revoke_failed', { ...sourceKeyOf(source), reason: outcome.reason });
+    if (outcome.kind === 'revoked') {
+      this.options.logger.info('token.grant_revoked', { ...sourceKeyOf(source) });
+      await this.audit(source, 'revoked', 'ok');
+    } else {
+      this.options.logger.warn('token.revoke_failed', { ...sourceKeyOf(source), reason: outcome.reason });
+      await this.audit(source, 'revoke_failed', 'failed', { reason: outcome.reason });
+    }
   }
 
   /**
@@ -285,6 +296,11 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
         transient: true,
         reason: outcome.reason,
       });
+      await this.audit(source, 'refresh_failed', 'failed', {
+        kind: grant.kind,
+        transient: true,
+        reason: outcome.reason,
+      });
       throw new TransientError(`token refresh failed: ${outcome.reason}`, outcome.retryAfterMs);
     }
     if (outcome.kind === 'permanent') {
@@ -318,6 +334,7 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
       rotated,
       expiresInSeconds: tokens.expiresInSeconds,
     });
+    await this.audit(source, 'refreshed', 'ok', { kind: grant.kind, rotated });
     return this.remember(source, { accessToken: tokens.accessToken, expiresAtMs });
   }
 
@@ -382,6 +399,18 @@ export class RefreshingTokenManager implements TokenManager, AppOnlyTokenGrants,
       code: failure.code,
       reason: failure.reason,
     });
+    const facts = {
+      kind: grant.kind,
+      reason: failure.reason,
+      ...(failure.error ? { error: failure.error } : {}),
+      ...(failure.code ? { code: String(failure.code) } : {}),
+    };
+    await this.audit(source, 'refresh_failed', 'failed', { ...facts, transient: false });
+    await this.audit(source, 'needs_reauth', 'ok', facts);
+  }
+
+  private audit(...args: Parameters<AuditRecorder>): Promise<void> {
+    return (this.options.audit ?? noAudit)(...args);
   }
 
   /** A stored access token still worth using, undefined when a refresh is needed; throws when none may be tried. */

@@ -27,6 +27,7 @@ import { connectStart } from '../../../functions/connect-start.js';
 import { connectCallback } from '../../../functions/connect-callback.js';
 import { sourcesSync } from '../../../functions/sources-sync.js';
 import { sourcesRuns } from '../../../functions/sources-runs.js';
+import { sourcesAudit } from '../../../functions/sources-audit.js';
 import { itemContent } from '../../../functions/item-content.js';
 import { itemAttachments } from '../../../functions/item-attachments.js';
 import { attachmentContent } from '../../../functions/attachment-content.js';
@@ -137,6 +138,7 @@ export async function startNotificationsTestBed(
       sourcesGet,
       sourcesDelete,
       sourcesRuns,
+      sourcesAudit,
       changes,
       syncJob,
       webhookGraph,
