@@ -34,7 +34,8 @@ export const teamsPaths = {
   post: (teamId: string, channelId: string, postId: string) => post(teamId, channelId, postId),
   reply: (teamId: string, channelId: string, postId: string, replyId: string) =>
     `${post(teamId, channelId, postId)}/replies/${encodeSegment(replyId)}`,
-  chat: (chatId: string) => `${chat(chatId)}?$select=id,topic,chatType,webUrl`,
+  /** No $select: get chat "does not currently support OData query parameters" (https://learn.microsoft.com/graph/api/chat-get). */
+  chat: (chatId: string) => chat(chatId),
   /** One chat of the user, to check the chats can be listed (GET /users/{id} would need User.Read.All). */
   userChatsProbe: (userId: string) => `/users/${encodeSegment(userId)}/chats?$select=id&$top=1`,
   userChats: (userId: string) =>
