@@ -149,6 +149,20 @@ for (const seed of SEEDS) {
       expect(await readAll(content.body!)).toBe('<p>the plan</p>');
     });
 
+    it('follows every chat of a user (app-only), a chat made later included', async () => {
+      const carol = (await h.sandbox.control.createUser({ displayName: `Carol ${seed}` })).id;
+      const ops = h.sandbox.teams.createChat({ chatType: 'group', memberIds: [carol, bianca], topic: 'Ops' }).id;
+      const up = h.sandbox.teams.postChatMessage(ops, { fromUserId: carol, body: '<p>up</p>' }).id;
+      const key = await register('teams_chat', { userId: carol, allChats: true });
+      const seen = { count: 0 };
+      expect(await syncAndTakeNewEvents(h, key, seen)).toEqual([`upsert /Ops/message ${up}.html content`]);
+
+      const later = h.sandbox.teams.createChat({ chatType: 'group', memberIds: [carol, adele], topic: 'Later' }).id;
+      const hey = h.sandbox.teams.postChatMessage(later, { fromUserId: adele, body: '<p>hey</p>' }).id;
+      expect(await syncAndTakeNewEvents(h, key, seen)).toEqual([`upsert /Later/message ${hey}.html content`]);
+      expect(Object.keys((await h.sources.get(key))!.record.cursors ?? {})).toContain(`chat:${later}`);
+    });
+
     it("honours Teams' 429 and Retry-After: the sync still completes", async () => {
       const team = newTeam(`Throttled ${seed}`);
       const channel = h.sandbox.teams.createChannel(team.id, { displayName: 'Busy' }).id;
