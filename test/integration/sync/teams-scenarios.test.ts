@@ -230,8 +230,15 @@ for (const seed of SEEDS) {
       const probeWorld = build();
       const probe = await register('teams_channel', locationOf(probeWorld));
       let points = 0;
+      const since = Date.now();
       await h.syncer(() => void points++).run(probe);
       expect(points).toBeGreaterThan(5);
+      // Multi-page: the seed reads delta over more than one page (the sandbox's 20 a page).
+      const deltaReads = (await h.sandbox.control.requestLog()).filter(
+        (entry) =>
+          entry.time >= since && entry.path.includes(probeWorld.team) && entry.path.endsWith('/messages/delta'),
+      );
+      expect(deltaReads.length).toBeGreaterThan(1);
       for (let k = 1; k <= points; k++) {
         const world = build();
         const key = await register('teams_channel', locationOf(world));
