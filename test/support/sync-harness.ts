@@ -1,9 +1,10 @@
 // The whole sync engine on real parts: the sandbox tenant over HTTPS, the real Graph client, and
 // the real Table Storage SDK on Azurite (fresh tables per harness).
 import type { TableClient } from '@azure/data-tables';
+import { expect } from 'vitest';
 import { startSandbox, type Sandbox } from '../../dev/sandbox/sandbox.js';
 import type { ChangeEvent } from '../../shared/core/domain/change-event.js';
-import type { SourceRecord } from '../../shared/core/domain/source.js';
+import type { SourceKey, SourceRecord } from '../../shared/core/domain/source.js';
 import type { FolderScope } from '../../shared/providers/microsoft/drive/drive-location.js';
 import { ChangeFeedStore } from '../../shared/adapters/azure-tables/change-feed-store.js';
 import { ItemStore } from '../../shared/adapters/azure-tables/item-store.js';
@@ -62,6 +63,8 @@ export interface SyncHarness {
 export interface SyncHarnessOptions {
   /** The token manager the provider uses; by default app-only tokens from the sandbox. */
   tokens?: (sandbox: Sandbox) => Promise<TokenManager> | TokenManager;
+  /** TEAMS_MIN_INTERVAL_MS_PER_THREAD for the Teams providers (1 s by default, as in production). */
+  teamsMinIntervalMsPerThread?: number;
 }
 
 export async function startSyncHarness(
@@ -76,7 +79,13 @@ export async function startSyncHarness(
   const feed = new ChangeFeedStore(await freshTable('changes'), await freshTable('counters'));
   const leases = new TableLeaseStore(await freshTable('leases'), 'sync');
   const tokens = options.tokens ? await options.tokens(sandbox) : SandboxTokenManager.appOnly(sandbox);
-  const providers = createProviderRegistry({ graphBaseUrl: sandbox.graphBaseUrl, tokens });
+  const providers = createProviderRegistry({
+    graphBaseUrl: sandbox.graphBaseUrl,
+    tokens,
+    ...(options.teamsMinIntervalMsPerThread === undefined
+      ? {}
+      : { teamsMinIntervalMsPerThread: options.teamsMinIntervalMsPerThread }),
+  });
   const logLines: string[] = [];
   const harness: SyncHarness = {
     sandbox,
@@ -168,4 +177,17 @@ export function foldFeed(events: readonly ChangeEvent[]): Map<string, ChangeEven
     if (event.op === 'upsert') latest.set(event.itemId, event);
   }
   return latest;
+}
+
+/**
+ * Runs one sync (writing every 3 items) that must complete, and answers the events it added to the
+ * feed since `seen.count` in describeEvents form, sorted; `seen.count` moves past them.
+ */
+export async function syncAndTakeNewEvents(h: SyncHarness, key: SourceKey, seen: { count: number }): Promise<string[]> {
+  const outcome = await h.syncer(undefined, { flushSize: 3 }).run(key);
+  expect(outcome.status).toBe('synced');
+  const all = await h.allEvents(key.kbId);
+  const fresh = all.slice(seen.count);
+  seen.count = all.length;
+  return describeEvents(fresh).sort();
 }

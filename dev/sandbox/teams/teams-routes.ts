@@ -110,12 +110,34 @@ function route(call: Call): Routed {
 function teamRoute(call: Call, segments: string[]): Routed {
   const { state } = call.deps;
   const [teamId, channels, channelId, messages, messageId, replies, replyId, ...extra] = segments;
-  if (!teamId || channels?.toLowerCase() !== 'channels' || extra.length > 0) throw notFound('Resource');
+  if (!teamId || (channels !== undefined && channels.toLowerCase() !== 'channels') || extra.length > 0)
+    throw notFound('Resource');
   const team = state.teams.get(teamId);
   if (!team) throw notFound(`Team ${teamId}`);
   requireTeamMember(call, team);
+  // Get team (https://learn.microsoft.com/graph/api/team-get), get channel (…/channel-get) and list
+  // channels (…/channel-list) support $select; the properties named are answered (id always).
+  if (channels === undefined) {
+    allowOnly(call.params, ['$select']);
+    return {
+      api: 'channels',
+      keys: { messageKind: null, teamOrChannel: team.id },
+      answer: () =>
+        jsonResponse(
+          200,
+          selected(call.params, {
+            '@odata.context': `${call.context.baseUrl()}/v1.0/$metadata#teams/$entity`,
+            id: team.id,
+            displayName: team.displayName,
+            description: null,
+            tenantId: call.context.tenantId,
+            isArchived: false,
+          }),
+        ),
+    };
+  }
   if (channelId === undefined) {
-    allowOnly(call.params, []);
+    allowOnly(call.params, ['$select']);
     return {
       api: 'channels',
       keys: { messageKind: null, teamOrChannel: team.id },
@@ -123,7 +145,9 @@ function teamRoute(call: Call, segments: string[]): Routed {
         jsonResponse(200, {
           '@odata.context': `${call.context.baseUrl()}/v1.0/$metadata#teams('${team.id}')/channels`,
           '@odata.count': team.channels.size,
-          value: [...team.channels.values()].map((channel) => channelJson(channel, call.context.tenantId)),
+          value: [...team.channels.values()].map((channel) =>
+            selected(call.params, channelJson(channel, call.context.tenantId)),
+          ),
         }),
     };
   }
@@ -131,11 +155,11 @@ function teamRoute(call: Call, segments: string[]): Routed {
   if (!channel) throw notFound(`Channel ${channelId}`);
   const keys = { teamOrChannel: channel.id };
   if (messages === undefined) {
-    allowOnly(call.params, []);
+    allowOnly(call.params, ['$select']);
     return {
       api: 'channels',
       keys: { messageKind: null, ...keys },
-      answer: () => jsonResponse(200, channelJson(channel, call.context.tenantId)),
+      answer: () => jsonResponse(200, selected(call.params, channelJson(channel, call.context.tenantId))),
     };
   }
   if (messages.toLowerCase() !== 'messages') throw notFound('Resource');
@@ -217,6 +241,16 @@ function userChatsRoute(call: Call, named: string, extra: string[]): Routed {
       });
     },
   };
+}
+
+/** The object with only the properties `$select` names (and `id`, `@odata.*`); all of them without `$select`. */
+function selected(params: URLSearchParams, json: Record<string, unknown>): Record<string, unknown> {
+  const raw = params.get('$select');
+  if (raw === null) return json;
+  const names = new Set(raw.split(',').map((name) => name.trim().toLowerCase()));
+  return Object.fromEntries(
+    Object.entries(json).filter(([key]) => key === 'id' || key.startsWith('@odata.') || names.has(key.toLowerCase())),
+  );
 }
 
 function requireTeamMember(call: Call, team: TeamRecord): void {

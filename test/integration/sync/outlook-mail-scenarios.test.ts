@@ -3,20 +3,10 @@
 // content change), a move between folders (one upsert, same itemId), delete, folder rename, move and
 // delete, one folder's expired delta token; and a crash at every step across several folder cursors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceKey } from '../../../shared/core/domain/source.js';
 import { crashAt, expectRepeatsShareIds, hostView, runUntilSynced } from '../../support/crash-points.js';
-import { describeEvents, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
+import { startSyncHarness, syncAndTakeNewEvents, type SyncHarness } from '../../support/sync-harness.js';
 
 const SEEDS = [1, 7, 20_261_203];
-
-async function syncAndTakeNewEvents(h: SyncHarness, key: SourceKey, seen: { count: number }): Promise<string[]> {
-  const outcome = await h.syncer(undefined, { flushSize: 3 }).run(key);
-  expect(outcome.status).toBe('synced');
-  const all = await h.allEvents(key.kbId);
-  const fresh = all.slice(seen.count);
-  seen.count = all.length;
-  return describeEvents(fresh).sort();
-}
 
 for (const seed of SEEDS) {
   describe(`Outlook mail scenarios (seed ${seed})`, () => {

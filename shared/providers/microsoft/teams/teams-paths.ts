@@ -34,11 +34,15 @@ export const teamsPaths = {
   post: (teamId: string, channelId: string, postId: string) => post(teamId, channelId, postId),
   reply: (teamId: string, channelId: string, postId: string, replyId: string) =>
     `${post(teamId, channelId, postId)}/replies/${encodeSegment(replyId)}`,
-  chat: (chatId: string) => `${chat(chatId)}?$select=id,topic,chatType,webUrl`,
-  /** One chat of the user, to check the chats can be listed (GET /users/{id} would need User.Read.All). */
-  userChatsProbe: (userId: string) => `/users/${encodeSegment(userId)}/chats?$select=id&$top=1`,
-  userChats: (userId: string) =>
-    `/users/${encodeSegment(userId)}/chats?$select=id,topic,chatType,webUrl&$top=${TEAMS_PAGE_SIZE}`,
+  /** No $select: get chat "does not currently support OData query parameters" (https://learn.microsoft.com/graph/api/chat-get). */
+  chat: (chatId: string) => chat(chatId),
+  /**
+   * One chat of the user, to check the chats can be listed (GET /users/{id} would need User.Read.All).
+   * No $select on list chats: it takes $expand, $top, $filter and $orderby only, "other OData query
+   * parameters are not currently supported" (https://learn.microsoft.com/graph/api/chat-list).
+   */
+  userChatsProbe: (userId: string) => `/users/${encodeSegment(userId)}/chats?$top=1`,
+  userChats: (userId: string) => `/users/${encodeSegment(userId)}/chats?$top=${TEAMS_PAGE_SIZE}`,
   /**
    * A chat's messages, newest change first, changed after `after` when given. The filter applies only
    * with an $orderby on the same property (otherwise Graph ignores it): chat-list-messages.

@@ -280,7 +280,7 @@ describe('resolving a location', () => {
   it('keeps the channel’s name, checks a user’s chats without reading the user, and says NotFound for a missing chat', async () => {
     const graph = new ScriptedGraph()
       .on(`${base}?$select=id,displayName,webUrl`, { body: { id: CHANNEL, displayName: 'General' } })
-      .on('/users/megan%40contoso.com/chats?$select=id&$top=1', { body: { value: [] } });
+      .on('/users/megan%40contoso.com/chats?$top=1', { body: { value: [] } });
     expect(await resolveTeamsLocation(graph, key, { teamId: TEAM, channelId: CHANNEL })).toEqual({
       teamId: TEAM,
       channelId: CHANNEL,
