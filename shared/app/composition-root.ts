@@ -45,6 +45,11 @@ import { notifyingFeed, onFeedAdvanced } from '../core/hooks/hook-notifier.js';
 import { buildConnectorServices, type ConnectorOverrides, type ConnectorServices } from './connector-services.js';
 import { onFeedAdvancedForConnectors } from '../core/connectors/connector-notifier.js';
 import { OPENWEBUI_CONNECTOR_TYPE } from '../integrations/openwebui/openwebui-connector.js';
+import {
+  buildRichNotificationServices,
+  type RichNotificationOverrides,
+  type RichNotificationServices,
+} from './notification-key-services.js';
 
 /** Lease scope of "one sync per source" in the `leases` table (the token manager uses its own). */
 export const SYNC_LEASE_SCOPE = 'sync';
@@ -80,6 +85,8 @@ export interface Services extends HookServices, ConnectorServices {
   debounceStore: DebounceStore;
   maintenanceMarks: MaintenanceMarksStore;
   connectStates: ConnectStateStore;
+  /** Rich Teams notifications' key ring and token verifier; undefined when they are off. */
+  richNotifications: RichNotificationServices | undefined;
   enqueueSync(key: SourceKey, reason: SyncJobMessage['reason']): Promise<void>;
   /** Per-invocation builders: each logs through `log` (a queue or HTTP invocation's logger). */
   syncer(log?: Logger): SourceSyncer;
@@ -90,7 +97,7 @@ export interface Services extends HookServices, ConnectorServices {
   useCases: UseCases;
 }
 
-export interface ServiceOverrides extends HookOverrides, ConnectorOverrides {
+export interface ServiceOverrides extends HookOverrides, ConnectorOverrides, RichNotificationOverrides {
   /** Replaces the token manager built from config (tests that need a clock or fault hooks). */
   tokens?: AppTokenManager;
   /** Replaces the storage clients (tests map table and queue names to per-test ones). */
@@ -121,6 +128,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     lazyTokenManager(() =>
       createTokenManager(config, storage, { client: oauthClients.get('onedrive'), clients: oauthClients }),
     );
+  const richNotifications = buildRichNotificationServices(config, storage, overrides);
   const providers = createProviderRegistry({
     graphBaseUrl: config.providers.microsoft.graphBaseUrl,
     tokens,
@@ -129,6 +137,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     mailMaxConcurrentPerMailbox: config.providers.microsoft.mailMaxConcurrentPerMailbox,
     teamsWatchMaxLifetimeMinutes: config.providers.microsoft.teamsWatchMaxLifetimeMinutes,
     teamsMinIntervalMsPerThread: config.providers.microsoft.teamsMinIntervalMsPerThread,
+    ...(richNotifications ? { teamsNotificationKeys: richNotifications.keys } : {}),
     google: {
       driveRootUrl: config.providers.google.driveRootUrl,
       watchMaxLifetimeMs: config.providers.google.watchMaxLifetimeMs,
@@ -208,6 +217,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     debounceStore,
     maintenanceMarks,
     connectStates,
+    richNotifications,
     syncRuns: new TableSyncRunLog(storage.table(TABLES.syncRuns), config.sync.historyRuns),
     credentialAudit: new TableCredentialAudit(storage.table(TABLES.audit), config.audit.retentionMs),
     enqueueSync,

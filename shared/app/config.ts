@@ -100,6 +100,16 @@ export const settingsSchema = z.object({
    * one a second per app and tenant (https://learn.microsoft.com/graph/throttling-limits#microsoft-teams-service-limits).
    */
   TEAMS_MIN_INTERVAL_MS_PER_THREAD: integer(1_000, 0, 60_000),
+  /** Teams subscriptions carry the encrypted message (includeResourceData); off: plain notifications. */
+  TEAMS_RICH_NOTIFICATIONS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /**
+   * The Key Vault certificate Graph encrypts rich notifications with (exportable, content type
+   * application/x-pem-file). With KEY_VAULT_URL and without this, Teams notifications stay plain.
+   */
+  NOTIFICATION_CERTIFICATE_NAME: optionalString,
   /** OAuth client id of the Google Cloud project's web application client; unset: no Google Drive sources. */
   GOOGLE_CLIENT_ID: optionalString,
   /** That client's secret (a Key Vault reference in Azure). */
@@ -321,6 +331,8 @@ const nestSettings = (s: Settings) => ({
       teamsConnectScopes: s.TEAMS_CONNECT_SCOPES,
       teamsWatchMaxLifetimeMinutes: s.TEAMS_WATCH_MAX_LIFETIME_MINUTES,
       teamsMinIntervalMsPerThread: s.TEAMS_MIN_INTERVAL_MS_PER_THREAD,
+      teamsRichNotifications: s.TEAMS_RICH_NOTIFICATIONS,
+      notificationCertificateName: s.NOTIFICATION_CERTIFICATE_NAME,
     },
     google: {
       clientId: s.GOOGLE_CLIENT_ID,

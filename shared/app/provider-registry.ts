@@ -23,6 +23,7 @@ import { GatedTransport } from '../providers/microsoft/graph/gated-transport.js'
 import { teamsChannelLocationSchema, teamsChatLocationSchema } from '../providers/microsoft/teams/teams-location.js';
 import { TeamsProvider } from '../providers/microsoft/teams/teams-provider.js';
 import { TeamsWatch } from '../providers/microsoft/teams/teams-watch.js';
+import type { NotificationKeyRing } from '../providers/microsoft/webhooks/resource-data/notification-key-ring.js';
 import { ThreadGate, threadKeyOf } from '../providers/microsoft/teams/thread-gate.js';
 
 export class StaticProviderRegistry implements ProviderRegistry {
@@ -68,6 +69,8 @@ export interface ProviderRegistrySettings {
   teamsWatchMaxLifetimeMinutes?: number;
   /** TEAMS_MIN_INTERVAL_MS_PER_THREAD: least time between message reads of one channel or chat. */
   teamsMinIntervalMsPerThread?: number;
+  /** Rich Teams notifications: the certificates Teams subscriptions encrypt with (none: plain notifications). */
+  teamsNotificationKeys?: Pick<NotificationKeyRing, 'currentCertificate'>;
   /** The Google Drive provider's settings (GOOGLE_DRIVE_ROOT_URL, GOOGLE_WATCH_MAX_LIFETIME_HOURS). */
   google?: { driveRootUrl?: string; watchMaxLifetimeMs?: number };
 }
@@ -81,7 +84,12 @@ export function createProviderRegistry(settings: ProviderRegistrySettings): Prov
     new ThreadGate(settings.teamsMinIntervalMsPerThread),
     threadKeyOf,
   );
-  const teamsWatch = new TeamsWatch(transport, settings.tenantId, settings.teamsWatchMaxLifetimeMinutes);
+  const teamsWatch = new TeamsWatch(
+    transport,
+    settings.tenantId,
+    settings.teamsWatchMaxLifetimeMinutes,
+    settings.teamsNotificationKeys,
+  );
   return new StaticProviderRegistry({
     onedrive: new OneDriveProvider('onedrive', transport, watch),
     sharepoint: new OneDriveProvider('sharepoint', transport, watch),

@@ -369,6 +369,7 @@ function webhookReceiver(
     findSubscriptions: (ids) => services.subscriptionLookup.findMany(ids),
     enqueueNotifications,
     enqueueLifecycle: (message) => sendJson(lifecycleQueue, message),
+    ...(services.richNotifications ? { rich: services.richNotifications } : {}),
   });
 }
 

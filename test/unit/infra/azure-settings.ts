@@ -20,6 +20,8 @@ const REPLACED_IN_AZURE: Readonly<Record<string, string>> = {
 const OPTIONAL_IN_AZURE: Readonly<Record<string, string>> = {
   MS_CLIENT_CERTIFICATE_PATH:
     'a PEM file on local disk, which the deployment does not ship; Azure uses the client secret (Key Vault reference) or the federated managed identity instead',
+  NOTIFICATION_CERTIFICATE_NAME:
+    'a Key Vault certificate is data-plane (no ARM resource), created after the deployment (docs/deploy.md); until it is set, Teams notifications stay plain',
 };
 
 /** Settings the Azure deployment needs although the app's schema does not read them. */

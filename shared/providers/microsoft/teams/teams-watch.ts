@@ -11,13 +11,22 @@
 // (https://learn.microsoft.com/graph/api/resources/subscription#subscription-lifetime), a setting
 // (TEAMS_WATCH_MAX_LIFETIME_MINUTES), since Microsoft has changed these limits before.
 //
-// Rich notifications (resource data in the notification) are not asked for: the notification only
-// makes the engine sync the source. The seam is `resourceData`: when given, its fields
-// (includeResourceData, encryptionCertificate, encryptionCertificateId) join the creation body
-// (webhooks/graph-subscriptions.ts, SubscriptionTarget.extraBody); decrypting them is not here.
+// Rich notifications (TEAMS_RICH_NOTIFICATIONS, default on): given a key ring, every subscription is
+// created with includeResourceData and the ring's current certificate (encryptionCertificate,
+// encryptionCertificateId; https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data),
+// through SubscriptionTarget.extraBody. A PATCH of a subscription updates only its expiry and
+// notificationUrl (https://learn.microsoft.com/graph/api/resources/subscription, "Update"), so after a
+// certificate rotation a renewal cannot move a subscription to the new certificate: `renew` reads the
+// subscription's encryptionCertificateId from the PATCH answer and, when it is no longer the current
+// one, answers NotFoundError, which makes the watch manager create a new subscription (with the new
+// certificate, and a sync that closes any gap). The old one lapses; its notifications still decrypt
+// with the ring's previous key until then.
 import type { SourceRecord } from '../../../core/domain/source.js';
 import type { WatchInfo, WatchPolicy, WatchRequest } from '../../../core/ports/watch-source.js';
+import { NotFoundError } from '../../../core/domain/errors.js';
 import type { GraphTransport } from '../graph/graph-transport.js';
+import { patchSubscriptionExpiry, toInfo } from '../webhooks/graph-subscriptions.js';
+import type { NotificationKeyRing } from '../webhooks/resource-data/notification-key-ring.js';
 import { GraphSubscriptionWatch } from '../webhooks/graph-subscription-watch.js';
 import { renewableWatchPolicy } from '../webhooks/graph-watch-policy.js';
 import { teamsLocationOf } from './teams-location.js';
@@ -25,7 +34,7 @@ import { teamsPaths } from './teams-paths.js';
 
 export const CHAT_MESSAGE_MAX_SUBSCRIPTION_MINUTES = 4_320;
 
-/** What rich notifications will add to a subscription (https://learn.microsoft.com/graph/change-notifications-with-resource-data). */
+/** What rich notifications add to a subscription (https://learn.microsoft.com/graph/change-notifications-with-resource-data). */
 export interface TeamsResourceDataOptions {
   includeResourceData: true;
   /** The base64 public key certificate Graph encrypts the resource data with. */
@@ -50,18 +59,30 @@ export function teamsSubscriptionResource(source: Pick<SourceRecord, 'resolvedLo
   return teamsPaths.userChatsSubscription(location.userId ?? '');
 }
 
+/** The creation fields of rich notifications, from the ring's current certificate. */
+export async function teamsResourceData(
+  keys: Pick<NotificationKeyRing, 'currentCertificate'>,
+): Promise<TeamsResourceDataOptions> {
+  const certificate = await keys.currentCertificate();
+  return {
+    includeResourceData: true,
+    encryptionCertificate: certificate.certificateBase64,
+    encryptionCertificateId: certificate.id,
+  };
+}
+
 export class TeamsWatch extends GraphSubscriptionWatch {
   constructor(
     transport: GraphTransport,
     configuredTenantId: string | undefined,
     maxLifetimeMinutes?: number,
-    /** The seam for rich notifications: the subscription fields of a source, or none. */
-    resourceData?: (source: SourceRecord) => TeamsResourceDataOptions | undefined,
+    /** Rich notifications: the certificates subscriptions encrypt with; none → plain notifications. */
+    private readonly keys?: Pick<NotificationKeyRing, 'currentCertificate'>,
   ) {
     super(transport, configuredTenantId, {
       policy: teamsWatchPolicy(maxLifetimeMinutes),
-      target: (source) => {
-        const extra = resourceData?.(source);
+      target: async (source) => {
+        const extra = keys ? await teamsResourceData(keys) : undefined;
         return {
           resource: teamsSubscriptionResource(source),
           changeType: 'created,updated,deleted',
@@ -76,5 +97,16 @@ export class TeamsWatch extends GraphSubscriptionWatch {
     // Graph refuses a Teams subscription of more than an hour without it; better said here.
     if (!request.lifecycleUrl) throw new RangeError('a Teams subscription needs a lifecycleNotificationUrl');
     return super.create(source, request);
+  }
+
+  override async renew(source: SourceRecord, watchId: string, expiresAt: string): Promise<WatchInfo> {
+    if (!this.keys) return super.renew(source, watchId, expiresAt);
+    const subscription = await patchSubscriptionExpiry(this.transport, source, watchId, expiresAt);
+    const current = await this.keys.currentCertificate();
+    if (subscription['encryptionCertificateId'] !== current.id) {
+      // Encrypting with a previous certificate (or none): only a new subscription can take the current one.
+      throw new NotFoundError('a subscription with the current encryption certificate');
+    }
+    return toInfo(subscription);
   }
 }

@@ -22,8 +22,8 @@ import { pinnedTenant } from './pinned-tenant.js';
 
 export interface GraphSubscriptionKind {
   policy: WatchPolicy;
-  /** What a source's subscription observes. */
-  target(source: SourceRecord): SubscriptionTarget;
+  /** What a source's subscription observes (async: Teams reads its encryption certificate). */
+  target(source: SourceRecord): SubscriptionTarget | Promise<SubscriptionTarget>;
   /** Request headers of the creation (Outlook: immutable ids in notifications). */
   headers?: Record<string, string>;
 }
@@ -34,7 +34,7 @@ export class GraphSubscriptionWatch implements WatchSource {
   private readonly tenantId: string | undefined;
 
   constructor(
-    private readonly transport: GraphTransport,
+    protected readonly transport: GraphTransport,
     /** The app's configured tenant (MS_TENANT_ID); a multi-tenant value pins nothing. */
     configuredTenantId: string | undefined,
     private readonly kind: GraphSubscriptionKind,
@@ -48,7 +48,8 @@ export class GraphSubscriptionWatch implements WatchSource {
     if (request.secret.length > CLIENT_STATE_MAX_LENGTH) {
       throw new RangeError(`a clientState has at most ${CLIENT_STATE_MAX_LENGTH} characters`);
     }
-    const info = await createSubscription(this.transport, source, request, this.kind.target(source), this.kind.headers);
+    const target = await this.kind.target(source);
+    const info = await createSubscription(this.transport, source, request, target, this.kind.headers);
     return this.tenantId === undefined ? info : { ...info, issuer: this.tenantId };
   }
 

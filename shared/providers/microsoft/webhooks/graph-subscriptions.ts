@@ -5,7 +5,7 @@ import type { SourceRecord } from '../../../core/domain/source.js';
 import type { WatchInfo, WatchRequest } from '../../../core/ports/watch-source.js';
 import type { FailureTarget } from '../graph/graph-failure.js';
 import { graphPaths } from '../drive/graph-paths.js';
-import { subscriptionSchema } from '../drive/graph-schemas.js';
+import { subscriptionSchema, type GraphSubscription } from '../drive/graph-schemas.js';
 import { discardBody, failureFrom, readGraphJson, type GraphTransport } from '../graph/graph-transport.js';
 
 /** What a subscription observes: the resource path (no base URL) and the change types Graph allows on it. */
@@ -57,12 +57,22 @@ export async function renewSubscription(
   subscriptionId: string,
   expirationDateTime: string,
 ): Promise<WatchInfo> {
+  return toInfo(await patchSubscriptionExpiry(transport, source, subscriptionId, expirationDateTime));
+}
+
+/** The same PATCH, answering Graph's whole subscription (Teams reads its encryptionCertificateId). */
+export async function patchSubscriptionExpiry(
+  transport: GraphTransport,
+  source: SourceRecord,
+  subscriptionId: string,
+  expirationDateTime: string,
+): Promise<GraphSubscription> {
   const response = await transport.sendOk(
     source,
     { method: 'PATCH', url: graphPaths.subscription(subscriptionId), body: { expirationDateTime } },
     SUBSCRIPTION,
   );
-  return toInfo(await readGraphJson(response, subscriptionSchema, WHAT));
+  return readGraphJson(response, subscriptionSchema, WHAT);
 }
 
 export async function reauthorizeSubscription(
@@ -96,6 +106,6 @@ export async function deleteSubscription(
   throw await failureFrom(response, SUBSCRIPTION);
 }
 
-function toInfo(subscription: { id: string; expirationDateTime: string }): WatchInfo {
+export function toInfo(subscription: { id: string; expirationDateTime: string }): WatchInfo {
   return { watchId: subscription.id, expiresAt: subscription.expirationDateTime };
 }

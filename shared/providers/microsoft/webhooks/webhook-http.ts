@@ -58,6 +58,14 @@ export async function handleWebhookRequest(
         STORAGE_RETRY_AFTER_SECONDS,
         'the notifications could not be queued; retry later',
       );
+    case 'keys-unavailable':
+      // The validation tokens could not be checked yet (the authority's keys are unreadable): Graph retries.
+      return retryableProblem(
+        503,
+        'Temporarily unavailable',
+        STORAGE_RETRY_AFTER_SECONDS,
+        'the notifications could not be verified; retry later',
+      );
   }
 }
 

@@ -13,6 +13,7 @@ import {
   type LifecycleNotification,
 } from './notification-payloads.js';
 import { verifyNotification, type Verdict } from './notification-verifier.js';
+import { verifyRichNotification, type RichNotificationDeps } from './resource-data/rich-notification.js';
 
 export type WebhookKind = 'changes' | 'lifecycle';
 
@@ -20,7 +21,9 @@ export type ReceiveResult =
   | { kind: 'accepted'; enqueued: number; rejected: Partial<Record<Exclude<Verdict, 'valid'>, number>> }
   | { kind: 'invalid-json' }
   | { kind: 'wrong-shape'; detail: string }
-  | { kind: 'enqueue-failed' };
+  | { kind: 'enqueue-failed' }
+  /** The authority's signing keys could not be read: answer 5xx so that Graph delivers again. */
+  | { kind: 'keys-unavailable' };
 
 export interface WebhookReceiverDeps {
   /** The rows of the distinct ids in a batch (undefined: not ours); SubscriptionLookup in production. */
@@ -28,6 +31,13 @@ export interface WebhookReceiverDeps {
   /** Queues change-notification items (through a GroupCommitQueue in production). */
   enqueueNotifications(items: NotificationItem[]): Promise<void>;
   enqueueLifecycle(message: LifecycleMessage): Promise<void>;
+  /**
+   * Rich notifications (Teams, includeResourceData): the validation-token verifier and the key ring.
+   * Given, a change batch with validationTokens or encryptedContent must pass verifyRichNotification
+   * before the clientState check; absent (TEAMS_RICH_NOTIFICATIONS=false), such a batch is checked by
+   * clientState only, like any other, and its content is ignored.
+   */
+  rich?: RichNotificationDeps;
   now?: () => Date;
 }
 
@@ -57,7 +67,30 @@ export class WebhookReceiver {
       return { kind: 'wrong-shape', detail };
     }
 
-    const notifications = parsed.data.value;
+    let notifications = parsed.data.value;
+    let richRejected: Record<string, number> = {};
+    if (kind === 'changes' && this.deps.rich && isRich(json)) {
+      const opened = await verifyRichNotification(json, this.deps.rich);
+      if (!opened.ok) {
+        // The reason only: no token, claim, certificate id or content reaches the log.
+        log.warn('webhook.rich_notifications_rejected', {
+          webhook: kind,
+          reason: opened.reason,
+          count: notifications.length,
+        });
+        if (opened.reason === 'keys_unavailable') return { kind: 'keys-unavailable' };
+        return { kind: 'accepted', enqueued: 0, rejected: {} };
+      }
+      const failedIndexes = new Set(opened.rejected.map((rejection) => rejection.index));
+      richRejected = countBy(opened.rejected.map((rejection) => rejection.reason));
+      // The decrypted messages are dropped here: the queue message keeps ids only and the worker's
+      // delta reads the change (docs/notifications.md, "Notifications with resource data").
+      notifications = notifications.filter((_, index) => !failedIndexes.has(index));
+      if (Object.keys(richRejected).length > 0) {
+        log.warn('webhook.rich_notifications_rejected', { webhook: kind, ...richRejected });
+      }
+      if (notifications.length === 0) return { kind: 'accepted', enqueued: 0, rejected: {} };
+    }
     const rows = await this.deps.findSubscriptions(notifications.map((notification) => notification.subscriptionId));
     const rejected: Partial<Record<Exclude<Verdict, 'valid'>, number>> = {};
     const valid: { notification: ChangeNotification | LifecycleNotification; row: WatchRecord }[] = [];
@@ -118,4 +151,30 @@ export class WebhookReceiver {
     await this.deps.enqueueNotifications([...perSubscription.values()]);
     return perSubscription.size;
   }
+}
+
+/** A batch that claims resource data: validation tokens, or any notification with encryptedContent. */
+function isRich(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null) return false;
+  const batch = json as { validationTokens?: unknown; value?: unknown };
+  if (present(batch.validationTokens)) return true;
+  return (
+    Array.isArray(batch.value) &&
+    batch.value.some(
+      (notification: unknown) =>
+        typeof notification === 'object' &&
+        notification !== null &&
+        present((notification as { encryptedContent?: unknown }).encryptedContent),
+    )
+  );
+}
+
+function countBy(reasons: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const reason of reasons) counts[reason] = (counts[reason] ?? 0) + 1;
+  return counts;
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }

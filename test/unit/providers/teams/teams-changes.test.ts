@@ -3,7 +3,7 @@
 // documented wire format (chatmessage-delta, channel-list-messages, chatmessage-list-replies,
 // chat-list-messages, channel-list).
 import { describe, expect, it } from 'vitest';
-import { CursorExpiredError, PermanentSourceError } from '../../../../shared/core/domain/errors.js';
+import { CursorExpiredError, NotFoundError, PermanentSourceError } from '../../../../shared/core/domain/errors.js';
 import type { SourceRecord } from '../../../../shared/core/domain/source.js';
 import type { GraphCall, GraphTransport } from '../../../../shared/providers/microsoft/graph/graph-transport.js';
 import { failureFrom } from '../../../../shared/providers/microsoft/graph/graph-transport.js';
@@ -378,11 +378,9 @@ describe('the Teams watch', () => {
       expirationDateTime: request.expiresAt,
       clientState: request.secret,
     });
-    const rich = new TeamsWatch(graph as unknown as GraphTransport, undefined, 60, () => ({
-      includeResourceData: true,
-      encryptionCertificate: 'MIIB',
-      encryptionCertificateId: 'cert-1',
-    }));
+    const rich = new TeamsWatch(graph as unknown as GraphTransport, undefined, 60, {
+      currentCertificate: async () => ({ id: 'cert-1', certificateBase64: 'MIIB', expiresAt: new Date(0) }),
+    });
     await rich.create(sourceOf({ teamId: TEAM, channelId: CHANNEL }), request);
     expect(graph.calls[1]?.body).toMatchObject({
       resource: `teams/${TEAM}/channels/${CHANNEL}/messages`,
@@ -391,6 +389,27 @@ describe('the Teams watch', () => {
       encryptionCertificateId: 'cert-1',
     });
     expect(rich.policy.maxLifetimeMs(sourceOf({}))).toBe(60 * 60_000);
+  });
+
+  it('renews a rich subscription in place while its certificate is current, and asks for a new one after a rotation', async () => {
+    const renewed = { id: 'sub-1', expirationDateTime: '2030-01-01T00:00:00Z' };
+    const graph = new ScriptedGraph().on(
+      '/subscriptions/sub-1',
+      { status: 200, body: { ...renewed, encryptionCertificateId: 'cert-1' } },
+      { status: 200, body: { ...renewed, encryptionCertificateId: 'cert-1' } },
+    );
+    let currentId = 'cert-1';
+    const watch = new TeamsWatch(graph as unknown as GraphTransport, undefined, 60, {
+      currentCertificate: async () => ({ id: currentId, certificateBase64: 'MIIB', expiresAt: new Date(0) }),
+    });
+    await expect(watch.renew(sourceOf({ chatId: CHAT }), 'sub-1', renewed.expirationDateTime)).resolves.toEqual({
+      watchId: 'sub-1',
+      expiresAt: renewed.expirationDateTime,
+    });
+    currentId = 'cert-2';
+    await expect(watch.renew(sourceOf({ chatId: CHAT }), 'sub-1', renewed.expirationDateTime)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('refuses to subscribe without a lifecycle URL (Graph requires one past an hour)', async () => {
