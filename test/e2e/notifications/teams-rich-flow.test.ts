@@ -55,12 +55,7 @@ function rejections(): string[] {
   return bed.logLines.filter((line) => line.includes('webhook.rich_notifications_rejected'));
 }
 
-// Skipped until the sandbox takes $select on get channel (Graph does, channel-get): the Teams
-// provider resolves a channel with ?$select=id,displayName,webUrl and this branch's sandbox answers
-// 400. The fix is commit 2db64bd on branch teamsint ("Teams sandbox: serve get team and take $select
-// on get team, get channel and list channels"); with it applied, all three tests pass. Unskip after
-// merging it.
-describe.skip('rich Teams notifications', () => {
+describe('rich Teams notifications', () => {
   test('a channel source subscribes with resource data, and a post reaches the feed through a verified notification', async () => {
     const kbId = uniqueName('kb');
     const { teamId, channelId, subscriptionId } = await registerChannelSource(kbId);
