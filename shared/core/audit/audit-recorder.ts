@@ -25,7 +25,10 @@ export function auditRecorder(
   log: Logger,
   now = () => new Date(),
 ): AuditRecorder {
-  return async (key, operation, outcome, detail = {}) => {
+  return async (source, operation, outcome, detail = {}) => {
+    // Only the key: callers may hand a whole source record (a SourceRecord is a SourceKey), whose
+    // cursor and subscription id must reach no row and no log line.
+    const key = { kbId: source.kbId, sourceId: source.sourceId };
     try {
       await audit.append(key, {
         at: now().toISOString(),
