@@ -2,15 +2,12 @@
 // partition per source, row keys that sort the newest first. Rows are only ever inserted (never
 // updated); each append also deletes up to a page of rows older than the retention, so the log
 // keeps AUDIT_RETENTION_DAYS and needs no sweeper.
-import { randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { SourceKey } from '../../core/domain/source.js';
 import { auditEntrySchema, type AuditEntry, type CredentialAudit } from '../../core/ports/credential-audit.js';
 import { isRestError } from '../azure/rest-error.js';
+import { invertedTime, newestFirstRowKey } from './newest-first-rows.js';
 import { perSourceRowKey } from './per-source-row.js';
-
-const MAX_TIME = 9_999_999_999_999;
-const inverted = (ms: number) => String(MAX_TIME - ms).padStart(13, '0');
 
 export class TableCredentialAudit implements CredentialAudit {
   constructor(
@@ -23,11 +20,11 @@ export class TableCredentialAudit implements CredentialAudit {
     const at = Date.parse(entry.at);
     await this.table.createEntity({
       partitionKey,
-      rowKey: `${inverted(at)}-${randomBytes(4).toString('hex')}`,
+      rowKey: newestFirstRowKey(at),
       entry: JSON.stringify(auditEntrySchema.parse(entry)),
     });
     // Older than the retention: row keys above the inverted cut-off.
-    const cutOff = inverted(at - this.retentionMs);
+    const cutOff = invertedTime(at - this.retentionMs);
     const old = this.table
       .listEntities({
         queryOptions: { filter: odata`PartitionKey eq ${partitionKey} and RowKey gt ${cutOff}`, select: ['RowKey'] },

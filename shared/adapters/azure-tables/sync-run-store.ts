@@ -2,20 +2,14 @@
 // source, row keys that sort the newest first (inverted end time, then a random suffix so two runs
 // ending in the same millisecond both stay). Each append trims the partition to `keep` runs, so the
 // history never grows: reading keep + a few rows and deleting the extra ones is the whole cost.
-import { randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { SourceKey } from '../../core/domain/source.js';
 import { syncRunSchema, type SyncRun, type SyncRunLog } from '../../core/ports/sync-run-log.js';
 import { isRestError } from '../azure/rest-error.js';
+import { newestFirstRowKey } from './newest-first-rows.js';
 import { perSourceRowKey } from './per-source-row.js';
 
-const MAX_TIME = 9_999_999_999_999;
 const TRIM_SLACK = 20;
-
-function rowKeyOf(run: SyncRun): string {
-  const inverted = String(MAX_TIME - Date.parse(run.endedAt)).padStart(13, '0');
-  return `${inverted}-${randomBytes(4).toString('hex')}`;
-}
 
 export class TableSyncRunLog implements SyncRunLog {
   constructor(
@@ -25,7 +19,11 @@ export class TableSyncRunLog implements SyncRunLog {
 
   async append(key: SourceKey, run: SyncRun): Promise<void> {
     const partitionKey = perSourceRowKey(key);
-    await this.table.createEntity({ partitionKey, rowKey: rowKeyOf(run), run: JSON.stringify(run) });
+    await this.table.createEntity({
+      partitionKey,
+      rowKey: newestFirstRowKey(Date.parse(run.endedAt)),
+      run: JSON.stringify(run),
+    });
     const newest = await this.page(partitionKey, this.keep + TRIM_SLACK);
     await Promise.all(newest.slice(this.keep).map((row) => this.deleteRow(partitionKey, row.rowKey)));
   }
