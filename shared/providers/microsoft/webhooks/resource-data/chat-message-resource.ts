@@ -1,37 +1,15 @@
 // The chatMessage a Teams notification with resource data carries, once decrypted
-// (https://learn.microsoft.com/en-us/graph/api/resources/chatmessage). Loose: fields we do not read
-// pass untouched and every field is optional except the id, so a new or missing Graph field never
-// refuses a message; a field of the wrong type does (bad_payload).
+// (https://learn.microsoft.com/en-us/graph/api/resources/chatmessage): the same resource the Teams
+// provider reads from Graph (teams/teams-schemas.ts), so the same schema. Loose: fields we do not
+// read pass untouched, so a new or missing Graph field never refuses a message; a field of the wrong
+// type does (bad_payload). The ids are only required to be present here: the notification is
+// matched to its source before any id goes back into a URL.
 import { z } from 'zod';
+import { chatMessageSchema } from '../../teams/teams-schemas.js';
 
-const identity = z.looseObject({ id: z.string().nullish(), displayName: z.string().nullish() });
-
-export const chatMessageResourceSchema = z.looseObject({
+export const chatMessageResourceSchema = chatMessageSchema.extend({
   id: z.string().min(1),
   replyToId: z.string().nullish(),
-  etag: z.string().nullish(),
-  createdDateTime: z.string().nullish(),
-  lastModifiedDateTime: z.string().nullish(),
-  lastEditedDateTime: z.string().nullish(),
-  deletedDateTime: z.string().nullish(),
-  from: z
-    .looseObject({ user: identity.nullish(), application: identity.nullish(), device: identity.nullish() })
-    .nullish(),
-  body: z.looseObject({ contentType: z.string().nullish(), content: z.string().nullish() }).nullish(),
-  mentions: z.array(z.looseObject({ id: z.number().nullish(), mentionText: z.string().nullish() })).nullish(),
-  attachments: z
-    .array(
-      z.looseObject({
-        id: z.string().nullish(),
-        contentType: z.string().nullish(),
-        contentUrl: z.string().nullish(),
-        name: z.string().nullish(),
-      }),
-    )
-    .nullish(),
-  webUrl: z.string().nullish(),
-  channelIdentity: z.looseObject({ teamId: z.string().nullish(), channelId: z.string().nullish() }).nullish(),
-  chatId: z.string().nullish(),
 });
 
 export type ChatMessageResource = z.infer<typeof chatMessageResourceSchema>;
